@@ -1,0 +1,102 @@
+import { z } from 'zod';
+import type { WireError } from './errors.js';
+import { Limits } from './limits.js';
+
+/** An absolute http: or https: URL; anything else (javascript:, data:, relative) is refused. */
+export const httpUrl = z
+  .string()
+  .min(1, 'a URL is required')
+  .max(Limits.urlLength, `a URL may have at most ${Limits.urlLength} characters`)
+  .refine(isHttpUrl, 'must be an absolute http: or https: URL');
+
+export function isHttpUrl(value: string): boolean {
+  if (!/^https?:\/\//i.test(value)) return false;
+  try {
+    const url = new URL(value);
+    return (url.protocol === 'http:' || url.protocol === 'https:') && url.host.length > 0;
+  } catch {
+    return false;
+  }
+}
+
+const peer = z.string().min(1, 'a peer is required').max(Limits.identifierLength);
+/** Optional client-chosen id: the same id sent twice is carried out once. */
+const commandId = z.string().min(1).max(Limits.commandIdLength).optional();
+
+export const wakeupModes = ['new_tab', 'new_window', 'new_frame'] as const;
+export type WakeupMode = (typeof wakeupModes)[number];
+
+export const notificationTypes = ['info', 'success', 'warning', 'error'] as const;
+export type NotificationType = (typeof notificationTypes)[number];
+
+/** `wakeup(url, peer, mode)`: the agent(s) of `peer` open `url`. */
+export const agentCtiCommand = z.object({
+  url: httpUrl,
+  peer,
+  mode: z.enum(wakeupModes),
+  id: commandId,
+});
+export type AgentCtiCommand = z.infer<typeof agentCtiCommand>;
+
+/** `notification(peer, type, title, body)`. */
+export const agentCtiNotificationCommand = z.object({
+  peer,
+  type: z.enum(notificationTypes),
+  title: z.string().max(Limits.notificationTitleLength),
+  body: z.string().max(Limits.notificationBodyLength),
+  id: commandId,
+});
+export type AgentCtiNotificationCommand = z.infer<typeof agentCtiNotificationCommand>;
+
+/** `pushevent(appname, data, reference, url)`: a row in the Integration Realtime view. */
+export const realtimeCtiCommand = z.object({
+  type: z.string().min(1, 'the integration name is required').max(Limits.identifierLength),
+  channel: z.record(z.string(), z.unknown()),
+  reference: z.string().max(Limits.fieldLength),
+  url: z.union([httpUrl, z.literal('')]).optional(),
+  id: commandId,
+});
+export type RealtimeCtiCommand = z.infer<typeof realtimeCtiCommand>;
+
+/** `CustomVariables`: the custom variables of a call. */
+export const customVariablesRequest = z.object({
+  uniqueid: z.string().min(1).max(Limits.identifierLength),
+});
+
+/** The hub's answer to a command sent with an ack callback. */
+export type CommandAck =
+  | { ok: true; id: string; delivered: number; queued: number; duplicate?: boolean }
+  | { ok: false; error: WireError };
+
+export type VariablesAck = { ok: true; variables: Record<string, string> } | { ok: false; error: WireError };
+
+/** AgentCTI as delivered to an agent session. */
+export interface AgentCtiDelivery {
+  id: string;
+  url: string;
+  peer: string;
+  mode: WakeupMode;
+  time: string;
+}
+
+/** AgentCTINotification as delivered to an agent session. */
+export interface AgentNotificationDelivery {
+  id: string;
+  peer: string;
+  type: NotificationType;
+  title: string;
+  body: string;
+  time: string;
+}
+
+/** An Integration Realtime row, as stored and pushed to supervisors. */
+export interface RealtimeRow {
+  id: string;
+  type: string;
+  channel: Record<string, unknown>;
+  reference: string;
+  url: string;
+  time: string;
+}
+
+export const agentAck = z.object({ id: z.string().min(1).max(Limits.commandIdLength + 64) });

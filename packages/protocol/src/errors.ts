@@ -1,0 +1,76 @@
+/**
+ * The one table of error codes used on the wire, in logs and in the SDK.
+ * Callers branch on `code`, never on message text.
+ */
+export const ErrorCode = {
+  UNAUTHORIZED: 'UNAUTHORIZED',
+  FORBIDDEN: 'FORBIDDEN',
+  INVALID_PAYLOAD: 'INVALID_PAYLOAD',
+  INVALID_JSON: 'INVALID_JSON',
+  PAYLOAD_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
+  RATE_LIMITED: 'RATE_LIMITED',
+  NOT_FOUND: 'NOT_FOUND',
+  UNAVAILABLE: 'UNAVAILABLE',
+  TIMEOUT: 'TIMEOUT',
+  DISCONNECTED: 'DISCONNECTED',
+  INTERNAL: 'INTERNAL',
+} as const;
+
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+/** HTTP status that goes with each code. */
+export const httpStatusOf: Record<ErrorCode, number> = {
+  UNAUTHORIZED: 401,
+  FORBIDDEN: 403,
+  INVALID_PAYLOAD: 400,
+  INVALID_JSON: 400,
+  PAYLOAD_TOO_LARGE: 413,
+  RATE_LIMITED: 429,
+  NOT_FOUND: 404,
+  UNAVAILABLE: 503,
+  TIMEOUT: 504,
+  DISCONNECTED: 503,
+  INTERNAL: 500,
+};
+
+/** The only error shape that crosses the wire. */
+export interface WireError {
+  code: ErrorCode;
+  message: string;
+  field?: string;
+}
+
+/** An error carrying a `code` (and the `field` at fault, when there is one). */
+export class CtiError extends Error {
+  readonly code: ErrorCode;
+  readonly field: string | undefined;
+
+  constructor(code: ErrorCode, message: string, options: { field?: string | undefined; cause?: unknown } = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'CtiError';
+    this.code = code;
+    this.field = options.field;
+  }
+
+  toWire(): WireError {
+    return this.field === undefined
+      ? { code: this.code, message: this.message }
+      : { code: this.code, message: this.message, field: this.field };
+  }
+
+  static fromWire(error: WireError): CtiError {
+    return new CtiError(error.code, error.message, { field: error.field });
+  }
+}
+
+/** Normalises anything thrown into a CtiError; unknown errors become INTERNAL without leaking details. */
+export function toCtiError(error: unknown): CtiError {
+  if (error instanceof CtiError) return error;
+  return new CtiError(ErrorCode.INTERNAL, 'internal error', { cause: error });
+}
+
+export function isWireError(value: unknown): value is WireError {
+  if (typeof value !== 'object' || value === null) return false;
+  const v = value as Record<string, unknown>;
+  return typeof v['code'] === 'string' && typeof v['message'] === 'string';
+}

@@ -1,0 +1,161 @@
+import { z } from 'zod';
+import { Limits } from './limits.js';
+
+/**
+ * Call events, as the Shuttle CTI API publishes them: flat objects whose times and
+ * numbers are strings. Unknown extra fields are kept (loose objects), never dropped.
+ */
+
+export const callEventNames = ['ringing', 'up', 'hangup', 'abandon', 'outbound', 'ringend'] as const;
+export type CallEventName = (typeof callEventNames)[number];
+
+export function isCallEventName(value: unknown): value is CallEventName {
+  return typeof value === 'string' && (callEventNames as readonly string[]).includes(value);
+}
+
+const text = z.string().max(Limits.fieldLength);
+const id = z.string().min(1).max(Limits.identifierLength);
+/** A count of seconds, sent as a string ("4"), as the seed does. */
+const seconds = z.string().max(32).regex(/^\d+(\.\d+)?$/, 'expected a number of seconds as a string, e.g. "4"');
+
+/** Custom variables: per-call key/value strings. */
+export const variablesSchema = z
+  .record(z.string().min(1).max(Limits.identifierLength), z.string().max(Limits.fieldLength))
+  .refine((v) => Object.keys(v).length <= Limits.variablesPerCall, {
+    message: `at most ${Limits.variablesPerCall} custom variables per call`,
+  });
+export type Variables = z.infer<typeof variablesSchema>;
+
+const agentCallFields = {
+  queue: id,
+  agentname: text,
+  agentnum: text,
+  peer: id,
+  direction: text,
+  uniqueid: id,
+  context: text.optional(),
+  extension: text.optional(),
+  trunk: text.optional(),
+  callernum: text,
+  callername: text.optional(),
+  sipname: text.optional(),
+  channel: text.optional(),
+  /** A source may send the call's custom variables with the event itself. */
+  variables: variablesSchema.optional(),
+};
+
+export const ringingInput = z.looseObject({
+  event: z.literal('ringing'),
+  ...agentCallFields,
+  ringing: z.literal(true).optional(),
+});
+
+export const upInput = z.looseObject({
+  event: z.literal('up'),
+  ...agentCallFields,
+  holdtime: seconds,
+  ringtime: seconds,
+  up: z.literal(true).optional(),
+});
+
+export const hangupInput = z.looseObject({
+  event: z.literal('hangup'),
+  ...agentCallFields,
+  holdtime: seconds,
+  ringtime: seconds,
+  talktime: seconds,
+  reason: text.min(1),
+  hangup: z.literal(true).optional(),
+});
+
+export const abandonInput = z.looseObject({
+  event: z.literal('abandon'),
+  queue: id,
+  direction: text,
+  uniqueid: id,
+  callernum: text,
+  callername: text.optional(),
+  channel: text.optional(),
+  holdtime: seconds,
+  variables: variablesSchema.optional(),
+  unmanaged: z.literal(true).optional(),
+});
+
+export const outboundInput = z.looseObject({
+  event: z.literal('outbound'),
+  integrationid: text.optional(),
+  routeid: text.optional(),
+  agentname: text,
+  agentnum: text,
+  direction: text,
+  uniqueid: id,
+  context: text.optional(),
+  extension: text,
+  trunk: text.optional(),
+  callernum: text,
+  channel: text.optional(),
+  peer: id,
+  sipname: text.optional(),
+  variables: variablesSchema.optional(),
+  outbound: z.literal(true).optional(),
+});
+
+export const ringendReasons = ['timeout', 'answered-elsewhere', 'caller-left', 'busy', 'unavailable'] as const;
+
+export const ringendInput = z.looseObject({
+  event: z.literal('ringend'),
+  ...agentCallFields,
+  reason: z.enum(ringendReasons),
+  ringend: z.literal(true).optional(),
+});
+
+/** Any call event as a source sends it (before the hub numbers it). */
+export const callEventInput = z.discriminatedUnion('event', [
+  ringingInput,
+  upInput,
+  hangupInput,
+  abandonInput,
+  outboundInput,
+  ringendInput,
+]);
+export type CallEventInput = z.infer<typeof callEventInput>;
+
+/** What the hub adds to every event it accepts. */
+export interface HubFields {
+  /** Hub-wide, strictly increasing; resume from it. */
+  seq: number;
+  /** ISO 8601 time at which the hub accepted the event. */
+  time: string;
+  /** The call's custom variables; `{}` if none. */
+  variables: Variables;
+}
+
+type WithFlag<E, K extends string> = Omit<E, 'variables' | K> & { [P in K]: true } & HubFields;
+
+export type RingingEvent = WithFlag<z.infer<typeof ringingInput>, 'ringing'>;
+export type UpEvent = WithFlag<z.infer<typeof upInput>, 'up'>;
+export type HangupEvent = WithFlag<z.infer<typeof hangupInput>, 'hangup'>;
+export type AbandonEvent = WithFlag<z.infer<typeof abandonInput>, 'unmanaged'>;
+export type OutboundEvent = WithFlag<z.infer<typeof outboundInput>, 'outbound'>;
+export type RingendEvent = WithFlag<z.infer<typeof ringendInput>, 'ringend'>;
+
+/** Call events as integrations receive them, by name. */
+export interface CallEventMap {
+  ringing: RingingEvent;
+  up: UpEvent;
+  hangup: HangupEvent;
+  abandon: AbandonEvent;
+  outbound: OutboundEvent;
+  ringend: RingendEvent;
+}
+export type CallEvent = CallEventMap[CallEventName];
+
+/** The boolean flag each event carries, named after it (abandon's is `unmanaged`, as in the seed). */
+export const eventFlag: Record<CallEventName, string> = {
+  ringing: 'ringing',
+  up: 'up',
+  hangup: 'hangup',
+  abandon: 'unmanaged',
+  outbound: 'outbound',
+  ringend: 'ringend',
+};

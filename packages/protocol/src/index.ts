@@ -1,0 +1,76 @@
+export { CtiError, ErrorCode, httpStatusOf, isWireError, toCtiError } from './errors.js';
+export type { WireError } from './errors.js';
+export { Limits, jsonByteLength } from './limits.js';
+export {
+  abandonInput,
+  callEventInput,
+  callEventNames,
+  eventFlag,
+  hangupInput,
+  isCallEventName,
+  outboundInput,
+  ringendInput,
+  ringendReasons,
+  ringingInput,
+  upInput,
+  variablesSchema,
+} from './events.js';
+export type {
+  AbandonEvent,
+  CallEvent,
+  CallEventInput,
+  CallEventMap,
+  CallEventName,
+  HangupEvent,
+  HubFields,
+  OutboundEvent,
+  RingendEvent,
+  RingingEvent,
+  UpEvent,
+  Variables,
+} from './events.js';
+export {
+  agentAck,
+  agentCtiCommand,
+  agentCtiNotificationCommand,
+  customVariablesRequest,
+  httpUrl,
+  isHttpUrl,
+  notificationTypes,
+  realtimeCtiCommand,
+  wakeupModes,
+} from './commands.js';
+export type {
+  AgentCtiCommand,
+  AgentCtiDelivery,
+  AgentCtiNotificationCommand,
+  AgentNotificationDelivery,
+  CommandAck,
+  NotificationType,
+  RealtimeCtiCommand,
+  RealtimeRow,
+  VariablesAck,
+  WakeupMode,
+} from './commands.js';
+export { isRole, namespaceOf, roles } from './roles.js';
+export type { Role } from './roles.js';
+export type {
+  AgentPresence,
+  AgentState,
+  DayStats,
+  LiveAgent,
+  LiveCall,
+  ReplayTruncated,
+  Snapshot,
+  Welcome,
+} from './live.js';
+export type {
+  AgentClientToServer,
+  AgentServerToClient,
+  HandshakeAuth,
+  IntegrationClientToServer,
+  IntegrationServerToClient,
+  SupervisorClientToServer,
+  SupervisorServerToClient,
+} from './socket-events.js';
+export { issuePath, parseOrThrow } from './validate.js';

@@ -1,0 +1,79 @@
+import type { RealtimeRow } from './commands.js';
+import type { Variables } from './events.js';
+
+/** A call in progress, as supervisors see it. */
+export interface LiveCall {
+  uniqueid: string;
+  queue: string;
+  direction: string;
+  callernum: string;
+  callername?: string;
+  state: 'waiting' | 'talking' | 'outbound';
+  /** Peers being rung right now. */
+  ringing: string[];
+  peer?: string;
+  agentname?: string;
+  /** ISO time the call entered the queue (first event seen). */
+  since: string;
+  /** ISO time it was answered. */
+  answeredAt?: string;
+  variables: Variables;
+}
+
+export type AgentState = 'offline' | 'idle' | 'ringing' | 'on-call';
+
+/** An agent (peer), as supervisors see it. */
+export interface LiveAgent {
+  peer: string;
+  name?: string;
+  state: AgentState;
+  /** Connected agent-panel sessions. */
+  sessions: number;
+  /** The call it is on or being rung for. */
+  uniqueid?: string;
+  since: string;
+}
+
+/** Today's counters (hub's local midnight). */
+export interface DayStats {
+  day: string;
+  calls: number;
+  answered: number;
+  abandoned: number;
+  outbound: number;
+  /** Mean hold time in seconds of answered calls. */
+  avgHoldSeconds: number;
+}
+
+export interface Snapshot {
+  calls: LiveCall[];
+  agents: LiveAgent[];
+  realtime: RealtimeRow[];
+  stats: DayStats;
+  lastSeq: number;
+}
+
+export interface AgentPresence {
+  peer: string;
+  state: AgentState;
+  sessions: number;
+  name?: string;
+  uniqueid?: string;
+}
+
+/** First message on every connection: who the hub thinks you are. */
+export interface Welcome {
+  protocol: 1;
+  role: 'integration' | 'agent' | 'supervisor';
+  name: string;
+  peer?: string;
+  /** The newest `seq` when the connection was accepted. */
+  lastSeq: number;
+}
+
+export interface ReplayTruncated {
+  /** The `seq` the client asked to resume after, plus one. */
+  from: number;
+  /** The first `seq` still stored, minus one: events from..to are lost. */
+  to: number;
+}

@@ -1,0 +1,96 @@
+import type { CallEvent, RealtimeRow, Role, Variables } from '@shuttle-cti/protocol';
+
+/** A call event as the hub hands it to the store: everything but `seq`. */
+export type UnnumberedEvent = Omit<CallEvent, 'seq'>;
+
+export interface TokenRecord {
+  id: string;
+  role: Role;
+  /** Agent tokens are bound to one peer, e.g. `SIP/andrea.bianco`. */
+  peer: string | null;
+  name: string;
+  createdAt: string;
+  revokedAt: string | null;
+}
+
+export interface NewToken {
+  id: string;
+  role: Role;
+  peer: string | null;
+  name: string;
+  /** SHA-256 hex of the secret; the secret itself is never stored. */
+  hash: string;
+}
+
+export type OutboxKind = 'AgentCTI' | 'AgentCTINotification';
+
+/** A command for an agent peer, kept until acknowledged or expired. */
+export interface OutboxItem {
+  id: string;
+  peer: string;
+  kind: OutboxKind;
+  /** The delivery payload (AgentCtiDelivery or AgentNotificationDelivery). */
+  payload: Record<string, unknown>;
+  createdAt: string;
+  expiresAt: string;
+}
+
+export interface RealtimeQuery {
+  type?: string;
+  /** ISO times, inclusive. */
+  from?: string;
+  to?: string;
+  /** Rows older than this row id (paging, newest first). */
+  before?: string;
+  limit: number;
+}
+
+/**
+ * The one persistence interface; SQLite and PostgreSQL implement it and pass the same
+ * conformance suite.
+ */
+export interface Store {
+  readonly kind: 'sqlite' | 'postgres';
+  /** Applies pending versioned migrations. Idempotent. */
+  migrate(): Promise<void>;
+  /** Throws when the database cannot be reached. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+
+  /** Stores events in order, assigning each a `seq` greater than any before; returns them numbered. */
+  appendEvents(events: readonly UnnumberedEvent[]): Promise<CallEvent[]>;
+  /** Events with `seq > after`, ascending, at most `limit`. */
+  eventsAfter(after: number, limit: number): Promise<CallEvent[]>;
+  /** Smallest and largest stored `seq` (0 and 0 when empty). */
+  seqRange(): Promise<{ first: number; last: number }>;
+  /** Deletes events whose time is before `before`; returns how many. */
+  pruneEventsBefore(before: string): Promise<number>;
+
+  /** Merges `variables` into the call's; an empty string value removes that key. Returns the result. */
+  mergeVariables(uniqueid: string, variables: Variables, at: string): Promise<Variables>;
+  getVariables(uniqueid: string): Promise<Variables>;
+  /** Forgets variables of calls not updated since `before`; returns how many calls. */
+  pruneVariablesBefore(before: string): Promise<number>;
+
+  createToken(token: NewToken): Promise<TokenRecord>;
+  /** The token with that hash, if it exists and is not revoked. */
+  findTokenByHash(hash: string): Promise<TokenRecord | undefined>;
+  listTokens(): Promise<TokenRecord[]>;
+  /** Revokes by id; false when no such active token. */
+  revokeToken(id: string): Promise<boolean>;
+
+  /** Adds a command for a peer. False (and nothing changes) when that id exists already. */
+  enqueue(item: OutboxItem): Promise<boolean>;
+  /** Unacknowledged, unexpired commands of a peer, oldest first. */
+  pendingFor(peer: string, now: string): Promise<OutboxItem[]>;
+  /** Marks a command acknowledged; false when unknown or already acknowledged. */
+  acknowledge(id: string): Promise<boolean>;
+  /** Whether a command with this id was ever enqueued. */
+  hasCommand(id: string): Promise<boolean>;
+  /** Deletes expired commands; returns how many had never been acknowledged. */
+  expireBefore(now: string): Promise<number>;
+
+  addRealtime(row: RealtimeRow): Promise<void>;
+  /** Rows newest first. */
+  listRealtime(query: RealtimeQuery): Promise<RealtimeRow[]>;
+}
