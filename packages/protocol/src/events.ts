@@ -130,7 +130,8 @@ export interface HubFields {
   variables: Variables;
 }
 
-type WithFlag<E, K extends string> = Omit<E, 'variables' | K> & { [P in K]: true } & HubFields;
+// A key-remapping omit: `Omit` would collapse the loose objects' index signature and lose every known field.
+type WithFlag<E, K extends string> = { [P in keyof E as P extends 'variables' | K ? never : P]: E[P] } & { [P in K]: true } & HubFields;
 
 export type RingingEvent = WithFlag<z.infer<typeof ringingInput>, 'ringing'>;
 export type UpEvent = WithFlag<z.infer<typeof upInput>, 'up'>;
