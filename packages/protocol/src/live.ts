@@ -8,7 +8,7 @@ export interface LiveCall {
   direction: string;
   callernum: string;
   callername?: string;
-  state: 'waiting' | 'talking' | 'outbound';
+  state: 'waiting' | 'talking';
   /** Peers being rung right now. */
   ringing: string[];
   peer?: string;

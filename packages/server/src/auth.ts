@@ -1,0 +1,48 @@
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import type { Role } from '@shuttle-cti/protocol';
+import type { Store, TokenRecord } from '@shuttle-cti/store';
+
+/** Tokens look like `sct_<22 chars>`; only their SHA-256 is stored. */
+export function generateToken(): { id: string; secret: string; hash: string } {
+  const secret = `sct_${randomBytes(24).toString('base64url')}`;
+  return { id: randomBytes(6).toString('hex'), secret, hash: hashToken(secret) };
+}
+
+export function hashToken(secret: string): string {
+  return createHash('sha256').update(secret, 'utf8').digest('hex');
+}
+
+/** Constant-time comparison, for the rare places that compare secrets directly. */
+export function safeEqual(a: string, b: string): boolean {
+  const ab = Buffer.from(a);
+  const bb = Buffer.from(b);
+  return ab.length === bb.length && timingSafeEqual(ab, bb);
+}
+
+export interface CreateTokenOptions {
+  role: Role;
+  peer?: string | undefined;
+  name?: string | undefined;
+}
+
+/** Creates a token in the store and returns the secret, which is shown once and never stored. */
+export async function createToken(store: Store, options: CreateTokenOptions): Promise<{ secret: string; record: TokenRecord }> {
+  if (options.role === 'agent' && !options.peer) throw new Error('an agent token needs a peer (e.g. SIP/andrea.bianco)');
+  if (options.role !== 'agent' && options.peer) throw new Error('only agent tokens are bound to a peer');
+  const { id, secret, hash } = generateToken();
+  const record = await store.createToken({
+    id,
+    role: options.role,
+    peer: options.peer ?? null,
+    name: options.name ?? `${options.role}-${id}`,
+    hash,
+  });
+  return { secret, record };
+}
+
+export async function authenticate(store: Store, secret: unknown): Promise<(TokenRecord & { hash: string }) | undefined> {
+  if (typeof secret !== 'string' || secret.length === 0 || secret.length > 200) return undefined;
+  const hash = hashToken(secret);
+  const record = await store.findTokenByHash(hash);
+  return record ? { ...record, hash } : undefined;
+}

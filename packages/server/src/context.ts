@@ -1,0 +1,28 @@
+import type { Store } from '@shuttle-cti/store';
+import type { Server } from 'socket.io';
+import type { HubConfig } from './config.js';
+import type { CallTracker } from './core/call-tracker.js';
+import type { Fanout } from './core/fanout.js';
+import type { Ingest } from './core/ingest.js';
+import type { Router } from './core/router.js';
+import type { VariablesService } from './core/variables.js';
+import type { Logger } from './logger.js';
+import type { Metrics } from './metrics.js';
+
+/** What the hub's parts share; built once in createHub and handed to each part. */
+export interface HubContext {
+  config: HubConfig;
+  store: Store;
+  logger: Logger;
+  metrics: Metrics;
+  io: Server;
+  tracker: CallTracker;
+  fanout: Fanout;
+  router: Router;
+  variables: VariablesService;
+  ingest: Ingest;
+  /** Newest seq published by this hub. */
+  lastSeq(): number;
+  /** Set while the store answers; false makes /readyz fail. */
+  ready: { store: boolean };
+}

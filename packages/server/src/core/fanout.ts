@@ -1,0 +1,86 @@
+import type { CallEvent, ReplayTruncated } from '@shuttle-cti/protocol';
+import type { Store } from '@shuttle-cti/store';
+import type { Logger } from '../logger.js';
+
+/** A connection that receives every call event (integrations, supervisors). */
+export interface Subscriber {
+  readonly id: string;
+  send(event: CallEvent): void;
+  truncated(info: ReplayTruncated): void;
+}
+
+interface Entry {
+  sub: Subscriber;
+  /** Highest seq sent to this subscriber. */
+  cursor: number;
+  /** Live events held back while the subscriber replays from the store. */
+  buffer: CallEvent[] | undefined;
+}
+
+export interface Fanout {
+  /**
+   * Registers a subscriber. With `lastSeq`, it first gets every stored event after it, in
+   * order, then the live stream: registration comes first and live events are buffered
+   * during the replay, so the seam has neither gap nor duplicate.
+   */
+  add(sub: Subscriber, lastSeq?: number): Promise<void>;
+  remove(id: string): void;
+  publish(events: readonly CallEvent[]): void;
+  size(): number;
+}
+
+const pageSize = 500;
+
+export function createFanout(store: Store, logger: Logger): Fanout {
+  const entries = new Map<string, Entry>();
+
+  function deliver(entry: Entry, event: CallEvent): void {
+    if (event.seq <= entry.cursor) return;
+    entry.cursor = event.seq;
+    entry.sub.send(event);
+  }
+
+  async function replay(entry: Entry, after: number): Promise<void> {
+    const { first } = await store.seqRange();
+    if (first > after + 1) entry.sub.truncated({ from: after + 1, to: first - 1 });
+    entry.cursor = after;
+    for (;;) {
+      if (!entries.has(entry.sub.id)) return;
+      const page = await store.eventsAfter(entry.cursor, pageSize);
+      for (const event of page) deliver(entry, event);
+      if (page.length < pageSize) return;
+    }
+  }
+
+  return {
+    async add(sub, lastSeq) {
+      const entry: Entry = { sub, cursor: 0, buffer: undefined };
+      if (lastSeq === undefined) {
+        entries.set(sub.id, entry);
+        return;
+      }
+      entry.buffer = [];
+      entries.set(sub.id, entry);
+      try {
+        await replay(entry, lastSeq);
+      } catch (error) {
+        logger.error({ err: error, subscriber: sub.id }, 'replay failed');
+        throw error;
+      } finally {
+        const held = entry.buffer;
+        entry.buffer = undefined;
+        for (const event of held) deliver(entry, event);
+      }
+    },
+    remove(id) {
+      entries.delete(id);
+    },
+    publish(events) {
+      for (const entry of entries.values()) {
+        if (entry.buffer) entry.buffer.push(...events);
+        else for (const event of events) deliver(entry, event);
+      }
+    },
+    size: () => entries.size,
+  };
+}

@@ -1,0 +1,139 @@
+import {
+  CtiError,
+  ErrorCode,
+  Limits,
+  callEventInput,
+  eventFlag,
+  jsonByteLength,
+  parseOrThrow,
+  toCtiError,
+  type CallEvent,
+  type CallEventInput,
+  type WireError,
+} from '@shuttle-cti/protocol';
+import type { Store, UnnumberedEvent } from '@shuttle-cti/store';
+import type { Logger } from '../logger.js';
+import type { Metrics } from '../metrics.js';
+import type { VariablesService } from './variables.js';
+
+export type IngestResult = { ok: true; seq: number } | { ok: false; error: WireError };
+
+export interface Ingest {
+  /** Validates, numbers, stores, then publishes; one result per item, in order. */
+  ingest(items: readonly unknown[]): Promise<IngestResult[]>;
+  /** Resolves when everything accepted so far has been stored and published. */
+  drain(): Promise<void>;
+}
+
+interface Pending {
+  event: UnnumberedEvent;
+  acceptedAt: bigint;
+  resolve: (result: IngestResult) => void;
+}
+
+const maxBatch = 500;
+
+/**
+ * The ingest pipeline. Accepted events queue up and one worker stores them in batches
+ * (everything that arrived while the previous batch was being written), so `seq`
+ * order is publish order and store writes stay few under load.
+ */
+export function createIngest(deps: {
+  store: Store;
+  variables: VariablesService;
+  publish: (events: CallEvent[]) => void;
+  metrics: Metrics;
+  logger: Logger;
+  now?: () => Date;
+}): Ingest {
+  const { store, variables, publish, metrics, logger } = deps;
+  const now = deps.now ?? (() => new Date());
+  const queue: Pending[] = [];
+  let working: Promise<void> | undefined;
+
+  function validate(item: unknown, index: number, many: boolean): CallEventInput {
+    const where = many ? `events[${index}]` : 'event';
+    if (jsonByteLength(item) > Limits.payloadBytes) {
+      throw new CtiError(ErrorCode.PAYLOAD_TOO_LARGE, `${where}: larger than ${Limits.payloadBytes} bytes`);
+    }
+    return parseOrThrow(callEventInput, item, where);
+  }
+
+  async function normalise(input: CallEventInput, time: string): Promise<UnnumberedEvent> {
+    const { variables: update, ...fields } = input;
+    const vars = await variables.merge(input.uniqueid, update, time);
+    return { ...fields, [eventFlag[input.event]]: true, time, variables: vars } as unknown as UnnumberedEvent;
+  }
+
+  async function work(): Promise<void> {
+    while (queue.length > 0) {
+      const batch = queue.splice(0, maxBatch);
+      let stored: CallEvent[];
+      try {
+        stored = await store.appendEvents(batch.map((p) => p.event));
+      } catch (error) {
+        logger.error({ err: error }, 'store unavailable: events refused');
+        const wire = new CtiError(ErrorCode.UNAVAILABLE, 'the event store is unavailable; retry later').toWire();
+        for (const p of batch) p.resolve({ ok: false, error: wire });
+        continue;
+      }
+      try {
+        publish(stored);
+      } catch (error) {
+        logger.error({ err: error }, 'publishing events failed');
+      }
+      const done = process.hrtime.bigint();
+      for (const [i, p] of batch.entries()) {
+        const event = stored[i];
+        if (!event) continue;
+        metrics.eventsIngested.inc({ event: event.event });
+        metrics.ingestLatency.observe(Number(done - p.acceptedAt) / 1e9);
+        if (event.event === 'hangup' || event.event === 'abandon') variables.forget(event.uniqueid);
+        p.resolve({ ok: true, seq: event.seq });
+      }
+    }
+  }
+
+  function rejection(error: unknown): WireError {
+    const e = toCtiError(error);
+    if (e.code !== ErrorCode.INTERNAL) return e.toWire();
+    logger.error({ err: error }, 'ingest failed');
+    return new CtiError(ErrorCode.UNAVAILABLE, 'the event store is unavailable; retry later').toWire();
+  }
+
+  function kick(): void {
+    working ??= work().finally(() => {
+      working = undefined;
+      if (queue.length > 0) kick();
+    });
+  }
+
+  return {
+    async ingest(items) {
+      const many = items.length > 1;
+      const time = now().toISOString();
+      const results: Promise<IngestResult>[] = [];
+      // Items are taken in order, so the seq order of one request is the order it was sent in.
+      for (const [index, item] of items.entries()) {
+        let event: UnnumberedEvent;
+        try {
+          event = await normalise(validate(item, index, many), time);
+        } catch (error) {
+          metrics.eventsRejected.inc();
+          results.push(Promise.resolve({ ok: false, error: rejection(error) }));
+          continue;
+        }
+        results.push(
+          new Promise<IngestResult>((resolve) => {
+            queue.push({ event, acceptedAt: process.hrtime.bigint(), resolve });
+          }),
+        );
+        kick();
+      }
+      return Promise.all(results);
+    },
+    async drain() {
+      while (working) await working;
+    },
+  };
+}

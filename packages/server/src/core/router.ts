@@ -1,0 +1,120 @@
+import { randomUUID } from 'node:crypto';
+import type {
+  AgentCtiCommand,
+  AgentCtiDelivery,
+  AgentCtiNotificationCommand,
+  AgentNotificationDelivery,
+  CommandAck,
+} from '@shuttle-cti/protocol';
+import type { OutboxItem, OutboxKind, Store } from '@shuttle-cti/store';
+import type { HubConfig } from '../config.js';
+import type { Logger } from '../logger.js';
+import type { Metrics } from '../metrics.js';
+
+/** One connected agent session, as the router sees it. */
+export interface AgentSession {
+  readonly id: string;
+  readonly peer: string;
+  /** Ids this session has been sent: each command reaches a session at most once. */
+  readonly sent: Set<string>;
+  send(kind: OutboxKind, payload: AgentCtiDelivery | AgentNotificationDelivery): void;
+}
+
+export interface Router {
+  wakeup(command: AgentCtiCommand): Promise<CommandAck>;
+  notify(command: AgentCtiNotificationCommand): Promise<CommandAck>;
+  /** A session joined: it gets every unacknowledged, unexpired command of its peer. */
+  attach(session: AgentSession): Promise<void>;
+  detach(session: AgentSession): void;
+  acknowledge(id: string): Promise<boolean>;
+  /** Deletes expired commands and counts those never acknowledged. */
+  sweep(): Promise<number>;
+  sessionsOf(peer: string): number;
+  /** Delivers a command stored by another hub to this hub's sessions (scale-out). */
+  deliverLocal(item: Pick<OutboxItem, 'peer' | 'kind' | 'payload'>): number;
+}
+
+export function createRouter(deps: {
+  store: Store;
+  config: HubConfig;
+  metrics: Metrics;
+  logger: Logger;
+  /** Called after a command is stored, so other hubs can deliver it to their sessions. */
+  relay?: (item: OutboxItem) => void;
+  now?: () => Date;
+}): Router {
+  const { store, config, metrics, logger } = deps;
+  const now = deps.now ?? (() => new Date());
+  const byPeer = new Map<string, Set<AgentSession>>();
+
+  function deliverLocal(item: Pick<OutboxItem, 'peer' | 'kind' | 'payload'>): number {
+    const id = String(item.payload['id']);
+    let count = 0;
+    for (const session of byPeer.get(item.peer) ?? []) {
+      if (session.sent.has(id)) continue;
+      session.sent.add(id);
+      session.send(item.kind, item.payload as unknown as AgentCtiDelivery | AgentNotificationDelivery);
+      count++;
+    }
+    return count;
+  }
+
+  async function route(kind: OutboxKind, peer: string, clientId: string | undefined, body: Record<string, unknown>, ttlMs: number): Promise<CommandAck> {
+    const at = now();
+    const id = clientId ?? randomUUID();
+    const payload = { id, ...body, peer, time: at.toISOString() };
+    const item: OutboxItem = {
+      id,
+      peer,
+      kind,
+      payload,
+      createdAt: at.toISOString(),
+      expiresAt: new Date(at.getTime() + ttlMs).toISOString(),
+    };
+    if (!(await store.enqueue(item))) {
+      return { ok: true, id, delivered: 0, queued: 0, duplicate: true };
+    }
+    metrics.commandsRouted.inc({ command: kind });
+    const delivered = deliverLocal(item);
+    deps.relay?.(item);
+    if (delivered === 0) metrics.commandsQueued.inc();
+    logger.debug({ id, kind, peer, delivered }, 'command routed');
+    return { ok: true, id, delivered, queued: delivered === 0 ? 1 : 0 };
+  }
+
+  return {
+    wakeup({ url, peer, mode, id }) {
+      return route('AgentCTI', peer, id, { url, mode }, config.outbox.agentCtiTtlMs);
+    },
+    notify({ peer, type, title, body, id }) {
+      return route('AgentCTINotification', peer, id, { type, title, body }, config.outbox.notificationTtlMs);
+    },
+    async attach(session) {
+      let set = byPeer.get(session.peer);
+      if (!set) byPeer.set(session.peer, (set = new Set()));
+      set.add(session);
+      const pending = await store.pendingFor(session.peer, now().toISOString());
+      for (const item of pending) {
+        if (session.sent.has(item.id)) continue;
+        session.sent.add(item.id);
+        session.send(item.kind, item.payload as unknown as AgentCtiDelivery);
+      }
+    },
+    detach(session) {
+      const set = byPeer.get(session.peer);
+      set?.delete(session);
+      if (set?.size === 0) byPeer.delete(session.peer);
+    },
+    acknowledge: (id) => store.acknowledge(id),
+    async sweep() {
+      const expired = await store.expireBefore(now().toISOString());
+      if (expired > 0) {
+        metrics.commandsExpired.inc(expired);
+        logger.info({ expired }, 'agent commands expired before any session acknowledged them');
+      }
+      return expired;
+    },
+    sessionsOf: (peer) => byPeer.get(peer)?.size ?? 0,
+    deliverLocal,
+  };
+}

@@ -1,0 +1,63 @@
+import type { HubContext } from './context.js';
+
+/**
+ * Periodic chores: expire agent commands, prune old events and variables, and re-check
+ * the tokens of connected sessions so a revoked token disconnects them.
+ * Returns a function that stops them.
+ */
+export function startHousekeeping(ctx: HubContext): () => void {
+  const { config, logger, store } = ctx;
+  const timers: NodeJS.Timeout[] = [];
+  const every = (ms: number, task: () => Promise<unknown>, what: string): void => {
+    let running = false;
+    const timer = setInterval(() => {
+      if (running) return;
+      running = true;
+      task()
+        .catch((error: unknown) => logger.warn({ err: error }, `${what} failed`))
+        .finally(() => {
+          running = false;
+        });
+    }, ms);
+    timer.unref();
+    timers.push(timer);
+  };
+
+  every(config.outbox.sweepIntervalMs, () => ctx.router.sweep(), 'outbox sweep');
+  every(
+    config.retention.sweepIntervalMs,
+    async () => {
+      const now = Date.now();
+      const events = await store.pruneEventsBefore(new Date(now - config.retention.eventsMs).toISOString());
+      const calls = await store.pruneVariablesBefore(new Date(now - config.retention.variablesMs).toISOString());
+      if (events + calls > 0) logger.info({ events, calls }, 'retention: pruned old events and variables');
+    },
+    'retention sweep',
+  );
+  every(config.tokenRecheckMs, () => recheckTokens(ctx), 'token re-check');
+
+  return () => {
+    for (const timer of timers) clearInterval(timer);
+  };
+}
+
+async function recheckTokens(ctx: HubContext): Promise<void> {
+  const byHash = new Map<string, { disconnect(close: boolean): unknown; emit(event: string, data: unknown): unknown }[]>();
+  for (const name of ['/', '/agent', '/supervisor']) {
+    for (const socket of ctx.io.of(name).sockets.values()) {
+      const hash = (socket.data as { tokenHash?: string | null }).tokenHash;
+      if (!hash) continue;
+      const list = byHash.get(hash) ?? [];
+      list.push(socket);
+      byHash.set(hash, list);
+    }
+  }
+  for (const [hash, sockets] of byHash) {
+    if (await ctx.store.findTokenByHash(hash)) continue;
+    ctx.logger.info({ sessions: sockets.length }, 'token revoked: disconnecting its sessions');
+    for (const socket of sockets) {
+      socket.emit('cti_error', { code: 'UNAUTHORIZED', message: 'token revoked', command: 'auth' });
+      socket.disconnect(true);
+    }
+  }
+}

@@ -1,0 +1,48 @@
+import { CtiError, ErrorCode, httpStatusOf, toCtiError, type Role } from '@shuttle-cti/protocol';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { authenticate } from '../auth.js';
+import type { HubContext } from '../context.js';
+
+export function sendError(reply: FastifyReply, error: CtiError): FastifyReply {
+  return reply.code(httpStatusOf[error.code]).send({ error: error.toWire() });
+}
+
+/** Every HTTP error leaves as `{ error: { code, message, field? } }`, never a stack trace. */
+export function installErrorHandler(app: FastifyInstance, ctx: HubContext): void {
+  app.setErrorHandler((error: FastifyError, _request, reply) => {
+    if (error instanceof CtiError) return sendError(reply, error);
+    if (error.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || (error.statusCode === 400 && error instanceof SyntaxError)) {
+      return sendError(reply, new CtiError(ErrorCode.INVALID_JSON, `malformed JSON body: ${error.message}`));
+    }
+    if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
+      return sendError(reply, new CtiError(ErrorCode.PAYLOAD_TOO_LARGE, `request body larger than ${ctx.config.limits.httpBodyBytes} bytes`));
+    }
+    if (error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
+      return sendError(reply, new CtiError(ErrorCode.INVALID_PAYLOAD, 'send JSON with Content-Type: application/json'));
+    }
+    if (error.statusCode !== undefined && error.statusCode < 500) {
+      return sendError(reply, new CtiError(ErrorCode.INVALID_PAYLOAD, error.message));
+    }
+    const e = toCtiError(error);
+    ctx.logger.error({ err: error }, 'request failed');
+    return sendError(reply, e);
+  });
+  app.setNotFoundHandler((request, reply) =>
+    sendError(reply, new CtiError(ErrorCode.NOT_FOUND, `no route ${request.method} ${request.url.split('?')[0] ?? ''}`)),
+  );
+}
+
+/** Checks `Authorization: Bearer <token>` against the role the route needs. */
+export async function requireBearer(ctx: HubContext, request: FastifyRequest, role: Role): Promise<void> {
+  const header = request.headers.authorization;
+  const match = typeof header === 'string' ? /^Bearer\s+(\S+)$/i.exec(header) : null;
+  if (!match) throw new CtiError(ErrorCode.UNAUTHORIZED, 'send the token as Authorization: Bearer <token>');
+  let token;
+  try {
+    token = await authenticate(ctx.store, match[1]);
+  } catch (error) {
+    throw new CtiError(ErrorCode.UNAVAILABLE, 'the hub cannot check tokens right now; retry later', { cause: error });
+  }
+  if (!token) throw new CtiError(ErrorCode.UNAUTHORIZED, 'invalid or revoked token');
+  if (token.role !== role) throw new CtiError(ErrorCode.FORBIDDEN, `this route needs a ${role} token, not ${token.role}`);
+}

@@ -1,0 +1,194 @@
+import { readFileSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import {
+  CtiError,
+  ErrorCode,
+  type CallEvent,
+  type CallEventInput,
+  type Variables,
+} from '@shuttle-cti/protocol';
+import { createStore, type Store } from '@shuttle-cti/store';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { Server } from 'socket.io';
+import { resolveHubConfig, type HubConfig, type HubConfigInput } from './config.js';
+import type { HubContext } from './context.js';
+import { createCallTracker } from './core/call-tracker.js';
+import { createFanout } from './core/fanout.js';
+import { createIngest, type IngestResult } from './core/ingest.js';
+import { createRouter } from './core/router.js';
+import { createVariablesService } from './core/variables.js';
+import { registerApi } from './http/api.js';
+import { installErrorHandler } from './http/errors.js';
+import { registerHealth } from './http/health.js';
+import { findWebDist, registerWeb } from './http/web.js';
+import { createLogger, type Logger } from './logger.js';
+import { createMetrics, type Metrics } from './metrics.js';
+import { setupAgents, peerRoom } from './namespaces/agent.js';
+import { setupIntegrations } from './namespaces/integration.js';
+import { setupSupervisors } from './namespaces/supervisor.js';
+import { startHousekeeping } from './housekeeping.js';
+
+/** Where a PBX source hands its events to the hub. */
+export interface CallEventSink {
+  /** Ingests one event; rejects with a CtiError when it is refused. */
+  emit(event: CallEventInput): Promise<void>;
+  setVariables(uniqueid: string, variables: Variables): Promise<void>;
+}
+
+/** A PBX source the hub starts and stops with itself (AMI client, simulator). */
+export interface Source {
+  readonly name: string;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export interface HubOptions {
+  config?: HubConfigInput;
+  /** A store to use instead of the one the config names (tests hand one in). */
+  store?: Store;
+  logger?: Logger;
+  /** Built pages; defaults to packages/web/dist. */
+  webDist?: string;
+  /** Builds the sources once the hub can take events. */
+  sources?: ((sink: CallEventSink, logger: Logger) => Source)[];
+}
+
+export interface Hub {
+  readonly config: HubConfig;
+  readonly store: Store;
+  readonly logger: Logger;
+  readonly metrics: Metrics;
+  readonly app: FastifyInstance;
+  readonly io: Server;
+  /** Base URL once listening, e.g. http://127.0.0.1:41234. */
+  url: string;
+  port: number;
+  listen(): Promise<string>;
+  ingest(items: readonly unknown[]): Promise<IngestResult[]>;
+  sink: CallEventSink;
+  /** Drains accepted events, stops sources, closes connections and the store. */
+  close(): Promise<void>;
+}
+
+/**
+ * Builds a hub: HTTP API, socket.io namespaces, store, ingest pipeline. Call `listen()`.
+ *
+ * @example
+ * const hub = await createHub({ config: { port: 0, dataDir: './data' } });
+ * console.log(await hub.listen());
+ */
+export async function createHub(options: HubOptions = {}): Promise<Hub> {
+  const config = resolveHubConfig(options.config);
+  const logger = options.logger ?? createLogger(config.logLevel);
+  const ownsStore = !options.store;
+  const store = options.store ?? createStore({ dataDir: config.dataDir, ...(config.databaseUrl ? { databaseUrl: config.databaseUrl } : {}) });
+  await store.migrate();
+  const { last } = await store.seqRange();
+  let lastSeq = last;
+
+  const https = config.tls ? { key: readFileSync(config.tls.key), cert: readFileSync(config.tls.cert) } : null;
+  const app = (https
+    ? Fastify({ https, bodyLimit: config.limits.httpBodyBytes, logger: false })
+    : Fastify({ bodyLimit: config.limits.httpBodyBytes, logger: false })) as unknown as FastifyInstance;
+  const io = new Server(app.server, {
+    allowEIO3: true,
+    maxHttpBufferSize: config.limits.socketMessageBytes,
+    cors: { origin: true, credentials: true },
+    serveClient: false,
+  });
+
+  const metrics = createMetrics();
+  const tracker = createCallTracker();
+  const fanout = createFanout(store, logger);
+  const variables = createVariablesService(store);
+  const router = createRouter({ store, config, metrics, logger });
+
+  const publish = (events: CallEvent[]): void => {
+    const agents = io.of('/agent');
+    const supervisors = io.of('/supervisor').to('supervisors');
+    for (const event of events) {
+      lastSeq = Math.max(lastSeq, event.seq);
+      for (const presence of tracker.apply(event)) supervisors.emit('agent', presence);
+      if ('peer' in event && typeof event.peer === 'string') agents.to(peerRoom(event.peer)).emit(event.event, event as never);
+    }
+    fanout.publish(events);
+  };
+  const ingest = createIngest({ store, variables, publish, metrics, logger });
+
+  const ctx: HubContext = {
+    config,
+    store,
+    logger,
+    metrics,
+    io,
+    tracker,
+    fanout,
+    router,
+    variables,
+    ingest,
+    lastSeq: () => lastSeq,
+    ready: { store: true },
+  };
+
+  installErrorHandler(app, ctx);
+  registerHealth(app, ctx);
+  registerApi(app, ctx);
+  registerWeb(app, options.webDist ?? findWebDist());
+  setupIntegrations(ctx);
+  setupAgents(ctx);
+  setupSupervisors(ctx);
+
+  const sink: CallEventSink = {
+    async emit(event) {
+      const [result] = await ingest.ingest([event]);
+      if (result && !result.ok) throw new CtiError(result.error.code, result.error.message, { field: result.error.field });
+    },
+    async setVariables(uniqueid, update) {
+      await variables.merge(uniqueid, update, new Date().toISOString());
+    },
+  };
+  const sources = (options.sources ?? []).map((make) => make(sink, logger));
+  let housekeeping: (() => void) | undefined;
+  let closed = false;
+
+  const hub: Hub = {
+    config,
+    store,
+    logger,
+    metrics,
+    app,
+    io,
+    url: '',
+    port: 0,
+    sink,
+    async listen() {
+      await app.listen({ port: config.port, host: config.host });
+      const address = app.server.address() as AddressInfo;
+      hub.port = address.port;
+      const host = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host.includes(':') ? `[${config.host}]` : config.host;
+      hub.url = `${https ? 'https' : 'http'}://${host}:${address.port}`;
+      housekeeping = startHousekeeping(ctx);
+      for (const source of sources) {
+        await source.start();
+        logger.info({ source: source.name }, 'source started');
+      }
+      return hub.url;
+    },
+    ingest: (items) => ingest.ingest(items),
+    async close() {
+      if (closed) return;
+      closed = true;
+      housekeeping?.();
+      for (const source of sources) await source.stop().catch((error: unknown) => logger.warn({ err: error }, 'source stop failed'));
+      await ingest.drain();
+      io.disconnectSockets(true);
+      await new Promise<void>((resolve) => {
+        void io.close(() => resolve());
+      });
+      await app.close().catch(() => undefined);
+      if (ownsStore) await store.close();
+    },
+  };
+  if (!Number.isFinite(lastSeq)) throw new CtiError(ErrorCode.INTERNAL, 'store returned an invalid seq');
+  return hub;
+}

@@ -1,0 +1,49 @@
+import { agentAck, type Welcome } from '@shuttle-cti/protocol';
+import type { HubContext } from '../context.js';
+import type { AgentSession } from '../core/router.js';
+import { requireRole, type SessionData } from './auth.js';
+import { createRateLimiter, onCommand, refuseOthers } from './commands.js';
+
+export const peerRoom = (peer: string): string => `peer:${peer}`;
+
+/** `/agent`: agent panels receive their peer's commands and call events, and acknowledge. */
+export function setupAgents(ctx: HubContext): void {
+  const nsp = ctx.io.of('/agent');
+  requireRole(nsp, 'agent', ctx);
+
+  nsp.on('connection', (socket) => {
+    const data = socket.data as SessionData;
+    const peer = data.peer ?? '';
+    ctx.metrics.sessions.inc({ role: 'agent' });
+    void socket.join(peerRoom(peer));
+    refuseOthers(socket, ['ack'], 'agent');
+    const allow = createRateLimiter(ctx.config.limits.commandsPerSecond);
+    onCommand(socket, ctx, 'ack', agentAck, allow, async ({ id }) => ({ ok: await ctx.router.acknowledge(id) }));
+
+    const welcome: Welcome = { protocol: 1, role: 'agent', name: data.name, peer, lastSeq: ctx.lastSeq() };
+    socket.emit('welcome', welcome);
+
+    const session: AgentSession = {
+      id: socket.id,
+      peer,
+      sent: new Set(),
+      send: (kind, payload) => socket.emit(kind, payload),
+    };
+    ctx.router.attach(session).catch((error: unknown) => {
+      ctx.logger.error({ err: error, peer }, 'could not deliver queued commands');
+    });
+    presence(ctx, peer);
+    ctx.logger.debug({ session: socket.id, peer }, 'agent connected');
+
+    socket.on('disconnect', () => {
+      ctx.router.detach(session);
+      ctx.metrics.sessions.dec({ role: 'agent' });
+      presence(ctx, peer);
+    });
+  });
+}
+
+function presence(ctx: HubContext, peer: string): void {
+  const update = ctx.tracker.setSessions(peer, ctx.router.sessionsOf(peer));
+  ctx.io.of('/supervisor').to('supervisors').emit('agent', update);
+}

@@ -1,0 +1,72 @@
+import { ErrorCode, type Role } from '@shuttle-cti/protocol';
+import type { Namespace, Socket } from 'socket.io';
+import { authenticate } from '../auth.js';
+import type { HubContext } from '../context.js';
+
+/** What the auth middleware leaves on `socket.data`. */
+export interface SessionData {
+  role: Role;
+  name: string;
+  peer: string | null;
+  tokenHash: string | null;
+  lastSeq: number | undefined;
+}
+
+const loopback = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1']);
+
+function refuse(code: 'UNAUTHORIZED' | 'FORBIDDEN', message: string): Error {
+  const error = new Error(message) as Error & { data: unknown };
+  error.data = { code, message };
+  return error;
+}
+
+function handshakeValue(socket: Socket, key: string): unknown {
+  const auth = socket.handshake.auth as Record<string, unknown> | undefined;
+  return auth?.[key] ?? socket.handshake.query[key];
+}
+
+function parseLastSeq(value: unknown): number | undefined {
+  if (value === undefined || value === null || value === '') return undefined;
+  const n = typeof value === 'number' ? value : Number(value);
+  return Number.isSafeInteger(n) && n >= 0 ? n : undefined;
+}
+
+/**
+ * Every connection proves its role: a token of exactly the namespace's role, or (only
+ * when enabled) an integration on the loopback interface.
+ */
+export function requireRole(nsp: Namespace, role: Role, ctx: HubContext): void {
+  nsp.use((socket, next) => {
+    const secret = handshakeValue(socket, 'token');
+    const lastSeq = parseLastSeq(handshakeValue(socket, 'lastSeq'));
+    authenticate(ctx.store, secret)
+      .then((token) => {
+        if (!token) {
+          const trusted =
+            role === 'integration' &&
+            ctx.config.trustLoopbackIntegrations &&
+            (secret === undefined || secret === '') &&
+            loopback.has(socket.handshake.address);
+          if (!trusted) {
+            next(refuse(ErrorCode.UNAUTHORIZED, secret ? 'invalid or revoked token' : 'a token is required'));
+            return;
+          }
+          const data: SessionData = { role, name: 'loopback', peer: null, tokenHash: null, lastSeq };
+          socket.data = data;
+          next();
+          return;
+        }
+        if (token.role !== role) {
+          next(refuse(ErrorCode.FORBIDDEN, `a ${token.role} token cannot connect to ${nsp.name}`));
+          return;
+        }
+        const data: SessionData = { role, name: token.name, peer: token.peer, tokenHash: token.hash, lastSeq };
+        socket.data = data;
+        next();
+      })
+      .catch((error: unknown) => {
+        ctx.logger.error({ err: error }, 'token check failed');
+        next(refuse(ErrorCode.UNAUTHORIZED, 'the hub cannot check tokens right now; retry later'));
+      });
+  });
+}

@@ -1,0 +1,70 @@
+import {
+  agentCtiCommand,
+  agentCtiNotificationCommand,
+  customVariablesRequest,
+  realtimeCtiCommand,
+  type RealtimeRow,
+  type Welcome,
+} from '@shuttle-cti/protocol';
+import { randomUUID } from 'node:crypto';
+import type { HubContext } from '../context.js';
+import { requireRole, type SessionData } from './auth.js';
+import { createRateLimiter, onCommand, refuseOthers } from './commands.js';
+
+const commands = ['AgentCTI', 'AgentCTINotification', 'RealtimeCTI', 'CustomVariables'] as const;
+
+/** `/`: integrations receive call events and send the three commands. */
+export function setupIntegrations(ctx: HubContext): void {
+  const nsp = ctx.io.of('/');
+  requireRole(nsp, 'integration', ctx);
+
+  nsp.on('connection', (socket) => {
+    const data = socket.data as SessionData;
+    ctx.metrics.sessions.inc({ role: 'integration' });
+    ctx.logger.info({ session: socket.id, name: data.name, lastSeq: data.lastSeq }, 'integration connected');
+    const allow = createRateLimiter(ctx.config.limits.commandsPerSecond);
+    refuseOthers(socket, commands, 'integration');
+
+    onCommand(socket, ctx, 'AgentCTI', agentCtiCommand, allow, (c) => ctx.router.wakeup(c));
+    onCommand(socket, ctx, 'AgentCTINotification', agentCtiNotificationCommand, allow, (c) => ctx.router.notify(c));
+    onCommand(socket, ctx, 'RealtimeCTI', realtimeCtiCommand, allow, async (c) => {
+      const channel = { ...c.channel };
+      channel['time'] ??= new Date().toISOString();
+      const row: RealtimeRow = {
+        id: c.id ?? randomUUID(),
+        type: c.type,
+        channel,
+        reference: c.reference,
+        url: c.url ?? '',
+        time: new Date().toISOString(),
+      };
+      await ctx.store.addRealtime(row);
+      ctx.metrics.commandsRouted.inc({ command: 'RealtimeCTI' });
+      ctx.io.of('/supervisor').to('supervisors').emit('RealtimeCTI', row);
+      return { ok: true, id: row.id, delivered: 0, queued: 0 };
+    });
+    onCommand(socket, ctx, 'CustomVariables', customVariablesRequest, allow, async ({ uniqueid }) => ({
+      ok: true,
+      variables: await ctx.variables.get(uniqueid),
+    }));
+
+    const welcome: Welcome = { protocol: 1, role: 'integration', name: data.name, lastSeq: ctx.lastSeq() };
+    socket.emit('welcome', welcome);
+    ctx.fanout
+      .add(
+        {
+          id: socket.id,
+          send: (event) => socket.emit(event.event, event),
+          truncated: (info) => socket.emit('replay_truncated', info),
+        },
+        data.lastSeq,
+      )
+      .catch(() => socket.disconnect(true));
+
+    socket.on('disconnect', (reason) => {
+      ctx.fanout.remove(socket.id);
+      ctx.metrics.sessions.dec({ role: 'integration' });
+      ctx.logger.info({ session: socket.id, name: data.name, reason }, 'integration disconnected');
+    });
+  });
+}

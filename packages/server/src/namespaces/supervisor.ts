@@ -1,0 +1,51 @@
+import type { Snapshot, Welcome } from '@shuttle-cti/protocol';
+import type { HubContext } from '../context.js';
+import { requireRole, type SessionData } from './auth.js';
+import { refuseOthers } from './commands.js';
+
+/** `/supervisor`: dashboards get a snapshot, then everything live; they send nothing. */
+export function setupSupervisors(ctx: HubContext): void {
+  const nsp = ctx.io.of('/supervisor');
+  requireRole(nsp, 'supervisor', ctx);
+
+  nsp.on('connection', (socket) => {
+    const data = socket.data as SessionData;
+    ctx.metrics.sessions.inc({ role: 'supervisor' });
+    refuseOthers(socket, [], 'supervisor');
+    socket.on('disconnect', () => {
+      ctx.fanout.remove(socket.id);
+      ctx.metrics.sessions.dec({ role: 'supervisor' });
+    });
+
+    ctx.store
+      .listRealtime({ limit: ctx.config.snapshotRealtimeRows })
+      .then(async (realtime) => {
+        if (socket.disconnected) return;
+        // Snapshot and subscription happen in one tick, so no live event falls between them.
+        const snapshot: Snapshot = {
+          calls: ctx.tracker.calls(),
+          agents: ctx.tracker.agents(),
+          realtime,
+          stats: ctx.tracker.stats(),
+          lastSeq: ctx.lastSeq(),
+        };
+        const welcome: Welcome = { protocol: 1, role: 'supervisor', name: data.name, lastSeq: snapshot.lastSeq };
+        socket.emit('welcome', welcome);
+        socket.emit('snapshot', snapshot);
+        void socket.join('supervisors');
+        await ctx.fanout.add(
+          {
+            id: socket.id,
+            send: (event) => socket.emit(event.event, event),
+            truncated: (info) => socket.emit('replay_truncated', info),
+          },
+          data.lastSeq ?? snapshot.lastSeq,
+        );
+      })
+      .catch((error: unknown) => {
+        ctx.logger.error({ err: error }, 'supervisor snapshot failed');
+        socket.emit('cti_error', { code: 'UNAVAILABLE', message: 'snapshot unavailable; reconnecting', command: 'snapshot' });
+        socket.disconnect(true);
+      });
+  });
+}

@@ -1,0 +1,167 @@
+/**
+ * Test helpers shared by every package's tests: a real hub on port 0 with SQLite in a
+ * temp dir (or a given store), tokens for each role, and socket.io client helpers.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Store } from '@shuttle-cti/store';
+import { io as ioClient, type Socket } from 'socket.io-client';
+import { createToken } from '../src/auth.js';
+import type { HubConfigInput } from '../src/config.js';
+import { createHub, type Hub, type HubOptions } from '../src/hub.js';
+import type { IngestResult } from '../src/core/ingest.js';
+
+export const seedDir = new URL('../../../../shared/fixtures/seed-events/', import.meta.url);
+export const fixturesDir = new URL('../../../../shared/fixtures/', import.meta.url);
+
+export interface TestTokens {
+  integration: string;
+  agent: string;
+  supervisor: string;
+  source: string;
+}
+
+export interface TestHub {
+  url: string;
+  port: number;
+  hub: Hub;
+  dataDir: string;
+  /** The peer the agent token is bound to. */
+  peer: string;
+  tokens: TestTokens;
+  ingest(events: readonly unknown[]): Promise<IngestResult[]>;
+  /** Another agent token for another peer. */
+  agentToken(peer: string): Promise<string>;
+  /** Stops the hub and starts a new one on the same port and data (clients reconnect by themselves). */
+  restart(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export interface TestHubOptions {
+  config?: HubConfigInput;
+  /** A store to share (the hub will not close it). */
+  store?: Store;
+  peer?: string;
+  sources?: HubOptions['sources'];
+  webDist?: string;
+}
+
+export async function startTestHub(options: TestHubOptions = {}): Promise<TestHub> {
+  const dataDir = await mkdtemp(join(tmpdir(), 'shuttle-cti-test-'));
+  const peer = options.peer ?? 'SIP/andrea.bianco';
+  const make = async (port: number): Promise<Hub> => {
+    const hub = await createHub({
+      config: { host: '127.0.0.1', logLevel: 'silent', dataDir, ...options.config, port },
+      ...(options.store ? { store: options.store } : {}),
+      ...(options.sources ? { sources: options.sources } : {}),
+      ...(options.webDist ? { webDist: options.webDist } : {}),
+    });
+    await hub.listen();
+    return hub;
+  };
+  let hub = await make(options.config?.port ?? 0);
+  const token = async (role: 'integration' | 'agent' | 'supervisor' | 'source', bound?: string) =>
+    (await createToken(hub.store, { role, peer: bound, name: `test-${role}` })).secret;
+  const tokens: TestTokens = {
+    integration: await token('integration'),
+    agent: await token('agent', peer),
+    supervisor: await token('supervisor'),
+    source: await token('source'),
+  };
+  const t: TestHub = {
+    get url() {
+      return hub.url;
+    },
+    get port() {
+      return hub.port;
+    },
+    get hub() {
+      return hub;
+    },
+    dataDir,
+    peer,
+    tokens,
+    ingest: (events) => hub.ingest(events),
+    agentToken: (p) => token('agent', p),
+    async restart() {
+      const port = hub.port;
+      await hub.close();
+      hub = await make(port);
+    },
+    async stop() {
+      await hub.close();
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+  return t;
+}
+
+/** Connects a socket.io v4 client and waits for `welcome` (or rejects with the connect_error). */
+export async function connectClient(
+  url: string,
+  namespace: '/' | '/agent' | '/supervisor',
+  auth: Record<string, unknown>,
+  options: { reconnection?: boolean } = {},
+): Promise<Socket> {
+  const socket = ioClient(url + (namespace === '/' ? '' : namespace), {
+    auth,
+    transports: ['websocket'],
+    reconnection: options.reconnection ?? false,
+    forceNew: true,
+  });
+  await new Promise<void>((resolve, reject) => {
+    socket.once('welcome', () => resolve());
+    socket.once('connect_error', (error: Error & { data?: unknown }) => {
+      socket.close();
+      reject(error);
+    });
+  });
+  return socket;
+}
+
+/** Resolves with the next `event` on `socket`, or rejects after `ms`. */
+export function nextEvent<T = unknown>(socket: Socket, event: string, ms = 5000): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      socket.off(event, on);
+      reject(new Error(`timed out waiting for ${event}`));
+    }, ms);
+    const on = (value: T): void => {
+      clearTimeout(timer);
+      resolve(value);
+    };
+    socket.once(event, on);
+  });
+}
+
+/** Collects every `event` on `socket` into an array. */
+export function collect<T = unknown>(socket: Socket, events: readonly string[]): T[] {
+  const out: T[] = [];
+  for (const name of events) socket.on(name, (value: T) => out.push(value));
+  return out;
+}
+
+/** Polls `check` until it returns truthy, or fails after `ms`. */
+export async function until<T>(check: () => T | Promise<T>, ms = 5000, what = 'condition'): Promise<T> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const value = await check();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+/** The five seed sample events, verbatim. */
+export async function seedEvents(): Promise<Record<'ringing' | 'up' | 'hangup' | 'abandon' | 'outbound', Record<string, unknown>>> {
+  const { readFile } = await import('node:fs/promises');
+  const load = async (name: string) => JSON.parse(await readFile(new URL(`${name}.json`, seedDir), 'utf8')) as Record<string, unknown>;
+  return {
+    ringing: await load('ringing'),
+    up: await load('up'),
+    hangup: await load('hangup'),
+    abandon: await load('abandon'),
+    outbound: await load('outbound'),
+  };
+}
