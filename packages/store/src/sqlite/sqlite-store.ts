@@ -1,0 +1,215 @@
+import type { CallEvent, RealtimeRow, Variables } from '@shuttle-cti/protocol';
+import type { NewToken, OutboxItem, OutboxKind, Store, TokenRecord, UnnumberedEvent } from '../store.js';
+import { isoTime, nowIso, rowLimit, textField } from '../normalize.js';
+import { realtimeSelect } from '../realtime-query.js';
+import { applyChanges } from '../variables.js';
+import { createStatementCache, migrateSqlite, openSqlite } from './database.js';
+
+export interface SqliteStoreOptions {
+  /** Path of the database file; missing parent directories are created. */
+  file: string;
+}
+
+interface TokenRow {
+  id: string;
+  role: TokenRecord['role'];
+  peer: string | null;
+  name: string;
+  created_at: string;
+  revoked_at: string | null;
+}
+
+interface OutboxRow {
+  id: string;
+  peer: string;
+  kind: OutboxKind;
+  payload: string;
+  created_at: string;
+  expires_at: string;
+}
+
+interface RealtimeDbRow extends Omit<RealtimeRow, 'channel'> {
+  channel: string;
+}
+
+const toToken = (r: TokenRow): TokenRecord => ({
+  id: r.id,
+  role: r.role,
+  peer: r.peer,
+  name: r.name,
+  createdAt: r.created_at,
+  revokedAt: r.revoked_at,
+});
+
+const toOutboxItem = (r: OutboxRow): OutboxItem => ({
+  id: r.id,
+  peer: r.peer,
+  kind: r.kind,
+  payload: JSON.parse(r.payload) as Record<string, unknown>,
+  createdAt: r.created_at,
+  expiresAt: r.expires_at,
+});
+
+/**
+ * The embedded store: one SQLite file, used through better-sqlite3. The driver is
+ * synchronous, so each method runs to completion before the next starts; the async
+ * signatures only match the Store interface.
+ *
+ * @example
+ * const store = createSqliteStore({ file: './data/shuttle-cti.sqlite' });
+ * await store.migrate();
+ */
+export function createSqliteStore(options: SqliteStoreOptions): Store {
+  const db = openSqlite(options.file);
+  const sql = createStatementCache(db);
+
+  // One transaction per batch: a single fsync (in WAL, at checkpoint) instead of one per event.
+  const appendBatch = db.transaction((events: readonly UnnumberedEvent[]): CallEvent[] => {
+    const insert = sql('INSERT INTO events (event, uniqueid, time, body) VALUES (?, ?, ?, ?)');
+    return events.map((event) => {
+      const { lastInsertRowid } = insert.run(
+        textField(event.event, 'event'),
+        textField(event.uniqueid, 'uniqueid'),
+        isoTime(event.time, 'time'),
+        JSON.stringify(event),
+      );
+      return { ...event, seq: Number(lastInsertRowid) } as CallEvent;
+    });
+  });
+
+  const mergeVars = db.transaction((uniqueid: string, changes: Variables, at: string): Variables => {
+    const row = sql('SELECT vars FROM variables WHERE uniqueid = ?').get(uniqueid) as { vars: string } | undefined;
+    const merged = applyChanges(row === undefined ? {} : (JSON.parse(row.vars) as Variables), changes);
+    sql(
+      `INSERT INTO variables (uniqueid, vars, updated_at) VALUES (?, ?, ?)
+       ON CONFLICT (uniqueid) DO UPDATE SET vars = excluded.vars, updated_at = excluded.updated_at`,
+    ).run(uniqueid, JSON.stringify(merged), at);
+    return merged;
+  });
+
+  const expire = db.transaction((now: string): number => {
+    const { unacked } = sql(
+      'SELECT count(*) AS unacked FROM outbox WHERE expires_at <= ? AND acked_at IS NULL',
+    ).get(now) as { unacked: number };
+    sql('DELETE FROM outbox WHERE expires_at <= ?').run(now);
+    return unacked;
+  });
+
+  return {
+    kind: 'sqlite',
+
+    async migrate() {
+      migrateSqlite(db);
+    },
+    async ping() {
+      sql('SELECT 1').get();
+    },
+    async close() {
+      if (db.open) db.close();
+    },
+
+    async appendEvents(events) {
+      if (events.length === 0) return [];
+      // IMMEDIATE: take the write lock up front, so another process cannot interleave.
+      return appendBatch.immediate(events);
+    },
+    async eventsAfter(after, limit) {
+      const rows = sql('SELECT seq, body FROM events WHERE seq > ? ORDER BY seq LIMIT ?').all(
+        after,
+        rowLimit(limit),
+      ) as { seq: number; body: string }[];
+      return rows.map((r) => ({ ...(JSON.parse(r.body) as UnnumberedEvent), seq: r.seq }) as CallEvent);
+    },
+    async seqRange() {
+      const row = sql('SELECT min(seq) AS first, max(seq) AS last FROM events').get() as {
+        first: number | null;
+        last: number | null;
+      };
+      return { first: row.first ?? 0, last: row.last ?? 0 };
+    },
+    async pruneEventsBefore(before) {
+      return sql('DELETE FROM events WHERE time < ?').run(isoTime(before, 'before')).changes;
+    },
+
+    async mergeVariables(uniqueid, variables, at) {
+      return mergeVars.immediate(uniqueid, variables, isoTime(at, 'at'));
+    },
+    async getVariables(uniqueid) {
+      const row = sql('SELECT vars FROM variables WHERE uniqueid = ?').get(uniqueid) as { vars: string } | undefined;
+      return row === undefined ? {} : (JSON.parse(row.vars) as Variables);
+    },
+    async pruneVariablesBefore(before) {
+      return sql('DELETE FROM variables WHERE updated_at < ?').run(isoTime(before, 'before')).changes;
+    },
+
+    async createToken(token: NewToken) {
+      const row = sql(
+        `INSERT INTO tokens (id, role, peer, name, hash, created_at) VALUES (?, ?, ?, ?, ?, ?)
+         RETURNING id, role, peer, name, created_at, revoked_at`,
+      ).get(token.id, token.role, token.peer, token.name, token.hash, nowIso()) as TokenRow;
+      return toToken(row);
+    },
+    async findTokenByHash(hash) {
+      const row = sql(
+        'SELECT id, role, peer, name, created_at, revoked_at FROM tokens WHERE hash = ? AND revoked_at IS NULL',
+      ).get(hash) as TokenRow | undefined;
+      return row === undefined ? undefined : toToken(row);
+    },
+    async listTokens() {
+      const rows = sql(
+        'SELECT id, role, peer, name, created_at, revoked_at FROM tokens ORDER BY created_at, id',
+      ).all() as TokenRow[];
+      return rows.map(toToken);
+    },
+    async revokeToken(id) {
+      return sql('UPDATE tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL').run(nowIso(), id).changes > 0;
+    },
+
+    async enqueue(item) {
+      const result = sql(
+        `INSERT INTO outbox (id, peer, kind, payload, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)
+         ON CONFLICT (id) DO NOTHING`,
+      ).run(
+        item.id,
+        item.peer,
+        item.kind,
+        JSON.stringify(item.payload),
+        isoTime(item.createdAt, 'createdAt'),
+        isoTime(item.expiresAt, 'expiresAt'),
+      );
+      return result.changes > 0;
+    },
+    async pendingFor(peer, now) {
+      const rows = sql(
+        `SELECT id, peer, kind, payload, created_at, expires_at FROM outbox
+         WHERE peer = ? AND acked_at IS NULL AND expires_at > ? ORDER BY pos`,
+      ).all(peer, isoTime(now, 'now')) as OutboxRow[];
+      return rows.map(toOutboxItem);
+    },
+    async acknowledge(id) {
+      return sql('UPDATE outbox SET acked_at = ? WHERE id = ? AND acked_at IS NULL').run(nowIso(), id).changes > 0;
+    },
+    async hasCommand(id) {
+      return sql('SELECT 1 FROM outbox WHERE id = ?').get(id) !== undefined;
+    },
+    async expireBefore(now) {
+      return expire.immediate(isoTime(now, 'now'));
+    },
+
+    async addRealtime(row) {
+      sql('INSERT INTO realtime (id, type, channel, reference, url, time) VALUES (?, ?, ?, ?, ?, ?)').run(
+        row.id,
+        row.type,
+        JSON.stringify(row.channel),
+        row.reference,
+        row.url,
+        isoTime(row.time, 'time'),
+      );
+    },
+    async listRealtime(query) {
+      const { sql: text, params } = realtimeSelect(query, () => '?');
+      const rows = sql(text).all(...params) as RealtimeDbRow[];
+      return rows.map((r) => ({ ...r, channel: JSON.parse(r.channel) as Record<string, unknown> }));
+    },
+  };
+}

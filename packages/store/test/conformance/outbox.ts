@@ -1,0 +1,72 @@
+import { describe, expect, it } from 'vitest';
+import type { OutboxItem } from '../../src/store.js';
+import { at, type ConformanceContext } from './context.js';
+
+function command(id: string, overrides: Partial<OutboxItem> = {}): OutboxItem {
+  return {
+    id,
+    peer: 'SIP/andrea.bianco',
+    kind: 'AgentCTI',
+    payload: { id, peer: 'SIP/andrea.bianco', url: `https://crm.example/call/${id}`, mode: 'tab', nested: { a: [1, 2] } },
+    createdAt: at(0),
+    expiresAt: at(60),
+    ...overrides,
+  };
+}
+
+export function outboxTests(ctx: ConformanceContext): void {
+  describe('outbox', () => {
+    it('enqueues once per id and keeps the first', async () => {
+      const store = ctx.store();
+      const first = command('cmd-1');
+      expect(await store.enqueue(first)).toBe(true);
+      expect(await store.enqueue(command('cmd-1', { payload: { other: true }, peer: 'SIP/other' }))).toBe(false);
+      expect(await store.pendingFor('SIP/andrea.bianco', at(1))).toEqual([first]);
+      expect(await store.pendingFor('SIP/other', at(1))).toEqual([]);
+      expect(await store.hasCommand('cmd-1')).toBe(true);
+      expect(await store.hasCommand('cmd-2')).toBe(false);
+    });
+
+    it('returns a peer’s pending commands oldest first, in the order enqueued', async () => {
+      const store = ctx.store();
+      const ids = ['z', 'a', 'm', 'b'];
+      for (const id of ids) await store.enqueue(command(id));
+      await store.enqueue(command('elsewhere', { peer: 'SIP/other' }));
+      await store.enqueue(command('note', { kind: 'AgentCTINotification', payload: { title: 't', body: 'b' } }));
+      const pending = await store.pendingFor('SIP/andrea.bianco', at(1));
+      expect(pending.map((c) => c.id)).toEqual([...ids, 'note']);
+      expect(pending.at(-1)).toEqual(command('note', { kind: 'AgentCTINotification', payload: { title: 't', body: 'b' } }));
+    });
+
+    it('leaves out acknowledged and expired commands', async () => {
+      const store = ctx.store();
+      await store.enqueue(command('acked'));
+      await store.enqueue(command('expires-at-10', { expiresAt: at(10) }));
+      await store.enqueue(command('live'));
+      expect(await store.acknowledge('acked')).toBe(true);
+      expect(await store.acknowledge('acked')).toBe(false);
+      expect(await store.acknowledge('unknown')).toBe(false);
+      expect((await store.pendingFor('SIP/andrea.bianco', at(9))).map((c) => c.id)).toEqual(['expires-at-10', 'live']);
+      // expiresAt is exclusive: a command is no longer pending at its expiry time.
+      expect((await store.pendingFor('SIP/andrea.bianco', at(10))).map((c) => c.id)).toEqual(['live']);
+      expect(await store.hasCommand('acked')).toBe(true);
+    });
+
+    it('expires commands and counts those never acknowledged', async () => {
+      const store = ctx.store();
+      await store.enqueue(command('lost-1', { expiresAt: at(10) }));
+      await store.enqueue(command('lost-2', { expiresAt: at(20) }));
+      await store.enqueue(command('delivered', { expiresAt: at(20) }));
+      await store.enqueue(command('later', { expiresAt: at(21) }));
+      await store.acknowledge('delivered');
+      expect(await store.expireBefore(at(5))).toBe(0);
+      expect(await store.expireBefore(at(20))).toBe(2);
+      expect(await store.expireBefore(at(20))).toBe(0);
+      expect(await store.hasCommand('lost-1')).toBe(false);
+      expect(await store.hasCommand('later')).toBe(true);
+      expect(await store.pendingFor('SIP/andrea.bianco', at(20))).toEqual([command('later', { expiresAt: at(21) })]);
+      // An expired id can be used again: it no longer exists.
+      expect(await store.enqueue(command('lost-1', { expiresAt: at(90) }))).toBe(true);
+    });
+  });
+}

@@ -1,0 +1,62 @@
+import { describe, expect, it } from 'vitest';
+import type { NewToken } from '../../src/store.js';
+import type { ConformanceContext } from './context.js';
+
+const agent: NewToken = { id: 'tok-agent', role: 'agent', peer: 'SIP/andrea.bianco', name: 'Andrea', hash: 'a'.repeat(64) };
+const integration: NewToken = { id: 'tok-int', role: 'integration', peer: null, name: 'CRM', hash: 'b'.repeat(64) };
+
+function isIsoNow(value: string): boolean {
+  const ms = Date.parse(value);
+  return new Date(ms).toISOString() === value && Math.abs(Date.now() - ms) < 60_000;
+}
+
+export function tokenTests(ctx: ConformanceContext): void {
+  describe('tokens', () => {
+    it('creates a token and finds it by hash', async () => {
+      const store = ctx.store();
+      const record = await store.createToken(agent);
+      expect(record).toEqual({
+        id: agent.id,
+        role: 'agent',
+        peer: agent.peer,
+        name: agent.name,
+        createdAt: record.createdAt,
+        revokedAt: null,
+      });
+      expect(record).not.toHaveProperty('hash');
+      expect(isIsoNow(record.createdAt)).toBe(true);
+      expect(await store.findTokenByHash(agent.hash)).toEqual(record);
+      expect(await store.findTokenByHash('c'.repeat(64))).toBeUndefined();
+    });
+
+    it('lists tokens, revoked ones included', async () => {
+      const store = ctx.store();
+      const a = await store.createToken(agent);
+      const b = await store.createToken(integration);
+      expect(await store.revokeToken(b.id)).toBe(true);
+      const list = await store.listTokens();
+      expect(list.map((t) => t.id).sort()).toEqual([a.id, b.id].sort());
+      expect(list.find((t) => t.id === a.id)).toEqual(a);
+      const revoked = list.find((t) => t.id === b.id);
+      expect(revoked?.peer).toBeNull();
+      expect(isIsoNow(revoked?.revokedAt ?? '')).toBe(true);
+    });
+
+    it('does not find a revoked token, and revokes only once', async () => {
+      const store = ctx.store();
+      await store.createToken(agent);
+      expect(await store.revokeToken(agent.id)).toBe(true);
+      expect(await store.findTokenByHash(agent.hash)).toBeUndefined();
+      expect(await store.revokeToken(agent.id)).toBe(false);
+      expect(await store.revokeToken('no-such-token')).toBe(false);
+    });
+
+    it('refuses a second token with the same hash or id', async () => {
+      const store = ctx.store();
+      await store.createToken(agent);
+      await expect(store.createToken({ ...integration, hash: agent.hash })).rejects.toThrow();
+      await expect(store.createToken({ ...integration, id: agent.id })).rejects.toThrow();
+      expect(await store.listTokens()).toHaveLength(1);
+    });
+  });
+}
