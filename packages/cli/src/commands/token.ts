@@ -1,0 +1,61 @@
+import { isRole, roles } from '@shuttle-cti/protocol';
+import { createToken } from '@shuttle-cti/server';
+import { Option, type Command } from 'commander';
+import { ExitCode, ExitError } from '../exit-codes.js';
+import { addStoreFlags, openStore, type StoreFlags } from './store-flags.js';
+
+/** `shuttle-cti token create | list | revoke`: acts on the store directly, also while a hub runs. */
+export function registerTokenCommand(program: Command): void {
+  const token = program.command('token').description('create, list and revoke access tokens');
+
+  addStoreFlags(
+    token
+      .command('create')
+      .description('create a token and print it alone on stdout (it is shown once, stored only as a hash)')
+      .addOption(new Option('--role <role>', 'what the token may do').choices([...roles]).makeOptionMandatory())
+      .option('--peer <peer>', 'agent tokens: the peer the agent is bound to, e.g. SIP/andrea.bianco')
+      .option('--name <label>', 'a label to recognise the token by in `token list`'),
+  ).action(async (options: StoreFlags & { role: string; peer?: string; name?: string }) => {
+    if (!isRole(options.role)) throw new ExitError(ExitCode.USAGE, `--role must be one of ${roles.join(', ')}`);
+    if (options.role === 'agent' && !options.peer) throw new ExitError(ExitCode.USAGE, 'an agent token needs --peer (e.g. --peer SIP/andrea.bianco)');
+    if (options.role !== 'agent' && options.peer) throw new ExitError(ExitCode.USAGE, '--peer is only for agent tokens');
+    const store = await openStore(options);
+    try {
+      const { secret } = await createToken(store, { role: options.role, peer: options.peer, name: options.name });
+      process.stdout.write(`${secret}\n`);
+    } finally {
+      await store.close();
+    }
+  });
+
+  addStoreFlags(token.command('list').description('list tokens (never their secrets)').option('--json', 'one JSON array')).action(
+    async (options: StoreFlags & { json?: boolean }) => {
+      const store = await openStore(options);
+      try {
+        const list = await store.listTokens();
+        if (options.json) {
+          process.stdout.write(`${JSON.stringify(list, null, 2)}\n`);
+          return;
+        }
+        const rows = list.map((t) => [t.id, t.role, t.peer ?? '-', t.name, t.createdAt, t.revokedAt ? `revoked ${t.revokedAt}` : 'active']);
+        const header = ['ID', 'ROLE', 'PEER', 'NAME', 'CREATED', 'STATE'];
+        const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+        for (const row of [header, ...rows]) process.stdout.write(`${row.map((c, i) => c.padEnd(widths[i] ?? 0)).join('  ').trimEnd()}\n`);
+      } finally {
+        await store.close();
+      }
+    },
+  );
+
+  addStoreFlags(token.command('revoke').description('revoke a token by id; its sessions are disconnected').argument('<id>', 'the id from `token list`')).action(
+    async (id: string, options: StoreFlags) => {
+      const store = await openStore(options);
+      try {
+        if (!(await store.revokeToken(id))) throw new ExitError(ExitCode.USAGE, `no active token with id ${id}`);
+        process.stdout.write(`revoked ${id}\n`);
+      } finally {
+        await store.close();
+      }
+    },
+  );
+}

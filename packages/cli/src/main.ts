@@ -1,0 +1,31 @@
+#!/usr/bin/env node
+import { Command, CommanderError } from 'commander';
+import { registerServeCommand } from './commands/serve.js';
+import { registerSimulateCommand } from './commands/simulate.js';
+import { registerTokenCommand } from './commands/token.js';
+import { ExitCode, ExitError } from './exit-codes.js';
+
+const program = new Command()
+  .name('shuttle-cti')
+  .description('Open CTI hub implementing the Shuttle CTI realtime API')
+  .version('0.1.0')
+  .showHelpAfterError()
+  .exitOverride();
+
+registerServeCommand(program);
+registerTokenCommand(program);
+registerSimulateCommand(program);
+
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  if (error instanceof CommanderError) {
+    process.exit(error.exitCode === 0 ? ExitCode.OK : ExitCode.USAGE);
+  }
+  if (error instanceof ExitError) {
+    process.stderr.write(`shuttle-cti: ${error.message}\n`);
+    process.exit(error.exitCode);
+  }
+  process.stderr.write(`shuttle-cti: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(ExitCode.FAILURE);
+}
