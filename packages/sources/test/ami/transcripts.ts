@@ -1,0 +1,48 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { CallEventInput } from '@shuttle-cti/protocol';
+
+/** The recorded Asterisk transcripts live beside the repository, read-only. */
+export const fixturesDir =
+  process.env['SHUTTLE_AMI_FIXTURES'] ?? fileURLToPath(new URL('../../../../../shared/fixtures/asterisk-ami/', import.meta.url));
+
+export interface TranscriptLine {
+  conn: number;
+  t: number;
+  dir: 'server' | 'client';
+  raw: string;
+}
+
+export interface Transcript {
+  name: string;
+  lines: TranscriptLine[];
+  expected: CallEventInput[];
+}
+
+export function transcriptNames(): string[] {
+  return readdirSync(fixturesDir)
+    .filter((f) => f.endsWith('.jsonl'))
+    .map((f) => f.slice(0, -'.jsonl'.length))
+    .sort();
+}
+
+export function loadTranscript(name: string): Transcript {
+  const lines = readFileSync(`${fixturesDir}/${name}.jsonl`, 'utf8')
+    .split('\n')
+    .filter((l) => l.trim() !== '')
+    .map((l) => JSON.parse(l) as TranscriptLine);
+  const expected = JSON.parse(readFileSync(`${fixturesDir}/${name}.expected.json`, 'utf8')) as CallEventInput[];
+  return { name, lines, expected };
+}
+
+/** Everything the server sent on one connection, as one string. */
+export function serverStream(transcript: Transcript, conn: number): string {
+  return transcript.lines
+    .filter((l) => l.conn === conn && l.dir === 'server')
+    .map((l) => l.raw)
+    .join('');
+}
+
+export function connections(transcript: Transcript): number[] {
+  return [...new Set(transcript.lines.map((l) => l.conn))].sort((a, b) => a - b);
+}
