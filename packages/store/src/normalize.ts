@@ -30,3 +30,12 @@ export function textField(value: unknown, field: string): string {
   }
   return value;
 }
+
+/**
+ * `after` for `seq > after`, as a whole number both databases accept: seqs are integers,
+ * so flooring keeps the meaning; NaN reads as "from the start".
+ */
+export function seqCursor(after: number): number {
+  if (Number.isNaN(after)) return 0;
+  return Math.min(Math.max(Math.floor(after), -1), Number.MAX_SAFE_INTEGER);
+}

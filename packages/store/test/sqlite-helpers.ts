@@ -9,9 +9,9 @@ export interface TestSqliteStore {
   store: Store;
   file: string;
   /** Another, migrated store on the same file (e.g. after closing `store`, to test persistence). */
-  reopen(): Promise<Store>;
+  reopen: () => Promise<Store>;
   /** Closes every store opened here and deletes the directory. */
-  cleanup(): Promise<void>;
+  cleanup: () => Promise<void>;
 }
 
 /**

@@ -1,6 +1,6 @@
 import type { CallEvent, RealtimeRow, Variables } from '@shuttle-cti/protocol';
 import type { NewToken, OutboxItem, OutboxKind, Store, TokenRecord, UnnumberedEvent } from '../store.js';
-import { isoTime, nowIso, rowLimit, textField } from '../normalize.js';
+import { isoTime, nowIso, rowLimit, seqCursor, textField } from '../normalize.js';
 import { realtimeSelect } from '../realtime-query.js';
 import { applyChanges } from '../variables.js';
 import { createStatementCache, migrateSqlite, openSqlite } from './database.js';
@@ -115,7 +115,7 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
     },
     async eventsAfter(after, limit) {
       const rows = sql('SELECT seq, body FROM events WHERE seq > ? ORDER BY seq LIMIT ?').all(
-        after,
+        seqCursor(after),
         rowLimit(limit),
       ) as { seq: number; body: string }[];
       return rows.map((r) => ({ ...(JSON.parse(r.body) as UnnumberedEvent), seq: r.seq }) as CallEvent);

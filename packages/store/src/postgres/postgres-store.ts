@@ -1,0 +1,250 @@
+import type pg from 'pg';
+import type { CallEvent, RealtimeRow, Variables } from '@shuttle-cti/protocol';
+import type { OutboxItem, OutboxKind, Store, TokenRecord, UnnumberedEvent } from '../store.js';
+import { isoTime, nowIso, rowLimit, seqCursor, textField } from '../normalize.js';
+import { realtimeSelect } from '../realtime-query.js';
+import { splitChanges } from '../variables.js';
+import { lockClass, migratePostgres } from './migrate.js';
+import { createPool, inTransaction, mapError } from './pool.js';
+
+export interface PostgresStoreOptions {
+  /** `postgres://user:password@host:port/database` */
+  url: string;
+  /**
+   * Schema holding the tables (created by `migrate()` if missing); default: the server's
+   * search_path, usually `public`. A plain lower-case identifier. Tests use a fresh one each.
+   */
+  schema?: string | undefined;
+  /** Pool size; default 10. */
+  max?: number | undefined;
+  /** How long a call waits for a new connection before rejecting; default 3000 ms. */
+  connectionTimeoutMs?: number | undefined;
+  /** Errors of idle pooled connections (e.g. the server restarted); the pool replaces them by itself. */
+  onError?: ((error: Error) => void) | undefined;
+}
+
+interface TokenRow {
+  id: string;
+  role: TokenRecord['role'];
+  peer: string | null;
+  name: string;
+  created_at: Date;
+  revoked_at: Date | null;
+}
+
+interface OutboxRow {
+  id: string;
+  peer: string;
+  kind: OutboxKind;
+  payload: Record<string, unknown>;
+  created_at: Date;
+  expires_at: Date;
+}
+
+interface RealtimeDbRow extends Omit<RealtimeRow, 'time'> {
+  time: Date;
+}
+
+const tokenColumns = 'id, role, peer, name, created_at, revoked_at';
+
+const toToken = (r: TokenRow): TokenRecord => ({
+  id: r.id,
+  role: r.role,
+  peer: r.peer,
+  name: r.name,
+  createdAt: r.created_at.toISOString(),
+  revokedAt: r.revoked_at === null ? null : r.revoked_at.toISOString(),
+});
+
+const toOutboxItem = (r: OutboxRow): OutboxItem => ({
+  id: r.id,
+  peer: r.peer,
+  kind: r.kind,
+  payload: r.payload,
+  createdAt: r.created_at.toISOString(),
+  expiresAt: r.expires_at.toISOString(),
+});
+
+/**
+ * The shared store for several hub processes: PostgreSQL through a `pg` pool. Calls reject
+ * with CtiError UNAVAILABLE while the server cannot be reached, and work again once it is
+ * back, without restarting anything.
+ *
+ * @example
+ * const store = createPostgresStore({ url: process.env.DATABASE_URL });
+ * await store.migrate();
+ */
+export function createPostgresStore(options: PostgresStoreOptions): Store {
+  const pool = createPool(options);
+  let closed: Promise<void> | undefined;
+
+  const query = async <R extends object>(text: string, params: unknown[] = []): Promise<{ rows: R[]; rowCount: number }> => {
+    try {
+      const result = await pool.query<R & pg.QueryResultRow>(text, params);
+      return { rows: result.rows, rowCount: result.rowCount ?? 0 };
+    } catch (error) {
+      throw mapError(error);
+    }
+  };
+
+  return {
+    kind: 'postgres',
+
+    async migrate() {
+      await migratePostgres(pool, options.schema);
+    },
+    async ping() {
+      await query('SELECT 1');
+    },
+    async close() {
+      closed ??= pool.end();
+      await closed;
+    },
+
+    async appendEvents(events) {
+      if (events.length === 0) return [];
+      const names = events.map((e) => textField(e.event, 'event'));
+      const uniqueids = events.map((e) => textField(e.uniqueid, 'uniqueid'));
+      const times = events.map((e) => isoTime(e.time, 'time'));
+      // The advisory lock serialises appends across all hubs sharing the database, so
+      // events commit in seq order: a reader never sees seq n+1 before seq n is visible,
+      // which would make a client resuming from n+1 miss n for good.
+      const seqs = await inTransaction(
+        pool,
+        async (client) => {
+          const { rows } = await client.query<{ seq: string }>(
+            `INSERT INTO events (event, uniqueid, time, body)
+             SELECT event, uniqueid, time, body
+             FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::json[]) WITH ORDINALITY
+               AS u(event, uniqueid, time, body, n)
+             ORDER BY n
+             RETURNING seq`,
+            [names, uniqueids, times, events.map((e) => JSON.stringify(e))],
+          );
+          return rows.map((r) => Number(r.seq)).sort((a, b) => a - b);
+        },
+        `BEGIN; SELECT pg_advisory_xact_lock(${lockClass.append}, hashtext(current_schema()))`,
+      );
+      // Rows are numbered in the ORDER BY n order, so the i-th smallest seq is the i-th event.
+      return events.map((event, i) => ({ ...event, seq: seqs[i] }) as CallEvent);
+    },
+    async eventsAfter(after, limit) {
+      const { rows } = await query<{ seq: string; body: UnnumberedEvent }>(
+        'SELECT seq, body FROM events WHERE seq > $1 ORDER BY seq LIMIT $2',
+        [seqCursor(after), rowLimit(limit)],
+      );
+      return rows.map((r) => ({ ...r.body, seq: Number(r.seq) }) as CallEvent);
+    },
+    async seqRange() {
+      const { rows } = await query<{ first: string | null; last: string | null }>(
+        'SELECT min(seq) AS first, max(seq) AS last FROM events',
+      );
+      return { first: Number(rows[0]?.first ?? 0), last: Number(rows[0]?.last ?? 0) };
+    },
+    async pruneEventsBefore(before) {
+      return (await query('DELETE FROM events WHERE time < $1', [isoTime(before, 'before')])).rowCount;
+    },
+
+    async mergeVariables(uniqueid, variables, at) {
+      const { set, remove } = splitChanges(variables);
+      // One statement: concurrent merges on the same call (from several hubs) cannot lose keys.
+      const { rows } = await query<{ vars: Variables }>(
+        `INSERT INTO variables (uniqueid, vars, updated_at) VALUES ($1, $2::jsonb, $4)
+         ON CONFLICT (uniqueid) DO UPDATE
+           SET vars = (variables.vars || EXCLUDED.vars) - $3::text[], updated_at = EXCLUDED.updated_at
+         RETURNING vars`,
+        [uniqueid, JSON.stringify(set), remove, isoTime(at, 'at')],
+      );
+      return rows[0]?.vars ?? {};
+    },
+    async getVariables(uniqueid) {
+      const { rows } = await query<{ vars: Variables }>('SELECT vars FROM variables WHERE uniqueid = $1', [uniqueid]);
+      return rows[0]?.vars ?? {};
+    },
+    async pruneVariablesBefore(before) {
+      return (await query('DELETE FROM variables WHERE updated_at < $1', [isoTime(before, 'before')])).rowCount;
+    },
+
+    async createToken(token) {
+      const { rows } = await query<TokenRow>(
+        `INSERT INTO tokens (id, role, peer, name, hash, created_at) VALUES ($1, $2, $3, $4, $5, $6)
+         RETURNING ${tokenColumns}`,
+        [token.id, token.role, token.peer, token.name, token.hash, nowIso()],
+      );
+      return toToken(rows[0] as TokenRow);
+    },
+    async findTokenByHash(hash) {
+      const { rows } = await query<TokenRow>(
+        `SELECT ${tokenColumns} FROM tokens WHERE hash = $1 AND revoked_at IS NULL`,
+        [hash],
+      );
+      return rows[0] === undefined ? undefined : toToken(rows[0]);
+    },
+    async listTokens() {
+      const { rows } = await query<TokenRow>(`SELECT ${tokenColumns} FROM tokens ORDER BY created_at, id`);
+      return rows.map(toToken);
+    },
+    async revokeToken(id) {
+      const result = await query('UPDATE tokens SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL', [
+        nowIso(),
+        id,
+      ]);
+      return result.rowCount > 0;
+    },
+
+    async enqueue(item) {
+      const result = await query(
+        `INSERT INTO outbox (id, peer, kind, payload, created_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6)
+         ON CONFLICT (id) DO NOTHING`,
+        [
+          item.id,
+          item.peer,
+          item.kind,
+          JSON.stringify(item.payload),
+          isoTime(item.createdAt, 'createdAt'),
+          isoTime(item.expiresAt, 'expiresAt'),
+        ],
+      );
+      return result.rowCount > 0;
+    },
+    async pendingFor(peer, now) {
+      const { rows } = await query<OutboxRow>(
+        `SELECT id, peer, kind, payload, created_at, expires_at FROM outbox
+         WHERE peer = $1 AND acked_at IS NULL AND expires_at > $2 ORDER BY pos`,
+        [peer, isoTime(now, 'now')],
+      );
+      return rows.map(toOutboxItem);
+    },
+    async acknowledge(id) {
+      const result = await query('UPDATE outbox SET acked_at = $1 WHERE id = $2 AND acked_at IS NULL', [nowIso(), id]);
+      return result.rowCount > 0;
+    },
+    async hasCommand(id) {
+      return (await query('SELECT 1 FROM outbox WHERE id = $1', [id])).rowCount > 0;
+    },
+    async expireBefore(now) {
+      const { rows } = await query<{ unacked: string }>(
+        `WITH gone AS (DELETE FROM outbox WHERE expires_at <= $1 RETURNING acked_at)
+         SELECT count(*) FILTER (WHERE acked_at IS NULL) AS unacked FROM gone`,
+        [isoTime(now, 'now')],
+      );
+      return Number(rows[0]?.unacked ?? 0);
+    },
+
+    async addRealtime(row) {
+      await query('INSERT INTO realtime (id, type, channel, reference, url, time) VALUES ($1, $2, $3, $4, $5, $6)', [
+        row.id,
+        row.type,
+        JSON.stringify(row.channel),
+        row.reference,
+        row.url,
+        isoTime(row.time, 'time'),
+      ]);
+    },
+    async listRealtime(q) {
+      const { sql, params } = realtimeSelect(q, (n) => `$${n}`);
+      const { rows } = await query<RealtimeDbRow>(sql, params);
+      return rows.map((r) => ({ ...r, time: r.time.toISOString() }));
+    },
+  };
+}
