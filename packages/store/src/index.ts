@@ -1,1 +1,15 @@
-export {};
+export { createStore } from './create-store.js';
+export type { CreateStoreOptions } from './create-store.js';
+export { createSqliteStore } from './sqlite/sqlite-store.js';
+export type { SqliteStoreOptions } from './sqlite/sqlite-store.js';
+export { createPostgresStore } from './postgres/postgres-store.js';
+export type { PostgresStoreOptions } from './postgres/postgres-store.js';
+export type {
+  NewToken,
+  OutboxItem,
+  OutboxKind,
+  RealtimeQuery,
+  Store,
+  TokenRecord,
+  UnnumberedEvent,
+} from './store.js';
