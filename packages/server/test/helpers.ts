@@ -97,19 +97,49 @@ export async function startTestHub(options: TestHubOptions = {}): Promise<TestHu
   return t;
 }
 
-/** Connects a socket.io v4 client and waits for `welcome` (or rejects with the connect_error). */
+interface Recorded {
+  items: unknown[];
+  consumed: number;
+  listeners: Set<() => void>;
+}
+const recorders = new WeakMap<object, Map<string, Recorded>>();
+
+function recorded(socket: object, event: string): Recorded {
+  let byName = recorders.get(socket);
+  if (!byName) recorders.set(socket, (byName = new Map()));
+  let r = byName.get(event);
+  if (!r) byName.set(event, (r = { items: [], consumed: 0, listeners: new Set() }));
+  return r;
+}
+
+/**
+ * Records every event a socket receives from the moment it is created, so a test never
+ * misses one that arrived in the same network read as the one it awaited.
+ */
+export function record(socket: Socket): Socket {
+  socket.onAny((event: string, value: unknown) => {
+    const r = recorded(socket, event);
+    r.items.push(value);
+    for (const wake of r.listeners) wake();
+  });
+  return socket;
+}
+
+/** Connects a socket.io v4 client (recording its events) and waits for `welcome` or the connect_error. */
 export async function connectClient(
   url: string,
   namespace: '/' | '/agent' | '/supervisor',
   auth: Record<string, unknown>,
   options: { reconnection?: boolean } = {},
 ): Promise<Socket> {
-  const socket = ioClient(url + (namespace === '/' ? '' : namespace), {
-    auth,
-    transports: ['websocket'],
-    reconnection: options.reconnection ?? false,
-    forceNew: true,
-  });
+  const socket = record(
+    ioClient(url + (namespace === '/' ? '' : namespace), {
+      auth,
+      transports: ['websocket'],
+      reconnection: options.reconnection ?? false,
+      forceNew: true,
+    }),
+  );
   await new Promise<void>((resolve, reject) => {
     socket.once('welcome', () => resolve());
     socket.once('connect_error', (error: Error & { data?: unknown }) => {
@@ -120,25 +150,50 @@ export async function connectClient(
   return socket;
 }
 
-/** Resolves with the next `event` on `socket`, or rejects after `ms`. */
+const reserved = new Set(['connect', 'disconnect', 'connect_error']);
+
+/** The next not-yet-taken `event` on a recorded socket (possibly one already received), or rejects after `ms`. */
 export function nextEvent<T = unknown>(socket: Socket, event: string, ms = 5000): Promise<T> {
+  if (reserved.has(event)) {
+    // socket.io's own events do not pass through onAny: wait for the next one.
+    return new Promise<T>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`timed out waiting for ${event}`)), ms);
+      socket.once(event as 'disconnect', (value: unknown) => {
+        clearTimeout(timer);
+        resolve(value as T);
+      });
+    });
+  }
+  const r = recorded(socket, event);
   return new Promise<T>((resolve, reject) => {
-    const timer = setTimeout(() => {
-      socket.off(event, on);
-      reject(new Error(`timed out waiting for ${event}`));
-    }, ms);
-    const on = (value: T): void => {
+    const take = (): boolean => {
+      if (r.consumed >= r.items.length) return false;
+      const value = r.items[r.consumed++] as T;
+      r.listeners.delete(wake);
       clearTimeout(timer);
       resolve(value);
+      return true;
     };
-    socket.once(event, on);
+    const wake = (): void => {
+      take();
+    };
+    const timer = setTimeout(() => {
+      r.listeners.delete(wake);
+      reject(new Error(`timed out waiting for ${event}`));
+    }, ms);
+    if (!take()) r.listeners.add(wake);
   });
 }
 
-/** Collects every `event` on `socket` into an array. */
+/** Every `event` a recorded socket has received (a live array: it grows as events arrive). */
 export function collect<T = unknown>(socket: Socket, events: readonly string[]): T[] {
+  if (events.length === 1) return recorded(socket, events[0] as string).items as T[];
   const out: T[] = [];
-  for (const name of events) socket.on(name, (value: T) => out.push(value));
+  for (const name of events) {
+    const r = recorded(socket, name);
+    out.push(...(r.items as T[]));
+    r.listeners.add(() => out.push(r.items[r.items.length - 1] as T));
+  }
   return out;
 }
 
