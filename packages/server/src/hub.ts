@@ -181,7 +181,8 @@ export async function createHub(options: HubOptions = {}): Promise<Hub> {
       housekeeping?.();
       for (const source of sources) await source.stop().catch((error: unknown) => logger.warn({ err: error }, 'source stop failed'));
       await ingest.drain();
-      io.disconnectSockets(true);
+      // Closing the engine (not disconnecting each socket) lets clients see a transport
+      // close and reconnect by themselves to the next hub process.
       await new Promise<void>((resolve) => {
         void io.close(() => resolve());
       });
