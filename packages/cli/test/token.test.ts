@@ -1,0 +1,92 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { io } from 'socket.io-client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli, startCli } from './cli-helpers.js';
+
+let dir: string;
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'shuttle-cti-token-'));
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('shuttle-cti token', () => {
+  it('creates, lists and revokes tokens on the store of a running hub, taking effect at once', async () => {
+    const data = join(dir, 'data');
+    const hub = await startCli(['serve', '--port', '0', '--host', '127.0.0.1', '--data', data], /Stop with Ctrl\+C/);
+    const url = /hub listening on (http:\/\/\S+)/.exec(hub.output())?.[1] as string;
+
+    const created = await runCli(['token', 'create', '--role', 'integration', '--name', 'crm-bridge', '--data', data]);
+    expect(created.code).toBe(0);
+    const token = created.stdout.trim();
+    expect(token).toMatch(/^sct_[\w-]{20,}$/);
+    expect(created.stdout).toBe(`${token}\n`);
+
+    const socket = io(url, { auth: { token }, transports: ['websocket'], forceNew: true, reconnection: false });
+    await new Promise<void>((resolve, reject) => {
+      socket.on('welcome', () => resolve());
+      socket.on('connect_error', reject);
+    });
+
+    const list = await runCli(['token', 'list', '--json', '--data', data]);
+    const tokens = JSON.parse(list.stdout) as { id: string; name: string; role: string }[];
+    const mine = tokens.find((t) => t.name === 'crm-bridge');
+    expect(mine?.role).toBe('integration');
+    expect(list.stdout).not.toContain(token);
+    const table = await runCli(['token', 'list', '--data', data]);
+    expect(table.stdout).toMatch(/ID\s+ROLE\s+PEER\s+NAME/);
+
+    const disconnected = new Promise<void>((resolve) => socket.on('disconnect', () => resolve()));
+    const revoked = await runCli(['token', 'revoke', mine?.id ?? '', '--data', data]);
+    expect(revoked.code).toBe(0);
+    await disconnected;
+    socket.close();
+
+    const again = await runCli(['token', 'revoke', mine?.id ?? '', '--data', data]);
+    expect(again.code).toBe(2);
+    expect(again.stderr).toContain('no active token');
+    hub.child.kill('SIGTERM');
+    expect(await hub.exited).toBe(0);
+    expect(hub.output()).not.toContain(token);
+  });
+
+  it('checks its arguments', async () => {
+    const data = join(dir, 'data2');
+    const noPeer = await runCli(['token', 'create', '--role', 'agent', '--data', data]);
+    expect(noPeer.code).toBe(2);
+    expect(noPeer.stderr).toContain('--peer');
+    const badRole = await runCli(['token', 'create', '--role', 'admin', '--data', data]);
+    expect(badRole.code).toBe(2);
+    const agent = await runCli(['token', 'create', '--role', 'agent', '--peer', 'SIP/andrea.bianco', '--data', data]);
+    expect(agent.code).toBe(0);
+    const peerOnIntegration = await runCli(['token', 'create', '--role', 'integration', '--peer', 'SIP/x', '--data', data]);
+    expect(peerOnIntegration.code).toBe(2);
+  });
+});
+
+describe('shuttle-cti simulate', () => {
+  it('feeds a running hub over HTTP with a source token', async () => {
+    const data = join(dir, 'data3');
+    const hub = await startCli(['serve', '--port', '0', '--host', '127.0.0.1', '--data', data], /Stop with Ctrl\+C/);
+    const url = /hub listening on (http:\/\/\S+)/.exec(hub.output())?.[1] as string;
+    const source = (await runCli(['token', 'create', '--role', 'source', '--data', data])).stdout.trim();
+    const integration = (await runCli(['token', 'create', '--role', 'integration', '--data', data])).stdout.trim();
+    const socket = io(url, { auth: { token: integration }, transports: ['websocket'], forceNew: true });
+    const got = new Promise<Record<string, unknown>>((resolve) => {
+      socket.on('ringing', resolve);
+      socket.on('outbound', resolve);
+    });
+    const sim = await startCli(['simulate', '--url', url, '--token', source, '--rate', '3000'], /playing demo queue traffic/);
+    expect((await got)['uniqueid']).toBeTruthy();
+    socket.close();
+    sim.child.kill('SIGTERM');
+    expect(await sim.exited).toBe(0);
+    const badToken = await runCli(['simulate', '--url', url]);
+    expect(badToken.code).toBe(2);
+    hub.child.kill('SIGTERM');
+    await hub.exited;
+  });
+});
