@@ -109,7 +109,7 @@ export async function createHub(options: HubOptions = {}): Promise<Hub> {
     for (const event of events) {
       lastSeq = Math.max(lastSeq, event.seq);
       for (const presence of tracker.apply(event)) supervisors.emit('agent', presence);
-      if ('peer' in event && typeof event.peer === 'string') agents.to(peerRoom(event.peer)).emit(event.event, event as never);
+      if ('peer' in event && typeof event.peer === 'string') agents.to(peerRoom(event.peer)).emit(event.event, event);
     }
     fanout.publish(events);
   };

@@ -37,7 +37,7 @@ describe('every connection proves its role', () => {
   it('accepts each role on its namespace and says who it is', async () => {
     const { io } = await import('socket.io-client');
     const agent = record(io(`${t.url}/agent`, { auth: { token: t.tokens.agent }, transports: ['websocket'], forceNew: true }));
-    const welcome = await nextEvent<{ role: string; peer: string; protocol: number }>(agent as never, 'welcome');
+    const welcome = await nextEvent<{ role: string; peer: string; protocol: number }>(agent, 'welcome');
     expect(welcome).toMatchObject({ role: 'agent', peer: t.peer, protocol: 1 });
     agent.close();
     const supervisor = await connectClient(t.url, '/supervisor', { token: t.tokens.supervisor });

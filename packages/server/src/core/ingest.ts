@@ -62,7 +62,7 @@ export function createIngest(deps: {
   async function normalise(input: CallEventInput, time: string): Promise<UnnumberedEvent> {
     const { variables: update, ...fields } = input;
     const vars = await variables.merge(input.uniqueid, update, time);
-    return { ...fields, [eventFlag[input.event]]: true, time, variables: vars } as unknown as UnnumberedEvent;
+    return { ...fields, [eventFlag[input.event]]: true, time, variables: vars };
   }
 
   async function work(): Promise<void> {
