@@ -1,0 +1,131 @@
+import { EventEmitter } from 'node:events';
+import type { CallEventInput, CtiError } from '@shuttle-cti/protocol';
+import { silentLogger, type CallEventSink, type SourceLogger } from '../sink.js';
+import { createCallTracker } from './call-tracker.js';
+import { createAmiClient, type AmiClientState } from './client.js';
+import { resolveAmiEndpoint, type AmiEndpointInput } from './endpoint.js';
+
+export interface AmiSourceOptions extends AmiEndpointInput {
+  /** Channel variables that become the calls' custom variables (config `customVariables`). */
+  customVariables?: readonly string[];
+  /** Dialplan contexts whose calls are agents calling out; default `['from-internal']`. */
+  outboundContexts?: readonly string[];
+  /** Where the call events go (the hub's ingest). */
+  sink: Pick<CallEventSink, 'emit'>;
+  /** A pino logger fits; silent by default. */
+  logger?: SourceLogger;
+  /** `md5` logs in with the MD5 challenge instead of sending the secret. */
+  auth?: 'plain' | 'md5';
+  reconnect?: { initialMs?: number; maxMs?: number };
+  pingIntervalMs?: number;
+  actionTimeoutMs?: number;
+}
+
+export interface AmiSourceEvents {
+  state: [state: AmiClientState];
+  /** Asterisk refused the login (wrong secret, or not permitted): the source has stopped. */
+  error: [error: CtiError];
+}
+
+export interface AmiSource {
+  readonly state: AmiClientState;
+  /** Resolves once logged in (or retrying after a first failed attempt); rejects if the login is refused. */
+  start(): Promise<void>;
+  /** Logs off, and resolves once every call event produced so far has been handed to the sink. */
+  stop(): Promise<void>;
+  on<E extends keyof AmiSourceEvents>(event: E, listener: (...args: AmiSourceEvents[E]) => void): AmiSource;
+  off<E extends keyof AmiSourceEvents>(event: E, listener: (...args: AmiSourceEvents[E]) => void): AmiSource;
+}
+
+/**
+ * The Asterisk source: an AMI client whose queue events become call events for the
+ * sink. After every (re)connect it resynchronises with `QueueStatus` and
+ * `CoreShowChannels`, so calls already in progress still get their `hangup`.
+ *
+ * @example
+ * const source = createAmiSource({
+ *   url: 'asterisk://cti@127.0.0.1:5038',
+ *   secretEnv: 'AMI_SECRET',
+ *   customVariables: ['ordernumber', 'customerid'],
+ *   sink: { emit: async (event) => console.log(event) },
+ * });
+ * await source.start();
+ */
+export function createAmiSource(options: AmiSourceOptions): AmiSource {
+  const endpoint = resolveAmiEndpoint(options);
+  const logger = options.logger ?? silentLogger;
+  const emitter = new EventEmitter();
+  const tracker = createCallTracker({
+    ...(options.customVariables === undefined ? {} : { customVariables: options.customVariables }),
+    ...(options.outboundContexts === undefined ? {} : { outboundContexts: options.outboundContexts }),
+    logger,
+  });
+  const client = createAmiClient({
+    ...endpoint,
+    logger,
+    ...(options.auth === undefined ? {} : { auth: options.auth }),
+    ...(options.reconnect === undefined ? {} : { reconnect: options.reconnect }),
+    ...(options.pingIntervalMs === undefined ? {} : { pingIntervalMs: options.pingIntervalMs }),
+    ...(options.actionTimeoutMs === undefined ? {} : { actionTimeoutMs: options.actionTimeoutMs }),
+  });
+  // One event at a time, in order: the hub numbers them as they come.
+  let delivered: Promise<void> = Promise.resolve();
+
+  function deliver(events: CallEventInput[]): void {
+    for (const event of events) {
+      delivered = delivered
+        .then(() => options.sink.emit(event))
+        .catch((error: unknown) => {
+          logger.error({ err: error, event: event.event, uniqueid: event.uniqueid }, 'AMI: the hub refused a call event');
+        });
+    }
+  }
+
+  async function resync(): Promise<void> {
+    tracker.beginResync();
+    try {
+      await client.action({ Action: 'QueueStatus' });
+      await client.action({ Action: 'CoreShowChannels' });
+      logger.info({ calls: tracker.size }, `AMI: resynchronised, ${tracker.size} call(s) in progress`);
+    } catch (error) {
+      tracker.abortResync();
+      logger.warn(
+        { err: error },
+        'AMI: could not resynchronise (QueueStatus/CoreShowChannels); calls already in progress may miss their end',
+      );
+    }
+  }
+
+  client.on('event', (message) => {
+    try {
+      deliver(tracker.handle(message));
+    } catch (error) {
+      logger.error({ err: error, event: message['Event'] }, 'AMI: could not map an event');
+    }
+  });
+  client.on('ready', () => void resync());
+  client.on('state', (state) => emitter.emit('state', state));
+  client.on('error', (error) => {
+    if (emitter.listenerCount('error') > 0) emitter.emit('error', error);
+  });
+
+  const source: AmiSource = {
+    get state() {
+      return client.state;
+    },
+    start: () => client.start(),
+    async stop() {
+      await client.stop();
+      await delivered;
+    },
+    on(event, listener) {
+      emitter.on(event, listener as (...args: unknown[]) => void);
+      return source;
+    },
+    off(event, listener) {
+      emitter.off(event, listener as (...args: unknown[]) => void);
+      return source;
+    },
+  };
+  return source;
+}
