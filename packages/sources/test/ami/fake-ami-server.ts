@@ -28,6 +28,8 @@ export interface FakeAmiServerOptions {
   /** Replay no further than this connection, and do not drop it at its end. */
   lastConn?: number;
   port?: number;
+  /** Actions answered `Permission denied`, as for a manager.conf user without the right. */
+  refuse?: string[];
 }
 
 export interface FakeAmiServer {
@@ -156,6 +158,10 @@ export async function startFakeAmiServer(options: FakeAmiServerOptions = {}): Pr
       },
       onAction: (action, s) => {
         const name = amiField(action, 'Action') ?? '';
+        if (options.refuse?.includes(name)) {
+          s.reply(action, { Response: 'Error', Message: 'Permission denied' });
+          return true;
+        }
         if (!listActions.has(name)) return false;
         if ((expected.get(name) ?? 0) > 0) {
           const waiter = waiters.get(name);
