@@ -184,3 +184,19 @@ describe('RealtimeCTI and supervisors', () => {
     supervisor.close();
   });
 });
+
+describe('rate limits', () => {
+  it('answers RATE_LIMITED past the per-connection rate, without disconnecting, and recovers', async () => {
+    const limited = await startTestHub({ config: { limits: { commandsPerSecond: 5 } } });
+    const socket = await connectClient(limited.url, '/', { token: limited.tokens.integration });
+    const payload = { url: 'https://crm.example.test/r', peer: 'SIP/rate', mode: 'new_tab' };
+    const acks = (await Promise.all(Array.from({ length: 30 }, () => socket.timeout(3000).emitWithAck('AgentCTI', payload)))) as Ack[];
+    const refused = acks.filter((a) => a.error?.code === 'RATE_LIMITED');
+    expect(refused.length).toBeGreaterThan(0);
+    expect(acks.filter((a) => a.ok).length).toBeGreaterThan(0);
+    expect(socket.connected).toBe(true);
+    await until(async () => ((await socket.timeout(3000).emitWithAck('AgentCTI', payload)) as Ack).ok, 5000, 'bucket refilled');
+    socket.close();
+    await limited.stop();
+  });
+});

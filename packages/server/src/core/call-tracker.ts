@@ -10,6 +10,8 @@ export interface CallTracker {
   calls(): LiveCall[];
   agents(): LiveAgent[];
   stats(): DayStats;
+  /** Forgets calls that started before `before` and never ended (a lost hangup); returns how many. */
+  prune(before: string): number;
 }
 
 const dayOf = (iso: string): string => iso.slice(0, 10);
@@ -151,6 +153,17 @@ export function createCallTracker(now: () => Date = () => new Date()): CallTrack
       if (sessions === 0 && a.state === 'idle') return setAgentState(peer, 'offline', time);
       if (sessions > 0 && a.state === 'offline') return setAgentState(peer, 'idle', time);
       return presenceOf(a);
+    },
+
+    prune(before) {
+      let removed = 0;
+      for (const [uniqueid, call] of calls) {
+        if (call.since < before) {
+          calls.delete(uniqueid);
+          removed++;
+        }
+      }
+      return removed;
     },
 
     calls: () => [...calls.values()],

@@ -34,6 +34,9 @@ export interface Router {
   deliverLocal(item: Pick<OutboxItem, 'peer' | 'kind' | 'payload'>): number;
 }
 
+/** Ids remembered per session; pops older than this many are long past their time-to-live. */
+const maxRemembered = 10_000;
+
 export function createRouter(deps: {
   store: Store;
   config: HubConfig;
@@ -47,12 +50,22 @@ export function createRouter(deps: {
   const now = deps.now ?? (() => new Date());
   const byPeer = new Map<string, Set<AgentSession>>();
 
+  /** Records that a session got `id`; forgets the oldest ids of very long-lived sessions. */
+  function markSent(session: AgentSession, id: string): boolean {
+    if (session.sent.has(id)) return false;
+    session.sent.add(id);
+    if (session.sent.size > maxRemembered) {
+      const oldest = session.sent.values().next();
+      if (!oldest.done) session.sent.delete(oldest.value);
+    }
+    return true;
+  }
+
   function deliverLocal(item: Pick<OutboxItem, 'peer' | 'kind' | 'payload'>): number {
     const id = String(item.payload['id']);
     let count = 0;
     for (const session of byPeer.get(item.peer) ?? []) {
-      if (session.sent.has(id)) continue;
-      session.sent.add(id);
+      if (!markSent(session, id)) continue;
       session.send(item.kind, item.payload as unknown as AgentCtiDelivery | AgentNotificationDelivery);
       count++;
     }
@@ -95,8 +108,7 @@ export function createRouter(deps: {
       set.add(session);
       const pending = await store.pendingFor(session.peer, now().toISOString());
       for (const item of pending) {
-        if (session.sent.has(item.id)) continue;
-        session.sent.add(item.id);
+        if (!markSent(session, item.id)) continue;
         session.send(item.kind, item.payload as unknown as AgentCtiDelivery);
       }
     },
