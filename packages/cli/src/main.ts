@@ -1,6 +1,9 @@
 #!/usr/bin/env node
 import { Command, CommanderError } from 'commander';
+import { registerReplayCommand } from './commands/replay.js';
+import { registerRunCommand } from './commands/run.js';
 import { registerServeCommand } from './commands/serve.js';
+import { registerServiceCommand } from './commands/service.js';
 import { registerSimulateCommand } from './commands/simulate.js';
 import { registerTokenCommand } from './commands/token.js';
 import { ExitCode, ExitError } from './exit-codes.js';
@@ -15,6 +18,9 @@ const program = new Command()
 registerServeCommand(program);
 registerTokenCommand(program);
 registerSimulateCommand(program);
+registerRunCommand(program);
+registerReplayCommand(program);
+registerServiceCommand(program);
 
 try {
   await program.parseAsync(process.argv);

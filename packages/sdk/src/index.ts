@@ -1,1 +1,31 @@
-export {};
+export { connect } from './client.js';
+export { buildNotification, buildPushevent, buildVariablesRequest, buildWakeup } from './commands.js';
+export { defineIntegration } from './integration.js';
+export type { Integration, IntegrationHandlers, IntegrationSetup } from './integration.js';
+export type {
+  CallEventHandlers,
+  ClientEventName,
+  ClientEvents,
+  CommandOptions,
+  CommandResult,
+  ConnectOptions,
+  CtiClient,
+  WhenDisconnected,
+} from './types.js';
+export { CtiError, ErrorCode } from '@shuttle-cti/protocol';
+export type {
+  AbandonEvent,
+  CallEvent,
+  CallEventMap,
+  CallEventName,
+  HangupEvent,
+  NotificationType,
+  OutboundEvent,
+  ReplayTruncated,
+  RingendEvent,
+  RingingEvent,
+  UpEvent,
+  WakeupMode,
+  Welcome,
+  WireError,
+} from '@shuttle-cti/protocol';

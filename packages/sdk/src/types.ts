@@ -1,0 +1,122 @@
+import type {
+  CallEventMap,
+  CommandAck,
+  CtiError,
+  NotificationType,
+  ReplayTruncated,
+  WakeupMode,
+  Welcome,
+} from '@shuttle-cti/protocol';
+import type { ManagerOptions, SocketOptions } from 'socket.io-client';
+
+/**
+ * What to do with a command sent while the client is not connected:
+ * - `'reject'` (default): fail at once with `CtiError` code `DISCONNECTED`, so a screen pop
+ *   is never shown minutes late;
+ * - `'wait'`: keep it and send it when the connection is back (within `timeout`). A command
+ *   in flight when the connection drops is sent again with the same `id`, which the hub
+ *   carries out once.
+ */
+export type WhenDisconnected = 'reject' | 'wait';
+
+/** Options of {@link connect}. */
+export interface ConnectOptions {
+  /** Token of role `integration` (`shuttle-cti token create --role integration`). */
+  token?: string;
+  /** Resume after this `seq` (e.g. one saved by a previous run); default: from now. */
+  lastSeq?: number;
+  /** Milliseconds to wait for the hub's answer to a command; default 10 000. */
+  timeout?: number;
+  /** Default for every command; see {@link WhenDisconnected}. Default `'reject'`. */
+  whenDisconnected?: WhenDisconnected;
+  /** First delay before reconnecting, in milliseconds; doubles up to `reconnectDelayMax`. Default 500. */
+  reconnectDelay?: number;
+  /** Longest delay between reconnection attempts, in milliseconds. Default 10 000. */
+  reconnectDelayMax?: number;
+  /**
+   * Keep retrying after the hub refused the token (`UNAUTHORIZED`/`FORBIDDEN`).
+   * Default false: the client emits `error` and closes, because a bad token does not mend itself.
+   */
+  retryOnAuthError?: boolean;
+  /**
+   * Extra socket.io-client options (e.g. `transports`, `extraHeaders`, `ca` for a hub with a
+   * private certificate). Reconnection and `auth` are managed by the SDK and cannot be overridden.
+   */
+  socketOptions?: Partial<Omit<ManagerOptions & SocketOptions, 'auth' | 'reconnection' | 'autoConnect'>>;
+}
+
+/** Per-command options. */
+export interface CommandOptions {
+  /** Your id for the command; the hub carries out the same id once. Default: a random UUID. */
+  id?: string;
+  /** Overrides {@link ConnectOptions.timeout} for this command. */
+  timeout?: number;
+  /** Overrides {@link ConnectOptions.whenDisconnected} for this command. */
+  whenDisconnected?: WhenDisconnected;
+}
+
+/** The hub's answer to an accepted command. */
+export type CommandResult = Omit<Extract<CommandAck, { ok: true }>, 'ok'>;
+
+/** Handlers of the call events, by name: the payload type narrows by event name. */
+export type CallEventHandlers = { [K in keyof CallEventMap]: (event: CallEventMap[K]) => unknown };
+
+/** Every event a client emits, with the handler it takes. */
+export interface ClientEvents extends CallEventHandlers {
+  /** Connected (first time or again) to the hub at `url`. */
+  connect: (info: { url: string }) => unknown;
+  /** The connection was lost (or closed); the client reconnects unless it was closed. */
+  disconnect: (info: { url: string; reason: string }) => unknown;
+  /** A connection attempt failed or the connection dropped; the next attempt starts after `delay` ms. */
+  reconnecting: (info: { url: string; attempt: number; delay: number; error?: Error }) => unknown;
+  /** An error with a `code`: a refused token (`UNAUTHORIZED`, `FORBIDDEN`; the client then closes) or one the hub reported. */
+  error: (error: CtiError) => unknown;
+  /** The hub's first message on every connection. */
+  welcome: (welcome: Welcome) => unknown;
+  /** Events `from`..`to` were older than the hub's retention and could not be replayed. */
+  replay_truncated: (info: ReplayTruncated) => unknown;
+  /** One of your handlers threw or its promise rejected; the other handlers ran anyway. */
+  handler_error: (error: unknown, context: { event: string; payload: unknown }) => unknown;
+}
+
+export type ClientEventName = keyof ClientEvents;
+
+/** The integration client returned by {@link connect}. */
+export interface CtiClient {
+  /** Adds a handler; handlers of one event run in the order they were added. */
+  on<E extends ClientEventName>(event: E, handler: ClientEvents[E]): CtiClient;
+  /** Adds a handler that runs for the next such event only. */
+  once<E extends ClientEventName>(event: E, handler: ClientEvents[E]): CtiClient;
+  /** Removes a handler added with `on` or `once`. */
+  off<E extends ClientEventName>(event: E, handler: ClientEvents[E]): CtiClient;
+  /** `AgentCTI`: the agent(s) of `peer` open `url` in a new tab, window or the panel's frame. */
+  wakeup(url: string, peer: string, mode: WakeupMode, options?: CommandOptions): Promise<CommandResult>;
+  /** `AgentCTINotification`: the agent(s) of `peer` are shown a notification. */
+  notification(
+    peer: string,
+    type: NotificationType,
+    title: string,
+    body: string,
+    options?: CommandOptions,
+  ): Promise<CommandResult>;
+  /** `RealtimeCTI`: a row in the supervisors' Integration Realtime view; sets `data.time` if missing. */
+  pushevent(
+    appname: string,
+    data: Record<string, unknown>,
+    reference: string,
+    url?: string,
+    options?: CommandOptions,
+  ): Promise<CommandResult>;
+  /** `CustomVariables`: the custom variables the hub knows for the call `uniqueid`. */
+  variables(uniqueid: string, options?: Omit<CommandOptions, 'id'>): Promise<Record<string, string>>;
+  /** The newest `seq` seen; the client resumes after it when it reconnects. */
+  readonly lastSeq: number | undefined;
+  /** True while connected to a hub. */
+  readonly connected: boolean;
+  /** True once `close()` was called or the hub refused the token for good. */
+  readonly closed: boolean;
+  /** Resolves on the first connection; rejects with the `CtiError` if the client closes first. */
+  readonly ready: Promise<void>;
+  /** Disconnects and stops reconnecting; commands still waiting reject with `DISCONNECTED`. */
+  close(): void;
+}
