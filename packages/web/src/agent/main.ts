@@ -1,0 +1,133 @@
+import { callEventNames, type AgentClientToServer, type AgentServerToClient, type CallEvent } from '@shuttle-cti/protocol';
+import type { Socket } from 'socket.io-client';
+import '../shared/base.css';
+import './agent.css';
+import { createHubClock } from '../shared/clock.js';
+import { openConnection } from '../shared/connection.js';
+import { createSignIn } from '../shared/sign-in.js';
+import { createTokenStore, takeTokenFromHash } from '../shared/token.js';
+import { createBlockedPops } from './blocked-pops.js';
+import { createCallCard } from './call-card.js';
+import { createFrameArea } from './frame-area.js';
+import { createNotifier } from './notifier.js';
+import { createPanelShell } from './panel.js';
+import { openWindow } from './pop.js';
+import { createAgentSession, type AgentSession } from './session.js';
+import type { AgentCommand } from './tab-messages.js';
+import { createToasts } from './toasts.js';
+
+type AgentSocket = Socket<AgentServerToClient, AgentClientToServer>;
+
+const root = document.getElementById('app') as HTMLElement;
+const tokens = createTokenStore('shuttle-cti:agent-token');
+const params = new URLSearchParams(location.search);
+/** How long a framed page may take to load before the panel suspects it refuses framing. */
+const frameTimeoutMs = Number(params.get('frameTimeoutMs') ?? '') || 10_000;
+
+function showSignIn(error?: string): void {
+  const view = createSignIn({
+    title: 'Agent panel',
+    subtitle: 'Sign in to receive screen pops and notifications for your phone.',
+    tokenLabel: 'Agent token',
+    onSubmit: (token, remember) => {
+      tokens.save(token, remember);
+      startPanel(token);
+    },
+  });
+  root.replaceChildren(view.element);
+  document.title = 'Sign in · Shuttle CTI agent';
+  if (error !== undefined) view.showError(error);
+  view.focus();
+}
+
+function startPanel(token: string): void {
+  const clock = createHubClock();
+  const card = createCallCard();
+  const toasts = createToasts();
+  const notifier = createNotifier(toasts);
+  const openInTab = (url: string): void => {
+    openWindow(url, 'new_tab', '_blank');
+  };
+  const frames = createFrameArea({ openInTab, loadTimeoutMs: frameTimeoutMs });
+  let session: AgentSession | undefined;
+  // The hub's welcome comes first, but never drop a command if it did not.
+  const early: AgentCommand[] = [];
+  const receive = (command: AgentCommand): void => {
+    if (session === undefined) early.push(command);
+    else session.receive(command);
+  };
+  const blocked = createBlockedPops({
+    hintKey: 'shuttle-cti:agent:popup-hint-seen',
+    open: (pop) => {
+      openWindow(pop.url, pop.mode, `shuttle-cti-${pop.id}`);
+      session?.resolve(pop.id, 'opened-by-hand');
+    },
+    dismiss: (pop) => session?.resolve(pop.id, 'dismissed'),
+  });
+  const shell = createPanelShell({
+    signOut: () => {
+      stop();
+      tokens.clear();
+      showSignIn();
+    },
+    enableNotifications: () => {
+      notifier
+        .requestPermission()
+        .then((permission) => shell.showNotificationButton(permission === 'default'))
+        .catch(() => undefined);
+    },
+  });
+  shell.mount({ card: card.element, frames: frames.element, overlays: [blocked.element, toasts.element] });
+  shell.showNotificationButton(notifier.permission() === 'default');
+  root.replaceChildren(shell.element);
+  document.title = 'Shuttle CTI agent';
+
+  const socket = openConnection('/agent', token, (change) => {
+    shell.badge.set(change);
+    if (change.state === 'signed-out') {
+      stop();
+      tokens.clear();
+      showSignIn(change.detail);
+    }
+  }) as AgentSocket;
+
+  socket.on('welcome', (welcome) => {
+    const peer = welcome.peer ?? welcome.name;
+    shell.setIdentity(welcome.name, peer);
+    if (session?.peer === peer) return;
+    session?.close();
+    session = createAgentSession({ peer, frames, blocked, notifier, onPrimaryChange: (primary) => shell.setTabRole(primary) });
+    shell.setHistory(session.history.element);
+    for (const command of early.splice(0)) session.receive(command);
+  });
+  socket.on('AgentCTI', (delivery) => {
+    // Acknowledged on receipt: from here on this browser owns the command.
+    socket.emit('ack', { id: delivery.id });
+    clock.observe(delivery.time);
+    receive({ kind: 'pop', delivery });
+  });
+  socket.on('AgentCTINotification', (delivery) => {
+    socket.emit('ack', { id: delivery.id });
+    clock.observe(delivery.time);
+    receive({ kind: 'notification', delivery });
+  });
+  const onCallEvent = (event: CallEvent): void => {
+    clock.observe(event.time);
+    card.apply(event, clock.toLocal(event.time));
+  };
+  for (const name of callEventNames) socket.on(name, onCallEvent);
+
+  const ticker = setInterval(() => card.tick(Date.now()), 1000);
+  const stop = (): void => {
+    clearInterval(ticker);
+    socket.disconnect();
+    session?.close();
+    session = undefined;
+  };
+}
+
+const hashToken = takeTokenFromHash();
+if (hashToken !== null) tokens.save(hashToken, false);
+const saved = tokens.read();
+if (saved === null) showSignIn();
+else startPanel(saved);

@@ -1,0 +1,64 @@
+import type { AgentState, LiveAgent } from '@shuttle-cti/protocol';
+import { h, replaceChildren } from '../shared/dom.js';
+import { formatDuration } from '../shared/format.js';
+import type { HubClock } from '../shared/clock.js';
+import { createVirtualList } from '../shared/virtual-list.js';
+import type { LiveState } from './live-state.js';
+
+export interface AgentsView {
+  element: HTMLElement;
+  render(state: LiveState): void;
+  tick(): void;
+}
+
+const stateOrder: Record<AgentState, number> = { 'on-call': 0, ringing: 1, idle: 2, offline: 3 };
+const stateLabels: Record<AgentState, string> = { 'on-call': 'On a call', ringing: 'Ringing', idle: 'Idle', offline: 'Signed out' };
+
+/** Agents: signed in or not, on a call or idle, for how long. Windowed, with a quick filter. */
+export function createAgentsView(clock: HubClock): AgentsView {
+  const count = h('span', { class: 'card-count' });
+  const search = h('input', { type: 'search', class: 'search small', placeholder: 'Filter agents', 'aria-label': 'Filter agents by name or peer' });
+  const list = createVirtualList<LiveAgent>({
+    rowHeight: 44,
+    label: 'Agents',
+    empty: 'No agents yet.',
+    renderRow: (agent, row) => {
+      row.className = `vrow agent-row agent-${agent.state}`;
+      replaceChildren(
+        row,
+        h('span', { role: 'cell', class: 'agent-dot', title: stateLabels[agent.state] }),
+        h('span', { role: 'cell', class: 'agent-who' }, h('strong', { class: 'ellipsis' }, agent.name ?? agent.peer), h('span', { class: 'muted mono ellipsis' }, agent.peer)),
+        h(
+          'span',
+          { role: 'cell', class: 'agent-state' },
+          h('span', {}, stateLabels[agent.state]),
+          h('span', { class: 'muted' }, agent.sessions > 0 ? `panel open${agent.sessions > 1 ? ` ×${agent.sessions}` : ''}` : 'no panel'),
+        ),
+        h('span', { role: 'cell', class: 'timer-cell mono' }, formatDuration((clock.now() - Date.parse(agent.since)) / 1000)),
+      );
+    },
+  });
+  const element = h(
+    'section',
+    { class: 'card agents-card', 'aria-labelledby': 'agents-title' },
+    h('div', { class: 'card-head' }, h('h2', { id: 'agents-title', class: 'card-title' }, 'Agents'), count, search),
+    list.element,
+  );
+  let latest: LiveState | undefined;
+  const render = (state: LiveState): void => {
+    latest = state;
+    const needle = search.value.trim().toLowerCase();
+    const agents = [...state.agents.values()].filter(
+      (a) => needle === '' || a.peer.toLowerCase().includes(needle) || (a.name ?? '').toLowerCase().includes(needle),
+    );
+    agents.sort((a, b) => stateOrder[a.state] - stateOrder[b.state] || (a.name ?? a.peer).localeCompare(b.name ?? b.peer));
+    const signedIn = agents.filter((a) => a.sessions > 0).length;
+    count.textContent = `${signedIn}/${agents.length}`;
+    count.title = `${signedIn} signed in of ${agents.length}`;
+    list.setItems(agents);
+  };
+  search.addEventListener('input', () => {
+    if (latest !== undefined) render(latest);
+  });
+  return { element, render, tick: () => list.refresh() };
+}

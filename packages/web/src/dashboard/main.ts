@@ -1,0 +1,177 @@
+import {
+  callEventNames,
+  type AgentPresence,
+  type CallEvent,
+  type RealtimeRow,
+  type SupervisorClientToServer,
+  type SupervisorServerToClient,
+} from '@shuttle-cti/protocol';
+import type { Socket } from 'socket.io-client';
+import '../shared/base.css';
+import './dashboard.css';
+import { createHubClock } from '../shared/clock.js';
+import { openConnection } from '../shared/connection.js';
+import { h, icon, icons, setText } from '../shared/dom.js';
+import { createFrameBatcher } from '../shared/frame-batcher.js';
+import { createSignIn } from '../shared/sign-in.js';
+import { createStatusBadge } from '../shared/status-badge.js';
+import { createTokenStore, takeTokenFromHash } from '../shared/token.js';
+import { createAgentsView } from './agents-view.js';
+import { createCallsView } from './calls-view.js';
+import { createCounters } from './counters.js';
+import { applyEvent, applyPresence, emptyState, fromSnapshot } from './live-state.js';
+import { createMinuteChart } from './minute-chart.js';
+import { createMinuteSeries, minuteOf } from './minute-series.js';
+import { createHubApi } from './realtime-api.js';
+import { createRealtimeView } from './realtime-view.js';
+
+type SupervisorSocket = Socket<SupervisorServerToClient, SupervisorClientToServer>;
+type Update = { kind: 'call'; event: CallEvent } | { kind: 'agent'; presence: AgentPresence } | { kind: 'row'; row: RealtimeRow };
+
+const root = document.getElementById('app') as HTMLElement;
+const tokens = createTokenStore('shuttle-cti:supervisor-token');
+/** Stored events read once to fill the chart's last hour. */
+const backfillEvents = 3000;
+
+function showSignIn(error?: string): void {
+  const view = createSignIn({
+    title: 'Supervisor dashboard',
+    subtitle: 'Sign in to watch live calls, agents and the Integration Realtime feed.',
+    tokenLabel: 'Supervisor token',
+    onSubmit: (token, remember) => {
+      tokens.save(token, remember);
+      startDashboard(token);
+    },
+  });
+  root.replaceChildren(view.element);
+  document.title = 'Sign in · Shuttle CTI dashboard';
+  if (error !== undefined) view.showError(error);
+  view.focus();
+}
+
+function startDashboard(token: string): void {
+  const clock = createHubClock();
+  const api = createHubApi(token);
+  const badge = createStatusBadge();
+  const who = h('span', { class: 'who-name' });
+  const counters = createCounters();
+  const chart = createMinuteChart();
+  const callsView = createCallsView(clock);
+  const agentsView = createAgentsView(clock);
+  const realtime = createRealtimeView(api);
+  let state = emptyState();
+  let series = createMinuteSeries(Date.now());
+
+  const element = h(
+    'div',
+    { class: 'app dashboard-app' },
+    h('a', { class: 'skip-link', href: '#main' }, 'Skip to content'),
+    h(
+      'header',
+      { class: 'topbar' },
+      h('div', { class: 'brand' }, h('span', { class: 'brand-mark' }, 'S'), 'Shuttle CTI', h('span', { class: 'brand-sub' }, 'Dashboard')),
+      who,
+      h('div', { class: 'topbar-spacer' }),
+      badge.element,
+      h('button', { type: 'button', class: 'button ghost small', onclick: () => signOut() }, icon(icons.logout), 'Sign out'),
+    ),
+    h(
+      'main',
+      { class: 'dashboard-main', id: 'main' },
+      h('div', { class: 'top-row' }, counters.element, chart.element),
+      h('div', { class: 'live-row' }, callsView.queues, callsView.calls, agentsView.element),
+      realtime.element,
+    ),
+  );
+  root.replaceChildren(element);
+  document.title = 'Shuttle CTI dashboard';
+
+  const renderChart = (): void => chart.render(series.window(minuteOf(clock.now()), 60), series.coveredFrom());
+  const renderLive = (): void => {
+    counters.render(state);
+    callsView.render(state);
+    agentsView.render(state);
+    renderChart();
+  };
+
+  // Hundreds of events per second: applied and drawn once per animation frame.
+  const batcher = createFrameBatcher<Update>((updates) => {
+    const rows: RealtimeRow[] = [];
+    let live = false;
+    for (const update of updates) {
+      switch (update.kind) {
+        case 'call':
+          series.add(update.event.time, applyEvent(state, update.event));
+          live = true;
+          break;
+        case 'agent':
+          applyPresence(state, update.presence, new Date(clock.now()).toISOString());
+          live = true;
+          break;
+        case 'row':
+          rows.push(update.row);
+          break;
+      }
+    }
+    if (live) renderLive();
+    if (rows.length > 0) realtime.push(rows);
+  });
+
+  const socket = openConnection('/supervisor', token, (change) => {
+    badge.set(change);
+    if (change.state === 'signed-out') {
+      stop();
+      tokens.clear();
+      showSignIn(change.detail);
+    }
+  }) as SupervisorSocket;
+
+  socket.on('welcome', (welcome) => setText(who, welcome.name));
+  socket.on('snapshot', (snapshot) => {
+    // Each (re)connection starts from a fresh snapshot: what was pending from the
+    // previous connection is already in it.
+    batcher.flush();
+    state = fromSnapshot(snapshot);
+    series = createMinuteSeries(Date.now());
+    realtime.load(snapshot.realtime);
+    renderLive();
+    api
+      .eventsAfter(Math.max(0, snapshot.lastSeq - backfillEvents), backfillEvents)
+      .then((events) => {
+        series.backfill(events, snapshot.lastSeq);
+        renderChart();
+      })
+      .catch(() => undefined); // The chart then counts from now on; it says so.
+  });
+  const onCall = (event: CallEvent): void => {
+    clock.observe(event.time);
+    batcher.push({ kind: 'call', event });
+  };
+  for (const name of callEventNames) socket.on(name, onCall);
+  socket.on('agent', (presence) => batcher.push({ kind: 'agent', presence }));
+  socket.on('RealtimeCTI', (row) => {
+    clock.observe(row.time);
+    batcher.push({ kind: 'row', row });
+  });
+
+  const ticker = setInterval(() => {
+    callsView.tick();
+    agentsView.tick();
+    renderChart();
+  }, 1000);
+  const stop = (): void => {
+    clearInterval(ticker);
+    socket.disconnect();
+  };
+  const signOut = (): void => {
+    stop();
+    tokens.clear();
+    showSignIn();
+  };
+}
+
+const hashToken = takeTokenFromHash();
+if (hashToken !== null) tokens.save(hashToken, false);
+const saved = tokens.read();
+if (saved === null) showSignIn();
+else startDashboard(saved);

@@ -1,0 +1,69 @@
+import { io, type Socket } from 'socket.io-client';
+
+export type ConnectionState = 'connecting' | 'connected' | 'reconnecting' | 'signed-out';
+
+export interface StateChange {
+  state: ConnectionState;
+  /** Why, for the user: "Token refused", "Hub unreachable", ... */
+  detail?: string;
+}
+
+interface RejectionData {
+  code?: unknown;
+  message?: unknown;
+}
+
+/**
+ * Opens a socket.io connection to a namespace of the hub (same origin) and reports a
+ * simple state for the badge. socket.io reconnects by itself after a network failure,
+ * but not after the hub closed the connection (`io server disconnect`, e.g. a restart
+ * or a graceful shutdown) nor after its middleware refused the handshake: those are
+ * retried here with a back-off, except a refused token, which signs the page out.
+ */
+export function openConnection(namespace: '/agent' | '/supervisor', token: string, onState: (change: StateChange) => void): Socket {
+  const socket = io(namespace, {
+    auth: { token },
+    forceNew: true,
+    reconnectionDelay: 500,
+    reconnectionDelayMax: 5000,
+  });
+  let retries = 0;
+  let retryTimer: ReturnType<typeof setTimeout> | undefined;
+  let stopped = false;
+
+  const retryLater = (): void => {
+    if (stopped || retryTimer !== undefined) return;
+    const delay = Math.min(5000, 500 * 2 ** retries) * (0.75 + Math.random() * 0.5);
+    retries += 1;
+    retryTimer = setTimeout(() => {
+      retryTimer = undefined;
+      if (!stopped && !socket.connected) socket.connect();
+    }, delay);
+  };
+
+  onState({ state: 'connecting' });
+  socket.on('connect', () => {
+    retries = 0;
+    onState({ state: 'connected' });
+  });
+  socket.on('connect_error', (error: Error & { data?: RejectionData }) => {
+    const code = error.data?.code;
+    if (code === 'UNAUTHORIZED' || code === 'FORBIDDEN') {
+      stopped = true;
+      socket.disconnect();
+      const message = typeof error.data?.message === 'string' ? error.data.message : '';
+      const detail = code === 'FORBIDDEN' ? 'This token is not allowed here' : 'The hub refused this token';
+      onState({ state: 'signed-out', detail: message === '' ? detail : `${detail}: ${message}` });
+      return;
+    }
+    onState({ state: 'reconnecting', detail: 'Hub unreachable, retrying…' });
+    if (!socket.active) retryLater();
+  });
+  socket.on('disconnect', (reason) => {
+    if (stopped || reason === 'io client disconnect') return;
+    onState({ state: 'reconnecting', detail: 'Connection lost, reconnecting…' });
+    if (!socket.active) retryLater();
+  });
+  return socket;
+}
+
