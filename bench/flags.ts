@@ -1,0 +1,87 @@
+import { parseArgs } from 'node:util';
+
+export interface BenchFlags {
+  agents: number;
+  integrations: number;
+  rates: number[];
+  stepMs: number;
+  warmupMs: number;
+  /** How long to wait after a step for late events before counting the rest lost. */
+  drainMs: number;
+  batchMs: number;
+  baseline: boolean;
+  profile: boolean;
+  /** Keep climbing after a step failed (default: stop at the first step that loses or exceeds 10× the p99 target). */
+  keepGoing: boolean;
+  maxP99Ms: number;
+  seed: number;
+  quick: boolean;
+  out: string | undefined;
+}
+
+export const usage = `npm run bench -- [flags]
+
+  --quick              short run (under a minute): 2,000 agents, 250 and 1,000 events/s, 4 s steps
+  --agents <n>         agents connected to /agent (default 2000, up to 10000)
+  --integrations <n>   integration processes answering every "up" with a wakeup (default 2)
+  --rates <list>       events per second of each step (default 100,250,500,1000,2000,5000)
+  --step-seconds <s>   length of each step (default 10)
+  --batch-ms <ms>      the source posts a batch this often (default 20)
+  --max-p99 <ms>       p99 screen-pop latency a step must stay under to pass (default 50)
+  --no-baseline        skip the bare socket.io relay
+  --profile            run the hub with node --cpu-prof; the profile lands in bench/results/profiles
+  --keep-going         run every step even after one failed
+  --seed <n>           traffic seed (default 1)
+  --out <file>         where to write the JSON (default bench/results/bench-<time>.json)
+`;
+
+const number = (value: string | undefined, name: string, fallback: number, min = 0): number => {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!Number.isFinite(n) || n < min) throw new Error(`--${name}: expected a number ≥ ${min}, got "${value}"`);
+  return n;
+};
+
+export function parseFlags(argv: string[]): BenchFlags | 'help' {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      quick: { type: 'boolean' },
+      agents: { type: 'string' },
+      integrations: { type: 'string' },
+      rates: { type: 'string' },
+      'step-seconds': { type: 'string' },
+      'batch-ms': { type: 'string' },
+      'max-p99': { type: 'string' },
+      'no-baseline': { type: 'boolean' },
+      profile: { type: 'boolean' },
+      'keep-going': { type: 'boolean' },
+      seed: { type: 'string' },
+      out: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    strict: true,
+  });
+  if (values.help) return 'help';
+  const quick = values.quick ?? false;
+  const rates = (values.rates ?? (quick ? '250,1000' : '100,250,500,1000,2000,5000')).split(',').map((r) => number(r.trim(), 'rates', 0, 1));
+  const agents = number(values.agents, 'agents', 2000, 1);
+  if (agents > 10_000) throw new Error('--agents: at most 10000');
+  const stepMs = number(values['step-seconds'], 'step-seconds', quick ? 4 : 10, 1) * 1000;
+  return {
+    agents,
+    integrations: number(values.integrations, 'integrations', 2, 1),
+    rates,
+    stepMs,
+    warmupMs: quick ? 1000 : 3000,
+    drainMs: quick ? 3000 : 10_000,
+    batchMs: number(values['batch-ms'], 'batch-ms', 20, 1),
+    baseline: !(values['no-baseline'] ?? false),
+    profile: values.profile ?? false,
+    keepGoing: values['keep-going'] ?? false,
+    maxP99Ms: number(values['max-p99'], 'max-p99', 50, 1),
+    seed: number(values.seed, 'seed', 1),
+    quick,
+    out: values.out,
+  };
+}

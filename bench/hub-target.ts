@@ -1,0 +1,74 @@
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { benchPeers } from './traffic.js';
+import { spawnServer, stopChild, type Target } from './child.js';
+
+const run = promisify(execFile);
+export const cliBin = fileURLToPath(new URL('../packages/cli/bin/shuttle-cti.js', import.meta.url));
+const cliMain = fileURLToPath(new URL('../packages/cli/dist/main.js', import.meta.url));
+export const profileDir = fileURLToPath(new URL('./results/profiles/', import.meta.url));
+
+/** Throws a readable error when the CLI has not been built. */
+export function checkBuilt(): void {
+  if (!existsSync(cliMain)) throw new Error('the CLI is not built: run `npm run build` first (npm install does it)');
+}
+
+async function cliToken(dataDir: string, role: string, name: string): Promise<string> {
+  const { stdout } = await run(process.execPath, [cliBin, 'token', 'create', '--role', role, '--name', name, '--data', dataDir]);
+  return stdout.trim();
+}
+
+/**
+ * Agent tokens in bulk. `shuttle-cti token create` makes one token per process start
+ * (about half a second each), too slow for thousands of agents, so these go through the
+ * very function the CLI calls (createToken on the same store), before the hub starts.
+ */
+async function bulkAgentTokens(dataDir: string, peers: string[]): Promise<{ token: string; peer: string }[]> {
+  const { createStore } = await import('@shuttle-cti/store');
+  const { createToken } = await import('@shuttle-cti/server');
+  const store = createStore({ dataDir });
+  await store.migrate();
+  try {
+    const out: { token: string; peer: string }[] = [];
+    for (const peer of peers) out.push({ peer, token: (await createToken(store, { role: 'agent', peer, name: `bench-${peer}` })).secret });
+    return out;
+  } finally {
+    await store.close();
+  }
+}
+
+/**
+ * The hub as a user runs it: `shuttle-cti serve` in its own process, with a fresh SQLite
+ * data dir and a free port; role tokens made with `shuttle-cti token create`.
+ */
+export async function startHub(options: { agents: number; integrations: number; profile: boolean }): Promise<Target> {
+  checkBuilt();
+  const dataDir = await mkdtemp(join(tmpdir(), 'shuttle-cti-bench-'));
+  const [source, supervisor, ...integrations] = await Promise.all([
+    cliToken(dataDir, 'source', 'bench-source'),
+    cliToken(dataDir, 'supervisor', 'bench-supervisor'),
+    ...Array.from({ length: options.integrations }, (_, i) => cliToken(dataDir, 'integration', `bench-integration-${i + 1}`)),
+  ]);
+  const agents = await bulkAgentTokens(dataDir, benchPeers(options.agents));
+  const node: string[] = [];
+  if (options.profile) {
+    await mkdir(profileDir, { recursive: true });
+    node.push('--cpu-prof', '--cpu-prof-dir', profileDir);
+  }
+  const { child, port } = await spawnServer([...node, cliBin, 'serve', '--port', '0', '--host', '127.0.0.1', '--data', dataDir, '--log-level', 'warn']);
+  return {
+    name: 'hub',
+    url: `http://127.0.0.1:${port}`,
+    pid: child.pid ?? 0,
+    tokens: { source, supervisor, integrations, agents },
+    async stop() {
+      await stopChild(child);
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}

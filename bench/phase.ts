@@ -1,0 +1,174 @@
+import { loadavg } from 'node:os';
+import type { Target } from './child.js';
+import type { BenchFlags } from './flags.js';
+import { cpuPercent, sampleProcess, type ProcSample } from './proc.js';
+import type { LatencySummary } from './stats.js';
+import { startWorker, type Worker } from './worker.js';
+import type { AgentsReport, ListenerReport, SourceDone } from './workers/messages.js';
+
+export interface StepResult {
+  rate: number;
+  achievedRate: number;
+  posted: number;
+  accepted: number;
+  /** Events the server refused (a refused event is not lost: the source knows). */
+  rejected: number;
+  failedRequests: number;
+  /** Screen pops expected (accepted `up` × integrations), received, lost, and repeats. */
+  popsExpected: number;
+  pops: number;
+  popsLost: number;
+  popDuplicates: number;
+  wakeupsFailed: number;
+  /** Call event deliveries expected (to each integration, the supervisor, and the agent of the peer), received, lost. */
+  eventsExpected: number;
+  eventsReceived: number;
+  eventsLost: number;
+  eventDuplicates: number;
+  /** Event sent → screen pop shown by the agent. */
+  pop: LatencySummary;
+  /** Event sent → event received by an integration (the slowest integration's figures). */
+  event: LatencySummary;
+  /** Time to the HTTP answer of a batch. */
+  post: LatencySummary;
+  cpuPercent: number;
+  peakRssKib: number;
+  load1: number;
+  pass: boolean;
+}
+
+export interface PhaseResult {
+  target: 'hub' | 'relay';
+  agents: number;
+  agentsConnected: number;
+  connectMs: number;
+  rssIdleKib: number;
+  rssConnectedKib: number;
+  rssPerAgentKib: number;
+  steps: StepResult[];
+}
+
+const settle = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Resident memory once it has stopped moving much (after a burst of connections). */
+async function settledRss(pid: number): Promise<number> {
+  let last = sampleProcess(pid)?.rssKib ?? 0;
+  for (let i = 0; i < 20; i++) {
+    await settle(250);
+    const now = sampleProcess(pid)?.rssKib ?? 0;
+    if (Math.abs(now - last) < 256) return now;
+    last = now;
+  }
+  return last;
+}
+
+/** Connects the clients to `target` and runs every step against it. */
+export async function runPhase(target: Target, flags: BenchFlags, rates: readonly number[], log: (line: string) => void): Promise<PhaseResult> {
+  const workers: Worker[] = [];
+  try {
+    const rssIdleKib = await settledRss(target.pid);
+    log(`${target.name}: connecting ${flags.agents} agents`);
+    const agents = await startWorker({ kind: 'agents', url: target.url, agents: target.tokens.agents, connectConcurrency: 50 }, 300_000);
+    workers.push(agents);
+    const listeners: Worker[] = [];
+    for (const [index, token] of target.tokens.integrations.entries()) {
+      listeners.push(await startWorker({ kind: 'listener', url: target.url, namespace: '/', token, answerUps: true, index }));
+    }
+    const supervisor = await startWorker({ kind: 'listener', url: target.url, namespace: '/supervisor', token: target.tokens.supervisor, answerUps: false, index: -1 });
+    listeners.push(supervisor);
+    workers.push(...listeners);
+    const source = await startWorker({ kind: 'source', url: target.url, token: target.tokens.source, agents: flags.agents, seed: flags.seed });
+    workers.push(source);
+    const connected = agents.ready.connected ?? 0;
+    const rssConnectedKib = await settledRss(target.pid);
+    const perAgent = Math.round(((rssConnectedKib - rssIdleKib) / Math.max(1, connected)) * 10) / 10;
+    log(`${target.name}: ${connected} agents connected in ${agents.ready.ms ?? 0} ms; RSS ${rssIdleKib} → ${rssConnectedKib} KiB (${perAgent} KiB per agent)`);
+
+    // Warm-up (step 0, not reported): JIT, connection pools, SQLite pages.
+    await source.ask<SourceDone>({ type: 'run', step: 0, rate: 100, durationMs: flags.warmupMs, batchMs: flags.batchMs }, flags.warmupMs + 60_000);
+
+    const steps: StepResult[] = [];
+    for (const [i, rate] of rates.entries()) {
+      const step = i + 1;
+      const before = sampleProcess(target.pid) as ProcSample;
+      let peak = before.rssKib;
+      const sampler = setInterval(() => {
+        peak = Math.max(peak, sampleProcess(target.pid)?.rssKib ?? 0);
+      }, 250);
+      const done = await source.ask<SourceDone>({ type: 'run', step, rate, durationMs: flags.stepMs, batchMs: flags.batchMs }, flags.stepMs + 120_000);
+      const after = sampleProcess(target.pid) as ProcSample;
+      const load1 = loadavg()[0] ?? 0;
+      const expectedPops = done.ups * target.tokens.integrations.length;
+      const expectedEvents = done.accepted * listeners.length + done.withPeer;
+      let agentReport: AgentsReport;
+      let listenerReports: ListenerReport[];
+      const deadline = performance.now() + flags.drainMs;
+      for (;;) {
+        agentReport = await agents.ask<AgentsReport>({ type: 'report', step });
+        listenerReports = [];
+        for (const l of listeners) listenerReports.push(await l.ask<ListenerReport>({ type: 'report', step }));
+        const received = listenerReports.reduce((n, r) => n + r.events, 0) + agentReport.events;
+        const answered = listenerReports.reduce((n, r) => n + r.wakeupsOk + r.wakeupsFailed, 0);
+        const wakeups = listenerReports.reduce((n, r) => n + r.wakeupsSent, 0);
+        if ((agentReport.pops >= expectedPops && received >= expectedEvents && answered >= wakeups) || performance.now() > deadline) break;
+        await settle(200);
+      }
+      clearInterval(sampler);
+      const integrationReports = listenerReports.slice(0, -1);
+      const eventsReceived = listenerReports.reduce((n, r) => n + r.events, 0) + agentReport.events;
+      const slowest = integrationReports.reduce((worst, r) => (r.latency.p99 > worst.p99 ? r.latency : worst), integrationReports[0]?.latency ?? agentReport.latency);
+      const achievedRate = Math.round((done.posted / Math.max(1, done.elapsedMs)) * 1000);
+      const result: StepResult = {
+        rate,
+        achievedRate,
+        posted: done.posted,
+        accepted: done.accepted,
+        rejected: done.rejected,
+        failedRequests: done.failedRequests,
+        popsExpected: expectedPops,
+        pops: agentReport.pops,
+        popsLost: Math.max(0, expectedPops - agentReport.pops),
+        popDuplicates: agentReport.duplicates,
+        wakeupsFailed: integrationReports.reduce((n, r) => n + r.wakeupsFailed, 0),
+        eventsExpected: expectedEvents,
+        eventsReceived,
+        eventsLost: Math.max(0, expectedEvents - eventsReceived),
+        eventDuplicates: listenerReports.reduce((n, r) => n + r.duplicates, 0),
+        pop: agentReport.latency,
+        event: slowest,
+        post: done.post,
+        cpuPercent: cpuPercent(before, after),
+        peakRssKib: peak,
+        load1: Math.round(load1 * 100) / 100,
+        pass: false,
+      };
+      result.pass =
+        result.popsLost === 0 &&
+        result.eventsLost === 0 &&
+        result.rejected === 0 &&
+        result.failedRequests === 0 &&
+        result.pop.count > 0 &&
+        result.pop.p99 <= flags.maxP99Ms &&
+        achievedRate >= rate * 0.95;
+      steps.push(result);
+      log(
+        `${target.name} ${rate}/s: sent ${achievedRate}/s, pops ${result.pops}/${expectedPops} p50 ${result.pop.p50} p99 ${result.pop.p99} max ${result.pop.max} ms, ` +
+          `events lost ${result.eventsLost}, CPU ${result.cpuPercent}%, RSS ${Math.round(peak / 1024)} MiB${result.pass ? '' : '  ← FAIL'}`,
+      );
+      const saturated = !result.pass && (result.popsLost > 0 || result.eventsLost > 0 || result.pop.p99 > flags.maxP99Ms * 10 || achievedRate < rate * 0.8);
+      if (saturated && !flags.keepGoing) break;
+    }
+    return {
+      target: target.name,
+      agents: flags.agents,
+      agentsConnected: connected,
+      connectMs: agents.ready.ms ?? 0,
+      rssIdleKib,
+      rssConnectedKib,
+      rssPerAgentKib: perAgent,
+      steps,
+    };
+  } finally {
+    for (const w of workers.reverse()) await w.stop().catch(() => undefined);
+  }
+}

@@ -1,0 +1,72 @@
+import type { PhaseResult, StepResult } from './phase.js';
+
+export interface Summary {
+  maxRate: number;
+  p99Ms: number;
+  lost: number;
+  baselineRatio: number | null;
+  rssPerAgentKib: number;
+  agents: number;
+}
+
+/**
+ * The figures of the summary line: the highest rate that passed (p99 within the target,
+ * nothing lost, the rate actually reached), its p99, everything lost over the whole hub
+ * run, and our p99 over the bare relay's at that rate.
+ */
+export function summarise(hub: PhaseResult, relay: PhaseResult | undefined): Summary {
+  const passed = hub.steps.filter((s) => s.pass);
+  const best = passed.reduce<StepResult | undefined>((b, s) => (!b || s.rate > b.rate ? s : b), undefined);
+  const at = best ?? hub.steps[0];
+  const bare = at ? relay?.steps.find((s) => s.rate === at.rate) : undefined;
+  return {
+    maxRate: best?.rate ?? 0,
+    p99Ms: at?.pop.p99 ?? 0,
+    lost: hub.steps.reduce((n, s) => n + s.popsLost + s.eventsLost, 0),
+    baselineRatio: at && bare && bare.pop.p99 > 0 ? Math.round((at.pop.p99 / bare.pop.p99) * 100) / 100 : null,
+    rssPerAgentKib: hub.rssPerAgentKib,
+    agents: hub.agentsConnected,
+  };
+}
+
+export function summaryLine(s: Summary): string {
+  return `bench: max_rate=${s.maxRate} p99_ms=${s.p99Ms} lost=${s.lost} baseline_ratio=${s.baselineRatio ?? 'n/a'} rss_per_agent_kib=${s.rssPerAgentKib} agents=${s.agents}`;
+}
+
+const pad = (cells: (string | number)[], widths: number[]): string => cells.map((c, i) => String(c).padStart(widths[i] ?? 0)).join('  ');
+
+/** One row per step and target, with the relay's p50/p99 beside ours. */
+export function table(hub: PhaseResult, relay: PhaseResult | undefined): string {
+  const header = ['target', 'rate/s', 'sent/s', 'pops', 'lost', 'p50 ms', 'p95 ms', 'p99 ms', 'max ms', 'ev p99', 'cpu %', 'rss MiB', 'load', 'ratio p50', 'ratio p99', 'pass'];
+  const rows: (string | number)[][] = [];
+  for (const phase of [hub, relay]) {
+    if (!phase) continue;
+    for (const s of phase.steps) {
+      const bare = phase === hub ? relay?.steps.find((r) => r.rate === s.rate) : undefined;
+      const ratio = (ours: number, theirs: number | undefined): string => (theirs && theirs > 0 ? (ours / theirs).toFixed(2) : '-');
+      rows.push([
+        phase.target,
+        s.rate,
+        s.achievedRate,
+        `${s.pops}/${s.popsExpected}`,
+        s.popsLost + s.eventsLost,
+        s.pop.p50,
+        s.pop.p95,
+        s.pop.p99,
+        s.pop.max,
+        s.event.p99,
+        s.cpuPercent,
+        Math.round(s.peakRssKib / 1024),
+        s.load1,
+        ratio(s.pop.p50, bare?.pop.p50),
+        ratio(s.pop.p99, bare?.pop.p99),
+        phase === hub ? (s.pass ? 'yes' : 'NO') : '',
+      ]);
+    }
+  }
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => String(r[i]).length)));
+  const memory = [hub, relay]
+    .filter((p): p is PhaseResult => p !== undefined)
+    .map((p) => `${p.target}: ${p.agentsConnected} agents connected in ${p.connectMs} ms, RSS ${Math.round(p.rssIdleKib / 1024)} → ${Math.round(p.rssConnectedKib / 1024)} MiB = ${p.rssPerAgentKib} KiB per agent`);
+  return [pad(header, widths), ...rows.map((r) => pad(r, widths)), '', ...memory].join('\n');
+}

@@ -1,0 +1,91 @@
+/**
+ * `npm run bench`: sizes a deployment. Starts the hub (`shuttle-cti serve`) and a bare
+ * socket.io relay, each as its own process, drives each with the same agents,
+ * integrations, supervisor and source at stepped rates, and reports screen-pop latency,
+ * losses, CPU and memory. See bench/README.md.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { cpus, loadavg, totalmem } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { parseFlags, usage, type BenchFlags } from './flags.js';
+import { checkBuilt, profileDir, startHub } from './hub-target.js';
+import { runPhase, type PhaseResult } from './phase.js';
+import { newestProfile, profileTop } from './profile-summary.js';
+import { startRelay } from './relay-target.js';
+import { summarise, summaryLine, table } from './report.js';
+
+const log = (line: string): void => {
+  process.stderr.write(`${line}\n`);
+};
+
+/**
+ * Each agent is one socket in the agents process and one in the server: both need a file
+ * descriptor per agent. Node cannot raise its own limit, so say how.
+ */
+function checkFileLimit(agents: number): number {
+  const soft = Number(execFileSync('sh', ['-c', 'ulimit -n'], { encoding: 'utf8' }).trim());
+  const needed = agents + 256;
+  if (Number.isFinite(soft) && soft < needed) {
+    const hard = execFileSync('sh', ['-c', 'ulimit -Hn'], { encoding: 'utf8' }).trim();
+    throw new Error(`${agents} agents need about ${needed} open files per process, but \`ulimit -n\` is ${soft} (hard limit ${hard}). Run \`ulimit -n ${needed}\` in this shell first, or use --agents ${Math.max(1, soft - 256)}.`);
+  }
+  return soft;
+}
+
+async function main(flags: BenchFlags): Promise<void> {
+  checkBuilt();
+  const fileLimit = checkFileLimit(flags.agents);
+  const startedAt = new Date();
+  log(`bench: ${flags.agents} agents, ${flags.integrations} integrations, rates ${flags.rates.join(', ')}/s, ${flags.stepMs / 1000} s steps; load ${loadavg().map((l) => l.toFixed(2)).join(' ')} on ${cpus().length} cores`);
+
+  const hubTarget = await startHub({ agents: flags.agents, integrations: flags.integrations, profile: flags.profile });
+  let hub: PhaseResult;
+  try {
+    hub = await runPhase(hubTarget, flags, flags.rates, log);
+  } finally {
+    await hubTarget.stop();
+  }
+  let relay: PhaseResult | undefined;
+  if (flags.baseline) {
+    const relayTarget = await startRelay({ agents: flags.agents, integrations: flags.integrations });
+    try {
+      relay = await runPhase(relayTarget, { ...flags, keepGoing: true }, hub.steps.map((s) => s.rate), log);
+    } finally {
+      await relayTarget.stop();
+    }
+  }
+
+  const summary = summarise(hub, relay);
+  const out = flags.out ?? fileURLToPath(new URL(`./results/bench-${startedAt.toISOString().replace(/[:.]/g, '-')}.json`, import.meta.url));
+  await mkdir(fileURLToPath(new URL('./results/', import.meta.url)), { recursive: true });
+  const machine = { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? '', memoryMiB: Math.round(totalmem() / 2 ** 20), node: process.version, fileLimit, loadAtEnd: loadavg() };
+  await writeFile(out, `${JSON.stringify({ startedAt, flags, machine, summary, hub, relay }, null, 2)}\n`);
+
+  process.stdout.write(`\n${table(hub, relay)}\n\n`);
+  if (flags.profile) {
+    const file = await newestProfile(profileDir);
+    if (file) process.stdout.write(`${await profileTop(file)}\n\n`);
+  }
+  process.stdout.write(`results: ${out}\n`);
+  process.stdout.write(`${summaryLine(summary)}\n`);
+}
+
+let flags: BenchFlags | 'help';
+try {
+  flags = parseFlags(process.argv.slice(2));
+} catch (error) {
+  process.stderr.write(`bench: ${(error as Error).message}\n\n${usage}`);
+  process.exit(2);
+}
+if (flags === 'help') {
+  process.stdout.write(usage);
+} else {
+  main(flags).then(
+    () => process.exit(0),
+    (error: unknown) => {
+      process.stderr.write(`bench failed: ${error instanceof Error ? error.message : String(error)}\n`);
+      process.exit(1);
+    },
+  );
+}

@@ -1,0 +1,83 @@
+import { seededRandom } from './random.js';
+
+/** A call event as the bench source posts it (flat, string values, as a PBX sends them). */
+export type BenchEvent = Record<string, string | boolean | number>;
+
+/** The agents the bench connects: one peer each. */
+export function benchPeers(count: number): string[] {
+  return Array.from({ length: count }, (_, i) => `SIP/bench.agent.${String(i + 1).padStart(5, '0')}`);
+}
+
+const queues = [
+  { name: 'Sales', extension: '6001' },
+  { name: 'Support', extension: '6000' },
+  { name: 'Billing', extension: '6003' },
+];
+
+/**
+ * Realistic queue traffic for any number of agents: calls overlap, and each follows one of
+ * the shapes a contact centre sees. Per 100 calls: 70 rung to one agent and answered
+ * (ringing, up, hangup), 15 rung to two agents and answered by one (ringing ×2, ringend,
+ * up, hangup), 15 abandoned (ringing, ringend, abandon): 3.3 events per call, of which
+ * about a quarter are `up` (each one a screen pop per integration).
+ */
+export function createTraffic(peers: readonly string[], seed = 1): () => BenchEvent {
+  const random = seededRandom(seed);
+  const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)] as T;
+  const epoch = Math.floor(Date.now() / 1000);
+  const active: BenchEvent[][] = [];
+  const concurrent = Math.max(1, Math.min(200, Math.floor(peers.length / 4)));
+  const numbers = new Map(peers.map((peer, i) => [peer, String(1000 + i)]));
+  let counter = 0;
+
+  function agent(peer: string) {
+    const name = peer.slice(peer.lastIndexOf('/') + 1);
+    return { peer, agentname: name.replace('.', ' '), agentnum: numbers.get(peer) ?? '0', sipname: name };
+  }
+
+  function newCall(): BenchEvent[] {
+    counter++;
+    const queue = pick(queues);
+    const uniqueid = `${epoch}.${counter}`;
+    const channel = `SIP/trunk-${counter.toString(16).padStart(8, '0')}`;
+    const base = {
+      queue: queue.name,
+      direction: 'inbound',
+      uniqueid,
+      context: 'from-pstn',
+      extension: queue.extension,
+      trunk: channel,
+      callernum: `3${String(Math.floor(random() * 1e9)).padStart(9, '0')}`,
+      callername: 'Carla Gialli',
+      channel,
+    };
+    const first = pick(peers);
+    const hold = String(1 + Math.floor(random() * 30));
+    const ring = String(Math.floor(random() * 8));
+    const shape = random();
+    const ringing = (peer: string): BenchEvent => ({ event: 'ringing', ...base, ...agent(peer), ringing: true });
+    const answered = (peer: string): BenchEvent[] => [
+      { event: 'up', ...base, ...agent(peer), holdtime: hold, ringtime: ring, up: true },
+      { event: 'hangup', ...base, ...agent(peer), holdtime: hold, ringtime: ring, talktime: String(Math.floor(random() * 600)), reason: pick(['agent', 'caller']), hangup: true },
+    ];
+    if (shape < 0.7) return [ringing(first), ...answered(first)];
+    if (shape < 0.85) {
+      const second = pick(peers);
+      return [ringing(first), ringing(second), { event: 'ringend', ...base, ...agent(second), reason: 'answered-elsewhere', ringend: true }, ...answered(first)];
+    }
+    return [
+      ringing(first),
+      { event: 'ringend', ...base, ...agent(first), reason: 'caller-left', ringend: true },
+      { event: 'abandon', queue: base.queue, direction: 'unmanaged', uniqueid, callernum: base.callernum, callername: base.callername, channel, holdtime: hold, unmanaged: true },
+    ];
+  }
+
+  return () => {
+    while (active.length < concurrent) active.push(newCall());
+    const index = Math.floor(random() * active.length);
+    const call = active[index] as BenchEvent[];
+    const event = call.shift() as BenchEvent;
+    if (call.length === 0) active[index] = newCall();
+    return event;
+  };
+}
