@@ -10,6 +10,19 @@ export const hubConfigSchema = z.object({
   databaseUrl: z.string().optional(),
   /** redis://… shares socket.io rooms with other hubs (scale-out). */
   redisUrl: z.string().optional(),
+  /** Several hubs (only with redisUrl): see docs/running-several-hubs.md. */
+  cluster: z
+    .object({
+      /** Redis channel prefix; hubs with the same prefix (and database) form one set. */
+      prefix: z.string().min(1).max(100).default('shuttle-cti'),
+      /** How long an AgentCTI ack waits for the other hubs to report their deliveries. */
+      ackTimeoutMs: z.number().int().positive().default(1_000),
+      /** How often each hub tells the others it is alive; one silent for 3× this counts as gone. */
+      heartbeatMs: z.number().int().positive().default(2_000),
+      /** How often each hub looks in the store for other hubs' events without waiting for Redis. */
+      pollMs: z.number().int().positive().default(1_000),
+    })
+    .prefault({}),
   tls: z.object({ cert: z.string().min(1), key: z.string().min(1) }).optional(),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Lets integrations on 127.0.0.1/::1 connect to `/` without a token (off by default). */

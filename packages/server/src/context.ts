@@ -1,5 +1,6 @@
 import type { Store } from '@shuttle-cti/store';
 import type { Server } from 'socket.io';
+import type { Cluster } from './cluster/cluster.js';
 import type { HubConfig } from './config.js';
 import type { CallTracker } from './core/call-tracker.js';
 import type { Fanout } from './core/fanout.js';
@@ -25,4 +26,6 @@ export interface HubContext {
   lastSeq(): number;
   /** Set while the store answers; false makes /readyz fail. */
   ready: { store: boolean };
+  /** Present when this hub is one of several (config `redisUrl`). */
+  cluster?: Cluster | undefined;
 }

@@ -10,6 +10,7 @@ import {
 import { createStore, type Store } from '@shuttle-cti/store';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { Server } from 'socket.io';
+import { createCluster } from './cluster/cluster.js';
 import { resolveHubConfig, type HubConfig, type HubConfigInput } from './config.js';
 import type { HubContext } from './context.js';
 import { createCallTracker } from './core/call-tracker.js';
@@ -98,14 +99,17 @@ export async function createHub(options: HubOptions = {}): Promise<Hub> {
   });
 
   const metrics = createMetrics();
+  // Several hubs: rooms shared through Redis, events published in store order (src/cluster).
+  const cluster = config.redisUrl ? createCluster({ config, io, logger, metrics }) : undefined;
   const tracker = createCallTracker();
   const fanout = createFanout(store, logger);
-  const variables = createVariablesService(store);
-  const router = createRouter({ store, config, metrics, logger });
+  const variables = cluster ? cluster.shareVariables(createVariablesService(store)) : createVariablesService(store);
+  const router = createRouter({ store, config, metrics, logger, ...(cluster ? { relay: (item) => cluster.relay(item) } : {}) });
 
+  // Local only: with several hubs each one publishes every event to its own clients.
   const publish = (events: CallEvent[]): void => {
-    const agents = io.of('/agent');
-    const supervisors = io.of('/supervisor').to('supervisors');
+    const agents = io.of('/agent').local;
+    const supervisors = io.of('/supervisor').local.to('supervisors');
     for (const event of events) {
       lastSeq = Math.max(lastSeq, event.seq);
       for (const presence of tracker.apply(event)) supervisors.emit('agent', presence);
@@ -113,7 +117,7 @@ export async function createHub(options: HubOptions = {}): Promise<Hub> {
     }
     fanout.publish(events);
   };
-  const ingest = createIngest({ store, variables, publish, metrics, logger });
+  const ingest = createIngest({ store, variables, publish: cluster ? (events) => cluster.publish(events) : publish, metrics, logger });
 
   const ctx: HubContext = {
     config,
@@ -128,7 +132,9 @@ export async function createHub(options: HubOptions = {}): Promise<Hub> {
     ingest,
     lastSeq: () => lastSeq,
     ready: { store: true },
+    cluster,
   };
+  cluster?.start(ctx, publish);
 
   installErrorHandler(app, ctx);
   registerHealth(app, ctx);
@@ -181,6 +187,7 @@ export async function createHub(options: HubOptions = {}): Promise<Hub> {
       housekeeping?.();
       for (const source of sources) await source.stop().catch((error: unknown) => logger.warn({ err: error }, 'source stop failed'));
       await ingest.drain();
+      await cluster?.close();
       // Closing the engine (not disconnecting each socket) lets clients see a transport
       // close and reconnect by themselves to the next hub process.
       await new Promise<void>((resolve) => {

@@ -42,8 +42,8 @@ export function createRouter(deps: {
   config: HubConfig;
   metrics: Metrics;
   logger: Logger;
-  /** Called after a command is stored, so other hubs can deliver it to their sessions. */
-  relay?: (item: OutboxItem) => void;
+  /** Called after a command is stored, so other hubs can deliver it to their sessions; resolves with how many did. */
+  relay?: (item: OutboxItem) => Promise<number>;
   now?: () => Date;
 }): Router {
   const { store, config, metrics, logger } = deps;
@@ -88,8 +88,7 @@ export function createRouter(deps: {
       return { ok: true, id, delivered: 0, queued: 0, duplicate: true };
     }
     metrics.commandsRouted.inc({ command: kind });
-    const delivered = deliverLocal(item);
-    deps.relay?.(item);
+    const delivered = deliverLocal(item) + (deps.relay ? await deps.relay(item) : 0);
     if (delivered === 0) metrics.commandsQueued.inc();
     logger.debug({ id, kind, peer, delivered }, 'command routed');
     return { ok: true, id, delivered, queued: delivered === 0 ? 1 : 0 };

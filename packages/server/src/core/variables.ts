@@ -11,6 +11,8 @@ export interface VariablesService {
   get(uniqueid: string): Promise<Variables>;
   /** Drops the cached copy (the call ended, or another hub changed it). */
   forget(uniqueid: string): void;
+  /** Drops every cached copy (changes by other hubs may have gone unheard). */
+  clear(): void;
 }
 
 export function createVariablesService(store: Store, maxCached = 50_000): VariablesService {
@@ -39,6 +41,9 @@ export function createVariablesService(store: Store, maxCached = 50_000): Variab
     },
     forget(uniqueid) {
       cache.delete(uniqueid);
+    },
+    clear() {
+      cache.clear();
     },
   };
 }

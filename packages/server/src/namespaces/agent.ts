@@ -43,7 +43,10 @@ export function setupAgents(ctx: HubContext): void {
   });
 }
 
+/** Sessions are counted across hubs; each hub tells its own supervisors (src/cluster). */
 function presence(ctx: HubContext, peer: string): void {
-  const update = ctx.tracker.setSessions(peer, ctx.router.sessionsOf(peer));
-  ctx.io.of('/supervisor').to('supervisors').emit('agent', update);
+  const local = ctx.router.sessionsOf(peer);
+  ctx.cluster?.sessionsChanged(peer, local);
+  const update = ctx.tracker.setSessions(peer, local + (ctx.cluster?.remoteSessions(peer) ?? 0));
+  ctx.io.of('/supervisor').local.to('supervisors').emit('agent', update);
 }
