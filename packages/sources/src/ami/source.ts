@@ -28,6 +28,8 @@ export interface AmiSourceEvents {
 }
 
 export interface AmiSource {
+  /** `asterisk host:port`, for the hub's logs. */
+  readonly name: string;
   readonly state: AmiClientState;
   /** Resolves once logged in (or retrying after a first failed attempt); rejects if the login is refused. */
   start(): Promise<void>;
@@ -110,6 +112,7 @@ export function createAmiSource(options: AmiSourceOptions): AmiSource {
   });
 
   const source: AmiSource = {
+    name: `asterisk ${endpoint.host}:${endpoint.port}`,
     get state() {
       return client.state;
     },

@@ -28,6 +28,8 @@ export interface FakeAmiServerOptions {
   /** Replay no further than this connection, and do not drop it at its end. */
   lastConn?: number;
   port?: number;
+  /** The replay waits for this after login (e.g. until an integration is listening). */
+  gate?: Promise<void>;
   /** Actions answered `Permission denied`, as for a manager.conf user without the right. */
   refuse?: string[];
 }
@@ -121,6 +123,7 @@ export async function startFakeAmiServer(options: FakeAmiServerOptions = {}): Pr
     }
 
     async function walk(session: AmiServerSession): Promise<void> {
+      await options.gate;
       const afterLogin = recorded.findIndex((l) => l.dir === 'server' && loginId !== undefined && header(l.raw, 'ActionID') === loginId);
       for (const line of recorded.slice(afterLogin + 1)) {
         if (socket.destroyed) return;
