@@ -84,7 +84,6 @@ export function createAmiSource(options: AmiSourceOptions): AmiSource {
   }
 
   async function resync(): Promise<void> {
-    tracker.beginResync();
     try {
       await client.action({ Action: 'QueueStatus' });
       await client.action({ Action: 'CoreShowChannels' });
@@ -106,7 +105,12 @@ export function createAmiSource(options: AmiSourceOptions): AmiSource {
     }
   });
   client.on('ready', () => void resync());
-  client.on('state', (state) => emitter.emit('state', state));
+  client.on('state', (state) => {
+    // Marked on the greeting, before any event of the new connection: the events that
+    // come in with the login answer already count as seen since the reconnect.
+    if (state === 'connected') tracker.beginResync();
+    emitter.emit('state', state);
+  });
   client.on('error', (error) => {
     if (emitter.listenerCount('error') > 0) emitter.emit('error', error);
   });
