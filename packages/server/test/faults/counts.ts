@@ -23,7 +23,7 @@ export function countDeliveries<T extends string | number>(acknowledged: Iterabl
   for (const item of arrivals) {
     if (seen.has(item)) duplicated++;
     seen.add(item);
-    if (typeof item === 'number' && previous !== undefined && item < previous) outOfOrder++;
+    if (typeof item === 'number' && typeof previous === 'number' && item < previous) outOfOrder++;
     previous = item;
   }
   let received = 0;
