@@ -129,6 +129,7 @@ export function createAmiClient(options: AmiClientOptions): AmiClient {
   }
 
   function greeted(conn: Connection, banner: string): void {
+    if (stopping) return;
     setState('connected', () => logger.info({ ...who, banner }, `AMI: connected to ${where} (${banner})`));
     login(conn).then(
       () => {

@@ -120,16 +120,16 @@ describe('AMI connection loss', () => {
 
   it('detects a hung connection by the keep-alive and reconnects', async () => {
     const pbx = await server({ transcript: loadTranscript('08-resync-idle') });
-    const { source: s, states, lines } = source(pbx, { pingIntervalMs: 20, actionTimeoutMs: 300 });
+    const { source: s, states, lines } = source(pbx, { pingIntervalMs: 20, actionTimeoutMs: 1000 });
     await s.start();
     await until(() => lines.some((l) => l.msg.includes('resynchronised')), 'the resync');
     await until(() => pbx.actions.some((a) => a.action['Action'] === 'Ping'), 'a first Ping');
     pbx.hang();
     // The client must give up on the silent connection by itself and log in anew.
     await pbx.closedConnection(1);
-    await until(() => pbx.accepted === 2 && s.state === 'logged-in', 'the new login');
-    expect(lines.some((l) => l.msg.includes('no answer to Ping within 300 ms (hung connection)'))).toBe(true);
-    expect(states.filter((st) => st === 'logged-in')).toHaveLength(2);
+    await until(() => pbx.accepted >= 2 && s.state === 'logged-in', 'the new login');
+    expect(lines.some((l) => l.msg.includes('no answer to Ping within 1000 ms (hung connection)'))).toBe(true);
+    expect(states.filter((st) => st === 'logged-in').length).toBeGreaterThanOrEqual(2);
   });
 
   it('keeps retrying with capped back-off while Asterisk is down, and start() does not wait for it', async () => {
