@@ -186,6 +186,9 @@ export function createCluster(deps: { config: HubConfig; io: Server; logger: Log
 
     start(hubContext, publishLocal) {
       ctx = hubContext;
+      if (hubContext.store.kind !== 'postgres') {
+        logger.warn('redisUrl is set but the store is SQLite: hubs must share one PostgreSQL database, or their clients miss each other\'s events');
+      }
       const forget = hubContext.variables;
       sequencer = createSequencer({
         store: hubContext.store,

@@ -63,6 +63,10 @@ function guard(client: RedisClient, isUp: () => boolean, onFailure: (error: unkn
  * never once per retry.
  */
 export function createRedisLink(url: string, logger: Logger): RedisLink {
+  if (!/^rediss?:\/\/[^/]/i.test(url)) {
+    // Only the scheme is echoed: the rest may hold a password.
+    throw new Error(`redisUrl must look like redis://host:6379 or rediss://host:6380 (got scheme "${url.split(':')[0] ?? ''}:")`);
+  }
   const options = {
     url,
     // Commands fail instead of waiting in memory while Redis is away (see adapterPub).
