@@ -8,16 +8,25 @@ import { ExitCode, ExitError } from './exit-codes.js';
 const serveExtras = z.object({
   /** Simulated calls per minute; 0 or absent: no simulator. */
   simulate: z.number().min(0).optional(),
+  /** The Asterisk Manager Interface to take queue calls from. */
   ami: z
     .object({
       url: z.string().regex(/^asterisk:\/\//, 'expected asterisk://user@host:5038'),
-      /** The AMI secret, when not in the URL. */
+      /** The AMI secret, when not in the URL (prefer secretFile or secretEnv). */
       secret: z.string().optional(),
+      /** A file holding the secret. */
       secretFile: z.string().optional(),
+      /** The name of an environment variable holding the secret. */
+      secretEnv: z.string().optional(),
+      /** `md5` logs in with a challenge, so the secret never crosses the network. */
+      auth: z.enum(['plain', 'md5']).default('plain'),
     })
     .optional(),
+  /** Runs a fake Asterisk playing demo traffic, and takes calls from it over AMI. */
   amiDemo: z.boolean().optional(),
+  /** Channel variables that become custom variables (Settings → Integrations → Custom variables). */
   customVariables: z.array(z.string().min(1)).default([]),
+  /** Dialplan contexts in which an agent's call is an `outbound` call. */
   outboundContexts: z.array(z.string().min(1)).default(['from-internal']),
 });
 
@@ -37,6 +46,8 @@ export const envKeys: Record<string, { path: string[]; type: 'string' | 'number'
   SHUTTLE_CTI_TRUST_LOOPBACK: { path: ['trustLoopbackIntegrations'], type: 'boolean' },
   SHUTTLE_CTI_AMI_URL: { path: ['ami', 'url'], type: 'string' },
   SHUTTLE_CTI_AMI_SECRET: { path: ['ami', 'secret'], type: 'string' },
+  SHUTTLE_CTI_AMI_SECRET_FILE: { path: ['ami', 'secretFile'], type: 'string' },
+  SHUTTLE_CTI_OUTBOUND_CONTEXTS: { path: ['outboundContexts'], type: 'list' },
   SHUTTLE_CTI_CUSTOM_VARIABLES: { path: ['customVariables'], type: 'list' },
 };
 

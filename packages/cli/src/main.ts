@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { CtiError, ErrorCode } from '@shuttle-cti/protocol';
 import { Command, CommanderError } from 'commander';
 import { registerReplayCommand } from './commands/replay.js';
 import { registerRunCommand } from './commands/run.js';
@@ -33,5 +34,9 @@ try {
     process.exit(error.exitCode);
   }
   process.stderr.write(`shuttle-cti: ${error instanceof Error ? error.message : String(error)}\n`);
+  if (error instanceof CtiError) {
+    const auth = error.code === ErrorCode.UNAUTHORIZED || error.code === ErrorCode.FORBIDDEN;
+    process.exit(auth ? ExitCode.AUTH : error.code === ErrorCode.INVALID_PAYLOAD ? ExitCode.USAGE : ExitCode.FAILURE);
+  }
   process.exit(ExitCode.FAILURE);
 }

@@ -1,4 +1,4 @@
-import { demoAgents, createSimulator } from '@shuttle-cti/sources';
+import { createAmiSource, createSimulator, demoAgents, startAmiDemoServer, type AmiDemoServer } from '@shuttle-cti/sources';
 import { createHub, createLogger, createToken, maskUrl, type Hub, type HubOptions } from '@shuttle-cti/server';
 import type { Command } from 'commander';
 import { hubConfigOf, resolveServeConfig, type ServeConfig } from '../config.js';
@@ -17,7 +17,16 @@ interface ServeFlags {
   simulate?: string | boolean;
   logLevel?: string;
   trustLoopback?: boolean;
+  ami?: string;
+  amiSecretFile?: string;
+  amiMd5?: boolean;
+  amiDemo?: boolean;
+  customVariables?: string;
+  outboundContexts?: string;
 }
+
+const list = (value: string | undefined): string[] | undefined =>
+  value === undefined ? undefined : value.split(',').map((s) => s.trim()).filter(Boolean);
 
 const portOf = (value: string | undefined): number | undefined => (value === undefined ? undefined : Number(value));
 
@@ -32,6 +41,12 @@ export function registerServeCommand(program: Command): void {
     .option('--simulate [callsPerMinute]', 'feed the hub with simulated queue traffic (default 12 calls/min) and print demo tokens')
     .option('--log-level <level>', 'fatal|error|warn|info|debug|trace|silent (default info)')
     .option('--trust-loopback', 'let integrations on 127.0.0.1/::1 connect without a token')
+    .option('--ami <url>', 'take queue calls from Asterisk: asterisk://user@host:5038 (secret via --ami-secret-file or SHUTTLE_CTI_AMI_SECRET)')
+    .option('--ami-secret-file <file>', 'file holding the AMI secret')
+    .option('--ami-md5', 'log in to AMI with the MD5 challenge')
+    .option('--ami-demo', 'run a fake Asterisk playing demo traffic and take calls from it over AMI (prints demo tokens)')
+    .option('--custom-variables <names>', 'channel variables that become custom variables, e.g. ordernumber,customerid')
+    .option('--outbound-contexts <names>', 'dialplan contexts of agents calling out (default from-internal)')
     .action(async (flags: ServeFlags) => {
       const config = resolveServeConfig({
         file: flags.config ?? process.env['SHUTTLE_CTI_CONFIG'],
@@ -46,6 +61,10 @@ export function registerServeCommand(program: Command): void {
           trustLoopbackIntegrations: flags.trustLoopback,
           tls: flags.tlsCert || flags.tlsKey ? { cert: flags.tlsCert, key: flags.tlsKey } : undefined,
           simulate: flags.simulate === undefined ? undefined : flags.simulate === true ? 12 : Number(flags.simulate),
+          ami: flags.ami ? { url: flags.ami, secretFile: flags.amiSecretFile, auth: flags.amiMd5 ? 'md5' : undefined } : undefined,
+          amiDemo: flags.amiDemo,
+          customVariables: list(flags.customVariables),
+          outboundContexts: list(flags.outboundContexts),
         },
       });
       await serve(config);
@@ -55,17 +74,59 @@ export function registerServeCommand(program: Command): void {
 export async function serve(config: ServeConfig): Promise<void> {
   const logger = createLogger(config.logLevel);
   const sources: NonNullable<HubOptions['sources']> = [];
-  if (config.simulate) {
+  // With --ami-demo the demo traffic comes through a fake Asterisk instead of the in-process simulator.
+  if (config.simulate && !config.amiDemo) {
     const callsPerMinute = config.simulate;
     sources.push((sink, log) => createSimulator({ sink, callsPerMinute, logger: log }));
   }
-  const hub = await createHub({ config: hubConfigOf(config), logger, sources });
-  const demo = config.simulate ? await demoTokens(hub) : undefined;
-  await hub.listen();
-  printBanner(hub, config, demo);
+  const { customVariables, outboundContexts } = config;
+  let amiDemo: AmiDemoServer | undefined;
+  if (config.amiDemo) {
+    amiDemo = await startAmiDemoServer({ logger, rate: config.simulate ?? 12, channelVars: customVariables.length > 0 ? customVariables : ['ordernumber', 'customerid'] });
+    const demo = amiDemo;
+    const vars = customVariables.length > 0 ? customVariables : ['ordernumber', 'customerid'];
+    sources.push((sink, log) =>
+      createAmiSource({ host: demo.host, port: demo.port, username: demo.username, secret: demo.secret, customVariables: vars, outboundContexts, sink, logger: log }),
+    );
+  }
+  if (config.ami) {
+    const { url, secret, secretFile, secretEnv, auth } = config.ami;
+    sources.push((sink, log) => {
+      const source = createAmiSource({
+        url,
+        ...(secret ? { secret } : {}),
+        ...(secretFile ? { secretFile } : {}),
+        ...(secretEnv ? { secretEnv } : {}),
+        auth,
+        customVariables,
+        outboundContexts,
+        sink,
+        logger: log,
+      });
+      source.on('error', (error) => log.error({ code: error.code }, `Asterisk refused the login: ${error.message}; the AMI source has stopped`));
+      return { name: 'asterisk', start: () => source.start(), stop: () => source.stop() };
+    });
+  }
+  let hub: Hub;
+  try {
+    hub = await createHub({ config: hubConfigOf(config), logger, sources });
+  } catch (error) {
+    await amiDemo?.close();
+    throw error;
+  }
+  const demo = config.simulate || config.amiDemo ? await demoTokens(hub) : undefined;
+  try {
+    await hub.listen();
+  } catch (error) {
+    await hub.close();
+    await amiDemo?.close();
+    throw error;
+  }
+  printBanner(hub, config, demo, amiDemo);
   await onShutdown(async () => {
     logger.info('shutting down: draining events and closing connections');
     await hub.close();
+    await amiDemo?.close();
     logger.info('stopped');
   });
 }
@@ -95,7 +156,7 @@ async function demoTokens(hub: Hub): Promise<DemoTokens> {
   };
 }
 
-function printBanner(hub: Hub, config: ServeConfig, demo: DemoTokens | undefined): void {
+function printBanner(hub: Hub, config: ServeConfig, demo: DemoTokens | undefined, amiDemo: AmiDemoServer | undefined): void {
   const url = hub.url;
   const lines = [
     '',
@@ -109,7 +170,10 @@ function printBanner(hub: Hub, config: ServeConfig, demo: DemoTokens | undefined
     `  Store                ${config.databaseUrl ? maskUrl(config.databaseUrl) : `SQLite in ${config.dataDir}`}`,
   ];
   if (config.redisUrl) lines.push(`  Redis                ${maskUrl(config.redisUrl)}`);
-  if (config.simulate) lines.push(`  Simulator            ${config.simulate} calls/minute`);
+  if (config.simulate && !amiDemo) lines.push(`  Simulator            ${config.simulate} calls/minute`);
+  if (config.ami) lines.push(`  Asterisk AMI         ${config.ami.url.replace(/\/\/([^:@/]+):[^@/]*@/, '//$1:***@')}`);
+  if (amiDemo) lines.push(`  Asterisk AMI         demo PBX at ${amiDemo.host}:${amiDemo.port} (fake Asterisk playing queue traffic)`);
+  if (config.customVariables.length > 0) lines.push(`  Custom variables     ${config.customVariables.join(', ')}`);
   if (demo) {
     lines.push(
       '',
