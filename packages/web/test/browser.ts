@@ -22,7 +22,10 @@ if (!available && process.env['CI'] === 'true') {
 if (!available) console.warn(`[web] skipping browser tests: no Chromium at ${chromiumPath} (apt-get install chromium, or set CHROMIUM_PATH)`);
 
 /** `describe`, or `describe.skip` (saying why above) when there is no Chromium outside CI. */
-export const describeBrowser = available ? describe : describe.skip;
+export function describeBrowser(name: string, body: () => void): void {
+  if (available) describe(name, body);
+  else describe.skip(name, body);
+}
 
 export function launchBrowser(): Promise<Browser> {
   // launch() gives every browser a new, empty profile directory.

@@ -18,7 +18,7 @@ export function createPanelShell(actions: { signOut: () => void; enableNotificat
   const name = h('span', { class: 'who-name' }, 'Agent');
   const peer = h('span', { class: 'who-peer' });
   const role = h('span', { class: 'tab-role', hidden: true });
-  const notifyButton = h('button', { type: 'button', class: 'button ghost small', hidden: true, onclick: actions.enableNotifications }, icon(icons.bell), 'Enable desktop notifications');
+  const notifyButton = h('button', { type: 'button', class: 'button ghost small', hidden: true, onclick: actions.enableNotifications }, icon(icons.bell), h('span', { class: 'button-label' }, 'Enable desktop notifications'));
   const side = h('div', { class: 'agent-side' });
   let card: HTMLElement = h('div');
   let historySlot: HTMLElement = h('section', { class: 'card history' }, h('h2', { class: 'card-title' }, 'Recent pops and notifications'));
@@ -36,7 +36,7 @@ export function createPanelShell(actions: { signOut: () => void; enableNotificat
       h('div', { class: 'topbar-spacer' }),
       notifyButton,
       badge.element,
-      h('button', { type: 'button', class: 'button ghost small', onclick: actions.signOut }, icon(icons.logout), 'Sign out'),
+      h('button', { type: 'button', class: 'button ghost small', onclick: actions.signOut }, icon(icons.logout), h('span', { class: 'button-label' }, 'Sign out')),
     ),
     mainArea,
   );

@@ -27,7 +27,7 @@ export function createCallsView(clock: HubClock): CallsView {
       h(
         'table',
         { class: 'queues-table' },
-        h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Queue'), h('th', { scope: 'col', class: 'num' }, 'Waiting'), h('th', { scope: 'col', class: 'num' }, 'Talking'), h('th', { scope: 'col', class: 'num' }, 'Longest wait'))),
+        h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Queue'), h('th', { scope: 'col', class: 'num' }, 'Waiting'), h('th', { scope: 'col', class: 'num' }, 'Talking'), h('th', { scope: 'col', class: 'num', title: 'Longest wait' }, 'Longest'))),
         tbody,
       ),
     ),
@@ -72,7 +72,7 @@ export function createCallsView(clock: HubClock): CallsView {
           h('th', { scope: 'row' }, q.queue),
           h('td', { class: `num ${q.waiting > 0 ? 'warn-text' : ''}`, 'data-col': 'waiting' }, q.waiting),
           h('td', { class: 'num', 'data-col': 'talking' }, q.talking),
-          h('td', { class: 'num mono' }, elapsed(q.oldestWaiting)),
+          h('td', { class: 'num mono' }, q.oldestWaiting === undefined ? '—' : elapsed(q.oldestWaiting)),
         ),
       ),
     );

@@ -30,7 +30,7 @@ export function createCounters(): Counters {
     tile('hold', 'Average hold'),
     tile('waiting', 'Waiting now', 'tone-warn'),
     tile('talking', 'Talking now', 'tone-ok'),
-    tile('agents', 'Agents signed in'),
+    tile('agents', 'Agents online'),
   );
   const set = (key: string, value: string, note = ''): void => {
     const t = tiles.get(key);
@@ -61,7 +61,7 @@ export function createCounters(): Counters {
       set('hold', formatDuration(stats.avgHoldSeconds), 'before answer');
       set('waiting', String(waiting), 'in queue');
       set('talking', String(talking), 'with an agent');
-      set('agents', String(signedIn), `${onCall} on a call · ${state.agents.size} known`);
+      set('agents', String(signedIn), `${onCall} on a call`);
     },
   };
 }

@@ -135,10 +135,12 @@ function startDashboard(token: string): void {
     series = createMinuteSeries(Date.now());
     realtime.load(snapshot.realtime);
     renderLive();
+    const after = Math.max(0, snapshot.lastSeq - backfillEvents);
+    const filling = series;
     api
-      .eventsAfter(Math.max(0, snapshot.lastSeq - backfillEvents), backfillEvents)
+      .eventsAfter(after, backfillEvents)
       .then((events) => {
-        series.backfill(events, snapshot.lastSeq);
+        filling.backfill(events, snapshot.lastSeq, after === 0);
         renderChart();
       })
       .catch(() => undefined); // The chart then counts from now on; it says so.

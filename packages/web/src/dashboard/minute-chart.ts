@@ -1,5 +1,5 @@
 import { h, setText } from '../shared/dom.js';
-import { formatTime } from '../shared/format.js';
+import { formatClock, formatTime } from '../shared/format.js';
 import type { MinuteBucket } from './minute-series.js';
 
 export interface MinuteChart {
@@ -49,7 +49,7 @@ export function createMinuteChart(): MinuteChart {
         const x = i * slot + slot * 0.15;
         const w = slot * 0.7;
         const title = document.createElementNS(svgNs, 'title');
-        title.textContent = `${formatTime(b.minute * 60_000)}: ${b.calls} calls, ${b.abandoned} abandoned`;
+        title.textContent = `${formatClock(b.minute * 60_000)}: ${b.calls} calls, ${b.abandoned} abandoned`;
         const total = (b.calls / max) * (height - 4);
         const lost = (Math.min(b.abandoned, b.calls) / max) * (height - 4);
         const bar = document.createElementNS(svgNs, 'rect');
@@ -74,7 +74,7 @@ export function createMinuteChart(): MinuteChart {
       const total = buckets.reduce((sum, b) => sum + b.calls, 0);
       const busiest = buckets.reduce<MinuteBucket | undefined>((best, b) => (best === undefined || b.calls > best.calls ? b : best), undefined);
       const first = buckets[0];
-      setText(start, first === undefined ? '' : formatTime(first.minute * 60_000).replace(/:\d\d$/, ''));
+      setText(start, first === undefined ? '' : formatClock(first.minute * 60_000));
       setText(peak, `peak ${busiest?.calls ?? 0}/min`);
       const partial = coveredFrom !== undefined && first !== undefined && coveredFrom > first.minute * 60_000;
       setText(note, partial ? `counted since ${formatTime(coveredFrom)}` : '');

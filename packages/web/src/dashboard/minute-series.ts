@@ -15,8 +15,11 @@ export interface MinuteBucket {
  */
 export interface MinuteSeries {
   add(time: string, effect: EventEffect): void;
-  /** Counts stored events (ascending) the way the live state does; only calls first seen in them. */
-  backfill(events: readonly CallEvent[], before: number): void;
+  /**
+   * Counts stored events (ascending, up to seq `before`) the way the live state does.
+   * `fromStart`: they are all the store holds, so the counts are complete.
+   */
+  backfill(events: readonly CallEvent[], before: number, fromStart: boolean): void;
   /** The last `count` minutes up to `nowMinute`, oldest first. */
   window(nowMinute: number, count: number): MinuteBucket[];
   coveredFrom(): number | undefined;
@@ -41,7 +44,7 @@ export function createMinuteSeries(startedAt: number): MinuteSeries {
   };
   return {
     add,
-    backfill(events, before) {
+    backfill(events, before, fromStart) {
       const seen = new Set<string>();
       for (const event of events) {
         if (event.seq > before) break;
@@ -51,7 +54,8 @@ export function createMinuteSeries(startedAt: number): MinuteSeries {
         add(event.time, { newCall: first && isCallStart, abandoned: event.event === 'abandon', answered: false, outbound: false });
       }
       const first = events[0];
-      covered = first === undefined ? covered : Math.min(covered ?? Infinity, Date.parse(first.time));
+      if (fromStart) covered = undefined;
+      else if (first !== undefined) covered = Math.min(covered ?? Infinity, Date.parse(first.time));
     },
     window(nowMinute, count) {
       const out: MinuteBucket[] = [];

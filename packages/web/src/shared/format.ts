@@ -10,6 +10,7 @@ export function formatDuration(totalSeconds: number): string {
 }
 
 const timeFormat = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit', second: '2-digit' });
+const clockFormat = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
 const dateTimeFormat = new Intl.DateTimeFormat(undefined, {
   month: 'short',
   day: 'numeric',
@@ -23,6 +24,11 @@ export function formatTime(iso: string | number, now = Date.now()): string {
   const date = new Date(iso);
   if (Number.isNaN(date.getTime())) return '';
   return new Date(now).toDateString() === date.toDateString() ? timeFormat.format(date) : dateTimeFormat.format(date);
+}
+
+/** Hours and minutes only (chart axis). */
+export function formatClock(ms: number): string {
+  return clockFormat.format(new Date(ms));
 }
 
 /** A string field of a loosely typed object (Integration Realtime `channel`), or ''. */
