@@ -30,7 +30,8 @@ export function cleanStack(stack: string): string {
       line
         // CommonJS output has no source map: its line:column would point into compiled code, so drop them.
         .replace(/data:text\/javascript,\S*?\?filePath=([^\s):]+)(?::\d+:\d+)?/g, (_m, path: string) => decodeURIComponent(path))
-        .replace(/\?namespace=[\w-]+/g, ''),
+        .replace(/\?(?:tsx-)?namespace=[\w-]+/g, '')
+        .replace(/file:\/\/(\/[^\s):?]+)/g, (_m, path: string) => decodeURIComponent(path)),
     );
   }
   return lines.join('\n');
@@ -38,13 +39,18 @@ export function cleanStack(stack: string): string {
 
 /** The message and, for errors, the stack: a script author needs the line that failed. */
 export function describeError(error: unknown): string {
-  if (error instanceof Error) {
+  // Duck-typed: errors thrown inside a legacy script's vm context are not `instanceof Error` here.
+  if (isErrorLike(error)) {
     const code = (error as { code?: unknown }).code;
     const head = typeof code === 'string' && error.name === 'CtiError' ? `${code}: ${error.message}` : undefined;
     if (head) return head;
     return error.stack ? cleanStack(error.stack) : `${error.name}: ${error.message}`;
   }
   return String(error);
+}
+
+function isErrorLike(value: unknown): value is Error {
+  return typeof value === 'object' && value !== null && typeof (value as { message?: unknown }).message === 'string';
 }
 
 export function createLog(options: LogOptions = {}): RunnerLog {

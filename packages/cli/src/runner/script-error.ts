@@ -41,7 +41,8 @@ export function syntaxErrorLocation(error: Error, file: string): { line?: number
 
 /** The first stack frame inside `file`: where a script failed while loading. */
 export function frameLocation(error: unknown, file: string): { line?: number; column?: number } {
-  const stack = error instanceof Error ? (error.stack ?? '') : '';
+  // Duck-typed: errors thrown inside a vm context are not `instanceof Error` here.
+  const stack = typeof (error as { stack?: unknown } | null)?.stack === 'string' ? (error as { stack: string }).stack : '';
   const match = new RegExp(`${escapeRegExp(file)}(?:\\?[^:\\s)]*)?:(\\d+):(\\d+)`).exec(stack);
   if (!match) return {};
   return { line: Number(match[1]), column: Number(match[2]) };

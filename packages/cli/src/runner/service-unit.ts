@@ -42,7 +42,7 @@ Type=simple
 User=${spec.user}
 # The hub URL and the token live here, readable by ${spec.user} only.
 EnvironmentFile=${spec.envFile}
-WorkingDirectory=${systemdArg(spec.workingDirectory)}
+WorkingDirectory=${spec.workingDirectory.replace(/%/g, '%%')}
 ExecStart=${exec}
 Restart=on-failure
 RestartSec=5

@@ -120,5 +120,6 @@ async function installLegacy(file: string, script: vm.Script, cti: CtiClient, op
 }
 
 function describe(error: unknown): string {
-  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  const e = error as { name?: unknown; message?: unknown } | null;
+  return typeof e?.message === 'string' ? `${String(e.name)}: ${e.message}` : String(error);
 }

@@ -202,11 +202,11 @@ function ruleOf(value: unknown, path: Path, appname: string): Rule {
  */
 export function loadRules(file: string, source: string, defaultName: string): RuleSet {
   const counter = new LineCounter();
-  const doc = parseDocument(source, { lineCounter: counter, prettyErrors: false, uniqueKeys: true });
+  const doc = parseDocument(source, { lineCounter: counter, prettyErrors: true, uniqueKeys: true });
   const yamlError = doc.errors[0];
   if (yamlError) {
     const pos = yamlError.linePos?.[0];
-    throw new ScriptError(file, pos?.line, pos?.col, `not valid YAML: ${yamlError.message.split('\n')[0] ?? ''}`);
+    throw new ScriptError(file, pos?.line, pos?.col, `not valid YAML: ${(yamlError.message.split('\n')[0] ?? '').replace(/ at line \d+, column \d+:?$/, '')}`);
   }
   const data: unknown = doc.toJS();
   try {
