@@ -1,5 +1,6 @@
 import { createClient } from 'redis';
 import { maskUrl, type Logger } from '../logger.js';
+import { createSubscriptions, type Subscriptions } from './subscriptions.js';
 
 type RedisClient = ReturnType<typeof createClient>;
 
@@ -26,7 +27,7 @@ export interface RedisLink {
 
 const guardedMethods = new Set(['publish', 'pSubscribe', 'subscribe', 'pUnsubscribe', 'unsubscribe', 'sSubscribe', 'sUnsubscribe']);
 
-function guard(client: RedisClient, isUp: () => boolean, onFailure: (error: unknown) => void): RedisClient {
+function guard(client: RedisClient, isUp: () => boolean, onFailure: (error: unknown) => void, subscriptions?: Subscriptions): RedisClient {
   return new Proxy(client, {
     get(target, prop) {
       const value: unknown = Reflect.get(target, prop, target);
@@ -43,6 +44,7 @@ function guard(client: RedisClient, isUp: () => boolean, onFailure: (error: unkn
       }
       if (typeof prop === 'string' && guardedMethods.has(prop)) {
         return (...args: unknown[]) => {
+          subscriptions?.note(prop, args);
           try {
             return Promise.resolve(fn.apply(target, args)).catch(onFailure);
           } catch (error) {
@@ -119,6 +121,17 @@ export function createRedisLink(url: string, logger: Logger): RedisLink {
   const onFailure = (error: unknown): void => {
     if (!closing) logger.debug({ err: error }, 'Redis command failed');
   };
+  const subscriptions = createSubscriptions();
+  sub.on('ready', () => {
+    subscriptions.replay((method, args) => {
+      const fn = (sub as unknown as Record<string, (...a: unknown[]) => unknown>)[method];
+      try {
+        Promise.resolve(fn?.apply(sub, args)).catch(onFailure);
+      } catch (error) {
+        onFailure(error);
+      }
+    });
+  });
 
   return {
     isUp,
@@ -126,7 +139,7 @@ export function createRedisLink(url: string, logger: Logger): RedisLink {
       listeners.push(listener);
     },
     adapterPub: guard(pub, isUp, onFailure),
-    adapterSub: guard(sub, isUp, onFailure),
+    adapterSub: guard(sub, isUp, onFailure, subscriptions),
     async close() {
       if (closing || closed) return;
       closed = true;

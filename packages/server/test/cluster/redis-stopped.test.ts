@@ -103,4 +103,29 @@ describeCluster('fault: Redis stopped in a multi-hub set-up', () => {
       expect(hub.logged('Redis reachable again')).toHaveLength(1);
     }
   });
+
+  it('starts a hub while Redis is down: it serves its own clients, then joins the others when Redis comes', async () => {
+    const seed = (await seedEvents()).ringing;
+    relay.cut();
+    const c = await env.startHub('hub-c', relay.url);
+    expect(await redisUp(c)).toBe(0);
+    await until(() => c.logged('Redis unreachable').length > 0, 'hub C to log that Redis is unreachable');
+
+    const agentC = await agent(c.url, 'SIP/on.hub.c');
+    const integrationC = await integration(c.url);
+    expect(await integrationC.wakeup('https://crm.example/c', 'SIP/on.hub.c', 'new_tab')).toMatchObject({ delivered: 1 });
+    const rawC = track(connectWithFailover([c.url], '/', env.tokens.integration));
+    await until(() => rawC.of('welcome').length > 0, 'welcome on hub C');
+    const [seq] = await postEvents(c.url, env.tokens.source, [ringing(seed, 'SIP/on.hub.c', 300)]);
+    await until(() => rawC.seqs().includes(seq as number), 'hub C to publish to its own integration');
+
+    relay.restore();
+    for (const hub of [a, b, c]) await until(async () => (await metric(hub.url, 'shuttle_cti_cluster_hubs')) === 3, `${hub.name} to see three hubs`);
+    const integrationA = await integration(a.url);
+    const pop = await integrationA.wakeup('https://crm.example/a-to-c', 'SIP/on.hub.c', 'new_frame');
+    expect(pop).toMatchObject({ delivered: 1, queued: 0 });
+    await until(() => agentC.of('AgentCTI').some((p) => p['id'] === pop.id), 'a pop from hub A on hub C');
+    expect(c.logged('Redis reachable again')).toHaveLength(1);
+    expect(c.logged('Redis unreachable')).toHaveLength(1);
+  });
 });
