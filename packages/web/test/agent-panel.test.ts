@@ -1,6 +1,7 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { Socket } from 'socket.io-client';
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
+import { createToken } from '../../server/src/auth.js';
 import { connectClient, startTestHub, type TestHub } from '../../server/test/helpers.js';
 import { buildPages, describeBrowser, launchBrowser, newContext, openAgentPanel, startTargetServer, watchErrors, type TargetServer } from './browser.js';
 import { hangup, ringing, up } from './calls.js';
@@ -71,6 +72,18 @@ describeBrowser('agent panel', () => {
     // Signing out returns to the form.
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.getByLabel('Agent token').waitFor();
+  });
+
+  it('signs out, saying why, when the token is revoked', async () => {
+    context = await newContext(browser);
+    const { secret, record } = await createToken(t.hub.store, { role: 'agent', peer: 'SIP/revoked.agent', name: 'Revoked Agent' });
+    const page = await openAgentPanel(context, t.url, secret);
+    watchErrors(page, errors);
+    expect(await t.hub.store.revokeToken(record.id)).toBe(true);
+    // The hub re-checks tokens every couple of seconds and closes the session.
+    await page.locator('#sign-in-error', { hasText: 'refused' }).waitFor();
+    // And forgets it.
+    expect(await page.evaluate(() => [sessionStorage.getItem('shuttle-cti:agent-token'), localStorage.getItem('shuttle-cti:agent-token')])).toEqual([null, null]);
   });
 
   it('takes #token= from the URL and removes it from the address bar', async () => {

@@ -161,4 +161,17 @@ describeBrowser('supervisor dashboard', () => {
     await t.ingest(calls.map((call) => abandon({ uniqueid: call.uniqueid, queue: call.queue, callernum: call.callernum })));
     await waitKpi(page, 'waiting', '0');
   });
+
+  it('reconnects after the hub restarts and starts again from a fresh snapshot', async () => {
+    const page = await openDashboard();
+    await t.restart();
+    await page.locator('.status[data-state="connected"]').waitFor({ timeout: 20_000 });
+    const call = { uniqueid: 'after-restart', queue: 'Restarted', peer: 'SIP/dash.agent', callernum: '+390255511' };
+    await t.ingest([ringing(call)]);
+    await page.locator('.queues-table tr[data-queue="Restarted"] [data-col="waiting"]', { hasText: '1' }).waitFor();
+    await page.locator('.call-row', { hasText: '+390255511' }).waitFor();
+    // The realtime rows come back from the new snapshot.
+    await page.locator('.realtime-status').filter({ hasText: /of [\d,]+ loaded/ }).waitFor();
+    expect(Number(/of ([\d,]+) loaded/.exec((await page.locator('.realtime-status').textContent()) ?? '')?.[1]?.replace(/,/g, ''))).toBeGreaterThanOrEqual(100);
+  });
 });
