@@ -23,7 +23,8 @@ interface Entry {
   buffers: unknown;
 }
 
-const channelsOf = (value: unknown): string[] => (Array.isArray(value) ? value.map(String) : value === undefined ? [] : [String(value)]);
+const channelName = (value: unknown): string => (typeof value === 'string' ? value : Buffer.isBuffer(value) ? value.toString() : JSON.stringify(value));
+const channelsOf = (value: unknown): string[] => (Array.isArray(value) ? value.map(channelName) : value === undefined ? [] : [channelName(value)]);
 
 export function createSubscriptions(): Subscriptions {
   let entries: Entry[] = [];
