@@ -2,6 +2,7 @@ import type { CallEvent } from '@shuttle-cti/protocol';
 import { h, icon, icons, setText } from '../shared/dom.js';
 import { formatDuration, formatTime } from '../shared/format.js';
 import { applyCallEvent, describeReason, idle, type CallCardState } from './call-state.js';
+import './call-card.css';
 
 export interface CallCard {
   element: HTMLElement;

@@ -1,5 +1,6 @@
 import { h, icon, icons, replaceChildren } from '../shared/dom.js';
 import { formatTime, hostOf } from '../shared/format.js';
+import './frame-area.css';
 
 export interface FrameArea {
   element: HTMLElement;

@@ -3,6 +3,7 @@ import { h, icon, icons, replaceChildren } from '../shared/dom.js';
 import { formatTime, hostOf } from '../shared/format.js';
 import { safe } from '../shared/token.js';
 import type { AgentCommand, Outcome } from './tab-messages.js';
+import './history.css';
 
 export interface HistoryEntry {
   id: string;

@@ -2,6 +2,7 @@ import type { AgentNotificationDelivery } from '@shuttle-cti/protocol';
 import { h, icon, icons } from '../shared/dom.js';
 import { formatTime } from '../shared/format.js';
 import { iconOfType } from './history.js';
+import './toasts.css';
 
 export interface Toasts {
   element: HTMLElement;

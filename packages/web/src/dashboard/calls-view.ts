@@ -4,6 +4,7 @@ import { formatDuration } from '../shared/format.js';
 import type { HubClock } from '../shared/clock.js';
 import { createVirtualList } from '../shared/virtual-list.js';
 import { queueSummaries, type LiveState } from './live-state.js';
+import './live-lists.css';
 
 export interface CallsView {
   queues: HTMLElement;

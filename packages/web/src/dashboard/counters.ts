@@ -1,6 +1,7 @@
 import { h, setText } from '../shared/dom.js';
 import { formatDuration } from '../shared/format.js';
 import type { LiveState } from './live-state.js';
+import './counters.css';
 
 export interface Counters {
   element: HTMLElement;

@@ -1,6 +1,7 @@
 import { h, setText } from '../shared/dom.js';
 import { formatClock, formatTime } from '../shared/format.js';
 import type { MinuteBucket } from './minute-series.js';
+import './minute-chart.css';
 
 export interface MinuteChart {
   element: HTMLElement;

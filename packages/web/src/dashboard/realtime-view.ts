@@ -5,6 +5,7 @@ import { formatTime, hostOf } from '../shared/format.js';
 import { createVirtualList } from '../shared/virtual-list.js';
 import type { HubApi } from './realtime-api.js';
 import { cellsOf, createRealtimeRows } from './realtime-rows.js';
+import './realtime.css';
 
 export interface RealtimeView {
   element: HTMLElement;

@@ -1,4 +1,5 @@
 import { h } from './dom.js';
+import './sign-in.css';
 
 export interface SignInOptions {
   title: string;

@@ -1,5 +1,6 @@
 import { h, setText } from './dom.js';
 import type { StateChange } from './connection.js';
+import './status-badge.css';
 
 const labels: Record<StateChange['state'], string> = {
   connecting: 'Connecting…',

@@ -1,4 +1,5 @@
 import { h } from './dom.js';
+import './virtual-list.css';
 
 export interface VirtualListOptions<T> {
   /** Fixed height of one row in px (CSS must agree: `.vrow { height }`). */
