@@ -136,6 +136,7 @@ describe('TypeScript and JavaScript modules', () => {
     expect(log).toContain('hangup uniqueid=1599601698.94 seq=2: handler did not finish within 300 ms');
     expect(log).toContain('up uniqueid=14370692641599601698.91494 seq=5: handler failed: Error: boom in up');
     expect(log).toMatch(/failing-handlers\.js:5:\d+/);
+    expect(log).toMatch(/ringing uniqueid=14370692641599601698\.91494 seq=4: a promise failed and nothing handled it: INVALID_PAYLOAD: AgentCTINotification: type: /);
   });
 
   it('reports a command the hub would refuse, naming the field, and exits 1', async () => {

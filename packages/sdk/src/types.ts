@@ -83,15 +83,43 @@ export type ClientEventName = keyof ClientEvents;
 
 /** The integration client returned by {@link connect}. */
 export interface CtiClient {
-  /** Adds a handler; handlers of one event run in the order they were added. */
+  /**
+   * Adds a handler; handlers of one event run in the order they were added. A handler that
+   * throws or rejects is reported on `handler_error` and does not stop the others.
+   *
+   * @example
+   * cti.on('up', (call) => console.log(call.peer, 'answered', call.callernum));
+   */
   on<E extends ClientEventName>(event: E, handler: ClientEvents[E]): CtiClient;
-  /** Adds a handler that runs for the next such event only. */
+  /**
+   * Adds a handler that runs for the next such event only.
+   *
+   * @example
+   * cti.once('welcome', (w) => console.log('connected as', w.name));
+   */
   once<E extends ClientEventName>(event: E, handler: ClientEvents[E]): CtiClient;
-  /** Removes a handler added with `on` or `once`. */
+  /**
+   * Removes a handler added with `on` or `once`.
+   *
+   * @example
+   * const onUp = (call: UpEvent) => console.log(call.uniqueid);
+   * cti.on('up', onUp);
+   * cti.off('up', onUp);
+   */
   off<E extends ClientEventName>(event: E, handler: ClientEvents[E]): CtiClient;
-  /** `AgentCTI`: the agent(s) of `peer` open `url` in a new tab, window or the panel's frame. */
+  /**
+   * `AgentCTI`: the agent(s) of `peer` open `url` (absolute http/https) in a new tab, window or the panel's frame.
+   *
+   * @example
+   * const { delivered, queued } = await cti.wakeup('https://crm.example/search?phone=1003', 'SIP/andrea.bianco', 'new_tab');
+   */
   wakeup(url: string, peer: string, mode: WakeupMode, options?: CommandOptions): Promise<CommandResult>;
-  /** `AgentCTINotification`: the agent(s) of `peer` are shown a notification. */
+  /**
+   * `AgentCTINotification`: the agent(s) of `peer` are shown a notification.
+   *
+   * @example
+   * await cti.notification(call.peer, 'info', 'Incoming call', `Caller ${call.callernum} on ${call.queue}`);
+   */
   notification(
     peer: string,
     type: NotificationType,
@@ -99,7 +127,13 @@ export interface CtiClient {
     body: string,
     options?: CommandOptions,
   ): Promise<CommandResult>;
-  /** `RealtimeCTI`: a row in the supervisors' Integration Realtime view; sets `data.time` if missing. */
+  /**
+   * `RealtimeCTI`: a row in the supervisors' Integration Realtime view; sets `time` on (a copy
+   * of) `data` if missing, like the original `pushevent`.
+   *
+   * @example
+   * await cti.pushevent('SalesCRM', call, `ticket-${call.uniqueid}`, `https://crm.example/tickets/${call.uniqueid}`);
+   */
   pushevent(
     appname: string,
     data: Record<string, unknown>,
@@ -107,7 +141,12 @@ export interface CtiClient {
     url?: string,
     options?: CommandOptions,
   ): Promise<CommandResult>;
-  /** `CustomVariables`: the custom variables the hub knows for the call `uniqueid`. */
+  /**
+   * `CustomVariables`: the custom variables the hub knows for the call `uniqueid` (`{}` if none).
+   *
+   * @example
+   * const { ordernumber } = await cti.variables(call.uniqueid);
+   */
   variables(uniqueid: string, options?: Omit<CommandOptions, 'id'>): Promise<Record<string, string>>;
   /** The newest `seq` seen; the client resumes after it when it reconnects. */
   readonly lastSeq: number | undefined;
@@ -117,6 +156,11 @@ export interface CtiClient {
   readonly closed: boolean;
   /** Resolves on the first connection; rejects with the `CtiError` if the client closes first. */
   readonly ready: Promise<void>;
-  /** Disconnects and stops reconnecting; commands still waiting reject with `DISCONNECTED`. */
+  /**
+   * Disconnects and stops reconnecting; commands still waiting reject with `DISCONNECTED`.
+   *
+   * @example
+   * process.on('SIGTERM', () => cti.close());
+   */
   close(): void;
 }

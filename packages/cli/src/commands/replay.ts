@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { ExitCode, ExitError } from '../exit-codes.js';
+import { describeContext, taggedContext } from '../runner/context.js';
 import { readRecordedEvents } from '../runner/events-source.js';
 import { createCustomVariables } from '../runner/legacy/custom-variables.js';
 import { createLog } from '../runner/log.js';
@@ -36,16 +37,22 @@ export function registerReplayCommand(program: Command): void {
       const log = createLog();
       const events = await readRecordedEvents(eventsPath);
       let summary;
+      let unhandled = 0;
       try {
         const prepared = await prepareIntegration(script, { legacy: flags.legacy === true, log, customVariables: createCustomVariables(), timeoutMs });
-        // Replay stops at the end of the events, whatever a handler left behind.
-        process.on('unhandledRejection', (reason) => log.error('a promise failed and nothing handled it', reason));
+        // A command nobody awaited that failed is a failure of the script too.
+        process.on('unhandledRejection', (reason) => {
+          unhandled += 1;
+          log.error(`${describeContext(taggedContext(reason))}: a promise failed and nothing handled it`, reason);
+        });
         summary = await replay(events, prepared, { log, print: (line) => process.stdout.write(`${line}\n`), json: flags.json === true, timeoutMs });
       } catch (error) {
         if (error instanceof ScriptError) throw new ExitError(ExitCode.SCRIPT, error.message);
         throw error;
       }
-      const problems = summary.refused + summary.failed + summary.timedOut;
+      // Let promises rejected by the last handlers be reported before counting.
+      await new Promise((resolve) => setImmediate(resolve));
+      const problems = summary.refused + summary.failed + summary.timedOut + unhandled;
       log.info(
         `${summary.events} events, ${summary.commands} commands` +
           (problems > 0 ? `; ${summary.refused} commands refused, ${summary.failed} handlers failed, ${summary.timedOut} timed out` : ''),

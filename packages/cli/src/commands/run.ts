@@ -18,10 +18,10 @@ export const defaultHubUrl = 'http://localhost:8888';
 
 const collect = (value: string, previous: string[] | undefined): string[] => [...(previous ?? []), ...value.split(',').map((s) => s.trim()).filter(Boolean)];
 
-/** A count of milliseconds from a flag; 0 allowed (no limit). */
-export function parseMs(value: string, flag: string): number {
+/** A whole number from a flag (0 allowed), e.g. milliseconds or a seq. */
+export function parseMs(value: string, flag: string, what = 'milliseconds'): number {
   const n = Number(value);
-  if (!Number.isSafeInteger(n) || n < 0) throw new ExitError(ExitCode.USAGE, `${flag} must be a whole number of milliseconds, got "${value}"`);
+  if (value.trim() === '' || !Number.isSafeInteger(n) || n < 0) throw new ExitError(ExitCode.USAGE, `${flag} must be a whole number (${what}), got "${value}"`);
   return n;
 }
 
@@ -60,7 +60,7 @@ export function registerRunCommand(program: Command): void {
     .action(async (script: string, flags: RunFlags) => {
       const envUrls = process.env['SHUTTLE_CTI_URL'] ? collect(process.env['SHUTTLE_CTI_URL'], undefined) : undefined;
       const urls = checkUrls(flags.url ?? envUrls ?? [defaultHubUrl]);
-      const lastSeq = flags.lastSeq === undefined ? undefined : parseMs(flags.lastSeq, '--last-seq');
+      const lastSeq = flags.lastSeq === undefined ? undefined : parseMs(flags.lastSeq, '--last-seq', 'an event seq');
       await runLive({
         script,
         urls,

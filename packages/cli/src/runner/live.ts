@@ -86,7 +86,7 @@ export async function runLive(options: LiveOptions): Promise<void> {
   client.on('error', (error) => {
     if (client.closed && (error.code === ErrorCode.UNAUTHORIZED || error.code === ErrorCode.FORBIDDEN)) {
       stop(new ExitError(ExitCode.AUTH, `the hub refused the token: ${error.message}`));
-    } else log.error(`hub error ${error.code}`, error);
+    } else log.error('the hub reported an error', error);
   });
   logConnection(client, log);
 

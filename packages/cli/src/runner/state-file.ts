@@ -41,7 +41,12 @@ export function createStateFile(path: string, delayMs = 200): StateFile {
         if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
         throw new ExitError(ExitCode.USAGE, `cannot read the state file ${path}: ${(error as Error).message}`);
       }
-      const seq = (JSON.parse(text) as { lastSeq?: unknown }).lastSeq;
+      let seq: unknown;
+      try {
+        seq = (JSON.parse(text) as { lastSeq?: unknown } | null)?.lastSeq;
+      } catch {
+        seq = undefined;
+      }
       if (typeof seq !== 'number' || !Number.isSafeInteger(seq) || seq < 0) {
         throw new ExitError(ExitCode.USAGE, `the state file ${path} holds no valid lastSeq; delete it to start from now`);
       }
