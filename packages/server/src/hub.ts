@@ -14,12 +14,14 @@ import { createCluster } from './cluster/cluster.js';
 import { resolveHubConfig, type HubConfig, type HubConfigInput } from './config.js';
 import type { HubContext } from './context.js';
 import { createCallTracker } from './core/call-tracker.js';
+import { warmUpTracker } from './core/warm-up.js';
 import { createFanout } from './core/fanout.js';
 import { createIngest, type IngestResult } from './core/ingest.js';
 import { createRouter } from './core/router.js';
 import { createVariablesService } from './core/variables.js';
 import { registerApi } from './http/api.js';
 import { installErrorHandler } from './http/errors.js';
+import { frameworkOptions } from './http/framework-errors.js';
 import { registerHealth } from './http/health.js';
 import { findWebDist, registerWeb } from './http/web.js';
 import { createLogger, type Logger } from './logger.js';
@@ -89,8 +91,8 @@ export async function createHub(options: HubOptions = {}): Promise<Hub> {
 
   const https = config.tls ? { key: readFileSync(config.tls.key), cert: readFileSync(config.tls.cert) } : null;
   const app = (https
-    ? Fastify({ https, bodyLimit: config.limits.httpBodyBytes, logger: false })
-    : Fastify({ bodyLimit: config.limits.httpBodyBytes, logger: false })) as unknown as FastifyInstance;
+    ? Fastify({ https, bodyLimit: config.limits.httpBodyBytes, logger: false, ...frameworkOptions })
+    : Fastify({ bodyLimit: config.limits.httpBodyBytes, logger: false, ...frameworkOptions })) as unknown as FastifyInstance;
   const io = new Server(app.server, {
     allowEIO3: true,
     maxHttpBufferSize: config.limits.socketMessageBytes,
@@ -102,6 +104,8 @@ export async function createHub(options: HubOptions = {}): Promise<Hub> {
   // Several hubs: rooms shared through Redis, events published in store order (src/cluster).
   const cluster = config.redisUrl ? createCluster({ config, io, logger, metrics }) : undefined;
   const tracker = createCallTracker();
+  const warmed = await warmUpTracker(store, tracker);
+  if (warmed > 0) logger.info({ events: warmed }, 'live view rebuilt from today’s stored events');
   const fanout = createFanout(store, logger);
   const variables = cluster ? cluster.shareVariables(createVariablesService(store)) : createVariablesService(store);
   const router = createRouter({ store, config, metrics, logger, ...(cluster ? { relay: (item) => cluster.relay(item) } : {}) });

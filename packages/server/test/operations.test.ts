@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { io as ioClient } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { nextEvent, record, seedEvents, startTestHub, type TestHub } from './helpers.js';
+import { connectClient, nextEvent, record, seedEvents, startTestHub, type TestHub } from './helpers.js';
 
 let t: TestHub;
 beforeAll(async () => {
@@ -93,6 +93,26 @@ describe('graceful close', () => {
     const reopened = createSqliteStore({ file: join(hub.dataDir, 'shuttle-cti.sqlite') });
     expect((await reopened.seqRange()).last).toBe(300);
     await reopened.close();
+    await hub.stop();
+  });
+});
+
+describe('restart', () => {
+  it('rebuilds calls in progress and today’s counters from the stored events', async () => {
+    const hub = await startTestHub();
+    const { ringing, up, abandon } = await seedEvents();
+    await hub.ingest([
+      { ...ringing, uniqueid: 'warm-1' },
+      { ...up, uniqueid: 'warm-1' },
+      { ...ringing, uniqueid: 'warm-2' },
+      { ...abandon, uniqueid: 'warm-2' },
+    ]);
+    await hub.restart();
+    const sup = await connectClient(hub.url, '/supervisor', { token: hub.tokens.supervisor });
+    const snapshot = await nextEvent<{ calls: { uniqueid: string; state: string }[]; stats: { calls: number; answered: number; abandoned: number } }>(sup, 'snapshot');
+    expect(snapshot.calls.map((c) => [c.uniqueid, c.state])).toEqual([['warm-1', 'talking']]);
+    expect(snapshot.stats).toMatchObject({ calls: 2, answered: 1, abandoned: 1 });
+    sup.close();
     await hub.stop();
   });
 });
