@@ -95,6 +95,24 @@ describe('legacy scripts', () => {
     ]);
   });
 
+  it('gives a legacy script a socket whose emit reaches the hub, with its ack', async () => {
+    const panel = await agent();
+    const file = join(dir, 'socket-legacy.js');
+    await writeFile(
+      file,
+      "event.up = function (data) {\n" +
+        "  socket.emit('AgentCTINotification', { peer: data.peer, type: 'warning', title: 'VIP', body: data.callernum }, function (ack) {\n" +
+        "    console.log('ack ' + ack.ok + ' ' + ack.delivered);\n" +
+        '  });\n' +
+        '};\n',
+    );
+    const p = await connected([file]);
+    await t.ingest([newCall(seed.up, { peer: panel.peer })]);
+    await until(() => panel.notes.length === 1, 10_000, 'the notification');
+    expect(panel.notes[0]).toMatchObject({ peer: panel.peer, type: 'warning', title: 'VIP', body: seed.up['callernum'] });
+    await p.waitFor('stdout', /^ack true 1$/);
+  });
+
   it('refuses broken-syntax.js with file, line and column, exit 3, before connecting', async () => {
     const tcp = createServer((socket) => socket.destroy());
     let connections = 0;
