@@ -1,4 +1,4 @@
-// The examples of README-integrations.md, taken from the document itself and run through
+// The examples of README.md and docs/integrations.md, taken from the documents themselves and run through
 // `replay`: if the documentation and the runner drift apart, this fails.
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -16,7 +16,10 @@ let blocks: Block[];
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'shuttle-cti-readme-'));
-  const doc = await readFile(new URL('../README-integrations.md', import.meta.url), 'utf8');
+  const docs = await Promise.all(
+    ['../../../README.md', '../../../docs/integrations.md'].map((path) => readFile(new URL(path, import.meta.url), 'utf8')),
+  );
+  const doc = docs.join('\n');
   blocks = [...doc.matchAll(/^```(\w*)\n([\s\S]*?)^```$/gm)].map((m) => ({ lang: m[1] ?? '', text: m[2] ?? '' }));
 });
 afterAll(async () => {
@@ -25,7 +28,7 @@ afterAll(async () => {
 
 const block = (lang: string, startsWith = ''): string => {
   const found = blocks.find((b) => b.lang === lang && b.text.startsWith(startsWith));
-  if (!found) throw new Error(`no ${lang} block starting with ${JSON.stringify(startsWith)} in README-integrations.md`);
+  if (!found) throw new Error(`no ${lang} block starting with ${JSON.stringify(startsWith)} in README.md or docs/integrations.md`);
   return found.text;
 };
 

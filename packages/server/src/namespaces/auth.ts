@@ -14,7 +14,7 @@ export interface SessionData {
 
 const loopback = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1']);
 
-function refuse(code: 'UNAUTHORIZED' | 'FORBIDDEN', message: string): Error {
+function refuse(code: 'UNAUTHORIZED' | 'FORBIDDEN' | 'UNAVAILABLE', message: string): Error {
   const error = new Error(message) as Error & { data: unknown };
   error.data = { code, message };
   return error;
@@ -66,7 +66,7 @@ export function requireRole(nsp: Namespace, role: Role, ctx: HubContext): void {
       })
       .catch((error: unknown) => {
         ctx.logger.error({ err: error }, 'token check failed');
-        next(refuse(ErrorCode.UNAUTHORIZED, 'the hub cannot check tokens right now; retry later'));
+        next(refuse(ErrorCode.UNAVAILABLE, 'the hub cannot check tokens right now; retry later'));
       });
   });
 }
