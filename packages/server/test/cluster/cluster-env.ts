@@ -111,7 +111,7 @@ export async function createClusterEnv(cluster: { heartbeatMs?: number; pollMs?:
   const prefix = `shuttle-cti-test-${randomBytes(6).toString('hex')}`;
   await writeFile(
     configFile,
-    JSON.stringify({ cluster: { prefix, heartbeatMs: cluster.heartbeatMs ?? 300, pollMs: cluster.pollMs ?? 60_000, ackTimeoutMs: cluster.ackTimeoutMs ?? 2000 } }),
+    JSON.stringify({ cluster: { prefix, heartbeatMs: cluster.heartbeatMs ?? 500, pollMs: cluster.pollMs ?? 60_000, ackTimeoutMs: cluster.ackTimeoutMs ?? 2000 } }),
   );
   const hubs: HubProcess[] = [];
 

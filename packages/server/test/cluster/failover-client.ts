@@ -86,6 +86,24 @@ export function connectWithFailover(
   };
 }
 
+/**
+ * A supervisor's current view of `peer`'s sessions: its snapshot, updated by every later
+ * `agent` presence event (a presence change may come before the snapshot, then the
+ * snapshot has it).
+ */
+export function sessionsIn(supervisor: FailoverClient, peer: string): number | undefined {
+  let sessions: number | undefined;
+  for (const { name, payload } of supervisor.received) {
+    if (name === 'snapshot') {
+      const agents = payload['agents'] as { peer: string; sessions: number }[];
+      sessions = agents.find((a) => a.peer === peer)?.sessions ?? 0;
+    } else if (name === 'agent' && payload['peer'] === peer) {
+      sessions = payload['sessions'] as number;
+    }
+  }
+  return sessions;
+}
+
 /** Polls `check` until it returns truthy, or fails after `ms` saying what it waited for. */
 export async function until<T>(check: () => T | Promise<T>, what: string, ms = 15_000): Promise<NonNullable<T>> {
   const deadline = Date.now() + ms;

@@ -2,7 +2,7 @@ import { connect as connectSdk, type CallEvent, type CtiClient } from '@shuttle-
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedEvents } from '../helpers.js';
 import { createClusterEnv, describeCluster, metric, postEvents, ringing, type ClusterEnv } from './cluster-env.js';
-import { connectWithFailover, until } from './failover-client.js';
+import { connectWithFailover, sessionsIn, until } from './failover-client.js';
 import type { HubProcess } from './hub-process.js';
 
 const callEventNames = ['ringing', 'ringend', 'up', 'hangup', 'abandon', 'outbound'] as const;
@@ -78,7 +78,7 @@ describeCluster('several hubs sharing PostgreSQL and Redis', () => {
       const peer = 'SIP/seen.everywhere';
       const agentB = track(connectWithFailover([b.url], '/agent', await env.tokens.agent(peer)));
       await until(() => agentB.of('welcome').length > 0, 'agent welcome');
-      await until(() => supA.of('agent').some((p) => p['peer'] === peer && p['sessions'] === 1), 'presence of the hub-B agent on hub A');
+      await until(() => sessionsIn(supA, peer) === 1, 'presence of the hub-B agent on hub A');
 
       // A supervisor connecting later to hub A finds that agent in its snapshot.
       const late = track(connectWithFailover([a.url], '/supervisor', env.tokens.supervisor));
@@ -178,7 +178,7 @@ describeCluster('several hubs sharing PostgreSQL and Redis', () => {
       const supB = track(connectWithFailover([b.url], '/supervisor', env.tokens.supervisor));
       await sdk.client.ready;
       await until(() => raw.connectedTo() === a.url && agent.connectedTo() === a.url && supB.of('snapshot').length > 0, 'clients on their hubs');
-      await until(() => supB.of('agent').some((p) => p['peer'] === peer && p['sessions'] === 1), 'hub B to see the agent of hub A');
+      await until(() => sessionsIn(supB, peer) === 1, 'hub B to see the agent of hub A');
 
       // A steady feed into both hubs; hub A is killed (SIGKILL) part-way through.
       const accepted: number[] = [];
@@ -212,7 +212,7 @@ describeCluster('several hubs sharing PostgreSQL and Redis', () => {
       expect(agent.of('AgentCTI').filter((p) => p['id'] === pop.id)).toHaveLength(1);
       // Hub A's sessions stop counting once it has been silent for 3 heartbeats.
       await until(async () => (await metric(b.url, 'shuttle_cti_cluster_hubs')) === 1, 'hub B to forget hub A');
-      await until(() => supB.of('agent').filter((p) => p['peer'] === peer).at(-1)?.['sessions'] === 1, "one session of the moved agent in hub B's view");
+      await until(() => sessionsIn(supB, peer) === 1, "one session of the moved agent in hub B's view");
       const late = track(connectWithFailover([b.url], '/supervisor', env.tokens.supervisor));
       const snapshot = await until(() => late.of('snapshot')[0], 'a new snapshot on hub B');
       expect((snapshot['agents'] as { peer: string; sessions: number }[]).find((x) => x.peer === peer)?.sessions).toBe(1);
