@@ -1,13 +1,22 @@
 #!/usr/bin/env node
 import { CtiError, ErrorCode } from '@shuttle-cti/protocol';
 import { Command, CommanderError } from 'commander';
-import { registerReplayCommand } from './commands/replay.js';
-import { registerRunCommand } from './commands/run.js';
-import { registerServeCommand } from './commands/serve.js';
-import { registerServiceCommand } from './commands/service.js';
-import { registerSimulateCommand } from './commands/simulate.js';
-import { registerTokenCommand } from './commands/token.js';
 import { ExitCode, ExitError } from './exit-codes.js';
+
+type Register = (program: Command) => void;
+
+/**
+ * Each command's module is loaded only when that command runs (or for the overall help):
+ * `run` and `replay` start without loading the hub's dependencies.
+ */
+const commands: Record<string, () => Promise<Register>> = {
+  serve: async () => (await import('./commands/serve.js')).registerServeCommand,
+  token: async () => (await import('./commands/token.js')).registerTokenCommand,
+  simulate: async () => (await import('./commands/simulate.js')).registerSimulateCommand,
+  run: async () => (await import('./commands/run.js')).registerRunCommand,
+  replay: async () => (await import('./commands/replay.js')).registerReplayCommand,
+  service: async () => (await import('./commands/service.js')).registerServiceCommand,
+};
 
 const program = new Command()
   .name('shuttle-cti')
@@ -16,14 +25,10 @@ const program = new Command()
   .showHelpAfterError()
   .exitOverride();
 
-registerServeCommand(program);
-registerTokenCommand(program);
-registerSimulateCommand(program);
-registerRunCommand(program);
-registerReplayCommand(program);
-registerServiceCommand(program);
-
 try {
+  const named = process.argv[2];
+  const wanted = named !== undefined && named in commands ? [commands[named]] : Object.values(commands);
+  for (const load of wanted) if (load) (await load())(program);
   await program.parseAsync(process.argv);
 } catch (error) {
   if (error instanceof CommanderError) {
