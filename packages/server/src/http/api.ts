@@ -51,8 +51,10 @@ export function registerApi(app: FastifyInstance, ctx: HubContext): void {
   app.post('/api/v1/calls/:uniqueid/variables', async (request, reply) => {
     await requireBearer(ctx, request, 'source');
     const { uniqueid } = parseOrThrow(uniqueidParam, request.params, 'path');
-    const body = request.body as Record<string, unknown> | undefined;
-    const update = parseOrThrow(variablesSchema, body && 'variables' in body ? body['variables'] : body, 'variables');
+    const body = request.body;
+    // `in` throws on a string or number body (a JSON text may be either): test for an object first.
+    const wrapped = typeof body === 'object' && body !== null && !Array.isArray(body) && 'variables' in body;
+    const update = parseOrThrow(variablesSchema, wrapped ? body.variables : body, 'variables');
     const variables = await ctx.variables.merge(uniqueid, update, new Date().toISOString());
     return reply.code(200).send({ ok: true, uniqueid, variables });
   });
