@@ -1,0 +1,94 @@
+import {
+  ErrorCode,
+  Limits,
+  agentAck,
+  agentCtiCommand,
+  agentCtiNotificationCommand,
+  customVariablesRequest,
+  jsonByteLength,
+  realtimeCtiCommand,
+} from '@shuttle-cti/protocol';
+import type { Socket } from 'socket.io-client';
+import type { z } from 'zod';
+import { overTheWire, type Fuzz } from './fuzz-values.js';
+
+export type Namespace = '/' | '/agent' | '/supervisor';
+
+/** The commands each namespace accepts, with the schema the hub checks them against. */
+const accepted: Record<Namespace, Record<string, z.ZodType>> = {
+  '/': { AgentCTI: agentCtiCommand, AgentCTINotification: agentCtiNotificationCommand, RealtimeCTI: realtimeCtiCommand, CustomVariables: customVariablesRequest },
+  '/agent': { ack: agentAck },
+  '/supervisor': {},
+};
+
+const valid: Record<string, Record<string, unknown>> = {
+  AgentCTI: { url: 'https://crm.example.test/customer?phone=1003', peer: 'SIP/fuzz.target', mode: 'new_tab' },
+  AgentCTINotification: { peer: 'SIP/fuzz.target', type: 'warning', title: 'VIP', body: 'call back' },
+  RealtimeCTI: { type: 'crm', channel: { uniqueid: '1.1', time: '2024-01-01T00:00:00Z' }, reference: 'T-1', url: 'https://crm.example.test/t/1' },
+  CustomVariables: { uniqueid: '1599601698.94' },
+  ack: { id: 'f81d4fae-7dec-11d0-a765-00a0c91e6bf6' },
+};
+
+const codes = new Set<string>(Object.values(ErrorCode));
+
+/** Whether `error` is `{ code, message, field? }` with a documented code. */
+export function isWireError(error: unknown): boolean {
+  if (typeof error !== 'object' || error === null) return false;
+  const e = error as Record<string, unknown>;
+  return typeof e['code'] === 'string' && codes.has(e['code']) && typeof e['message'] === 'string' && (e['field'] === undefined || typeof e['field'] === 'string');
+}
+
+export interface SocketCase {
+  name: string;
+  payload: unknown;
+  /** What the hub must answer: ok (and the payload is valid), or an error with one of these codes. */
+  expect: { ok: true } | { ok: false; codes: string[] };
+}
+
+/** A random command for `namespace` and what the documented behaviour says the answer is. */
+export function socketCase(fuzz: Fuzz, namespace: Namespace): SocketCase {
+  const known = Object.keys(accepted[namespace]);
+  const name = known.length > 0 && fuzz.chance(0.7) ? fuzz.pick(known) : fuzz.eventName();
+  const base = valid[name];
+  let payload = base && fuzz.chance(0.75) ? fuzz.mutate(base) : fuzz.value();
+  // Past maxHttpBufferSize (1 MiB) the transport itself drops the connection, by design: keep below it.
+  if (jsonByteLength(overTheWire(payload)) > 500_000) payload = 'x'.repeat(100_000);
+  const schema = accepted[namespace][name];
+  if (!schema || !Object.hasOwn(accepted[namespace], name)) return { name, payload, expect: { ok: false, codes: [ErrorCode.FORBIDDEN] } };
+  const wire = overTheWire(payload);
+  if (jsonByteLength(wire) > Limits.payloadBytes) return { name, payload, expect: { ok: false, codes: [ErrorCode.PAYLOAD_TOO_LARGE] } };
+  if (!schema.safeParse(wire).success) return { name, payload, expect: { ok: false, codes: [ErrorCode.INVALID_PAYLOAD] } };
+  return { name, payload, expect: { ok: true } };
+}
+
+/** Checks the ack against the case; returns a description of the mismatch, or undefined. */
+export function checkAck(c: SocketCase, namespace: Namespace, ack: unknown): string | undefined {
+  const a = ack as { ok?: unknown; error?: unknown } | undefined;
+  if (typeof a !== 'object' || a === null || typeof a.ok !== 'boolean') return `not an ack object: ${JSON.stringify(ack)}`;
+  if (c.expect.ok) {
+    // An agent's ack of an unknown id answers { ok: false } without an error: nothing was wrong with it.
+    if (namespace === '/agent') return a.error === undefined ? undefined : `valid ack answered ${JSON.stringify(ack)}`;
+    return a.ok ? undefined : `valid ${c.name} refused: ${JSON.stringify(ack)}`;
+  }
+  if (a.ok || !isWireError(a.error)) return `expected an error, got ${JSON.stringify(ack)}`;
+  const code = (a.error as { code: string }).code;
+  return c.expect.codes.includes(code) ? undefined : `expected ${c.expect.codes.join('|')}, got ${code}`;
+}
+
+/**
+ * Sends one case and waits for its answer: the ack, or (sent without an ack, as older
+ * scripts do) the `cti_error` event. Only invalid cases go without an ack: a valid one
+ * has no answer to wait for.
+ */
+export async function sendCase(socket: Socket, namespace: Namespace, c: SocketCase, withAck: boolean, nextError: () => Promise<unknown>): Promise<string | undefined> {
+  if (withAck || c.expect.ok) {
+    const ack: unknown = await socket.timeout(10_000).emitWithAck(c.name, c.payload);
+    return checkAck(c, namespace, ack);
+  }
+  // The socket records what it receives from its creation, so the cti_error is not missed by asking after emitting.
+  socket.emit(c.name, c.payload);
+  const e = (await nextError()) as { command?: unknown };
+  if (!isWireError(e) || typeof e.command !== 'string') return `cti_error not in the documented shape: ${JSON.stringify(e)}`;
+  const code = (e as { code: string }).code;
+  return c.expect.ok || c.expect.codes.includes(code) ? undefined : `cti_error: expected ${c.expect.ok ? 'ok' : c.expect.codes.join('|')}, got ${code}`;
+}
