@@ -17,6 +17,8 @@ export interface BenchFlags {
   seed: number;
   quick: boolean;
   out: string | undefined;
+  /** A configuration file handed to `shuttle-cti serve --config` (JSON or YAML). */
+  hubConfig: string | undefined;
 }
 
 export const usage = `npm run bench -- [flags]
@@ -33,6 +35,7 @@ export const usage = `npm run bench -- [flags]
   --keep-going         run every step even after one failed
   --seed <n>           traffic seed (default 1)
   --out <file>         where to write the JSON (default bench/results/bench-<time>.json)
+  --hub-config <file>  configuration file for the hub (\`serve --config\`), to measure your own settings
 `;
 
 const number = (value: string | undefined, name: string, fallback: number, min = 0): number => {
@@ -58,6 +61,7 @@ export function parseFlags(argv: string[]): BenchFlags | 'help' {
       'keep-going': { type: 'boolean' },
       seed: { type: 'string' },
       out: { type: 'string' },
+      'hub-config': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
@@ -83,5 +87,6 @@ export function parseFlags(argv: string[]): BenchFlags | 'help' {
     seed: number(values.seed, 'seed', 1),
     quick,
     out: values.out,
+    hubConfig: values['hub-config'],
   };
 }

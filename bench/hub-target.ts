@@ -46,7 +46,7 @@ async function bulkAgentTokens(dataDir: string, peers: string[]): Promise<{ toke
  * The hub as a user runs it: `shuttle-cti serve` in its own process, with a fresh SQLite
  * data dir and a free port; role tokens made with `shuttle-cti token create`.
  */
-export async function startHub(options: { agents: number; integrations: number; profile: boolean }): Promise<Target> {
+export async function startHub(options: { agents: number; integrations: number; profile: boolean; config: string | undefined }): Promise<Target> {
   checkBuilt();
   const dataDir = await mkdtemp(join(tmpdir(), 'shuttle-cti-bench-'));
   const [source, supervisor, ...integrations] = await Promise.all([
@@ -60,7 +60,8 @@ export async function startHub(options: { agents: number; integrations: number; 
     await mkdir(profileDir, { recursive: true });
     node.push('--cpu-prof', '--cpu-prof-dir', profileDir);
   }
-  const { child, port } = await spawnServer([...node, cliBin, 'serve', '--port', '0', '--host', '127.0.0.1', '--data', dataDir, '--log-level', 'warn']);
+  const config = options.config === undefined ? [] : ['--config', options.config];
+  const { child, port } = await spawnServer([...node, cliBin, 'serve', ...config, '--port', '0', '--host', '127.0.0.1', '--data', dataDir, '--log-level', 'warn']);
   return {
     name: 'hub',
     url: `http://127.0.0.1:${port}`,

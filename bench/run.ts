@@ -39,7 +39,7 @@ async function main(flags: BenchFlags): Promise<void> {
   const startedAt = new Date();
   log(`bench: ${flags.agents} agents, ${flags.integrations} integrations, rates ${flags.rates.join(', ')}/s, ${flags.stepMs / 1000} s steps; load ${loadavg().map((l) => l.toFixed(2)).join(' ')} on ${cpus().length} cores`);
 
-  const hubTarget = await startHub({ agents: flags.agents, integrations: flags.integrations, profile: flags.profile });
+  const hubTarget = await startHub({ agents: flags.agents, integrations: flags.integrations, profile: flags.profile, config: flags.hubConfig });
   let hub: PhaseResult;
   try {
     hub = await runPhase(hubTarget, flags, flags.rates, log);
