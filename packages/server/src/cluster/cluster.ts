@@ -60,7 +60,7 @@ export function createCluster(deps: { config: HubConfig; io: Server; logger: Log
   const logger = deps.logger.child({ component: 'cluster' });
   const id = randomUUID();
   const url = config.redisUrl ?? '';
-  const link = createRedisLink(url, logger);
+  const link = createRedisLink(url, logger, { channel: `${settings.prefix}-probe#${id}`, everyMs: settings.heartbeatMs });
   io.adapter(createAdapter(link.adapterPub, link.adapterSub, { key: settings.prefix, requestsTimeout: settings.ackTimeoutMs }));
 
   const upGauge = new Gauge({

@@ -64,7 +64,7 @@ function guard(client: RedisClient, isUp: () => boolean, onFailure: (error: unkn
  * others again by itself. An outage is logged once when it starts and once when it ends,
  * never once per retry.
  */
-export function createRedisLink(url: string, logger: Logger): RedisLink {
+export function createRedisLink(url: string, logger: Logger, probe: { channel: string; everyMs: number }): RedisLink {
   if (!/^rediss?:\/\/[^/]/i.test(url)) {
     // Only the scheme is echoed: the rest may hold a password.
     throw new Error(`redisUrl must look like redis://host:6379 or rediss://host:6380 (got scheme "${url.split(':')[0] ?? ''}:")`);
@@ -78,9 +78,7 @@ export function createRedisLink(url: string, logger: Logger): RedisLink {
       reconnectStrategy: (retries: number) => Math.min(100 * 2 ** Math.min(retries, 5), 2000) + Math.floor(Math.random() * 100),
     },
   };
-  // PING now and then, so a connection that silently vanished is noticed (the subscriber
-  // connection follows: node-redis reconnects both and resubscribes by itself).
-  const pub = createClient({ ...options, pingInterval: 5000 });
+  const pub = createClient(options);
   const sub = createClient(options);
   const listeners: ((up: boolean) => void)[] = [];
   let state: 'connecting' | 'up' | 'down' = 'connecting';
@@ -133,16 +131,48 @@ export function createRedisLink(url: string, logger: Logger): RedisLink {
     });
   });
 
+  const adapterSub = guard(sub, isUp, onFailure, subscriptions);
+
+  // A connection that silently stops carrying data (no reset: a network partition) is not
+  // noticed by the client for many minutes. So the hub sends itself a message through Redis
+  // now and then; when one has not come back by two rounds later, both connections are
+  // opened anew (node-redis resubscribes on the new one).
+  let sent = 0;
+  let awaited: { n: number; rounds: number } | undefined;
+  void adapterSub.subscribe(probe.channel, (message: string) => {
+    if (awaited && message === String(awaited.n)) awaited = undefined;
+  });
+  const watchdog = setInterval(() => {
+    if (!isUp()) {
+      awaited = undefined;
+      return;
+    }
+    if (awaited && ++awaited.rounds >= 2) {
+      awaited = undefined;
+      setState('down', new Error(`no answer from Redis for ${probe.everyMs * 2} ms`));
+      for (const client of [pub, sub]) {
+        if (client.isOpen) client.destroy();
+        client.connect().catch(() => undefined);
+      }
+      return;
+    }
+    if (awaited) return;
+    awaited = { n: ++sent, rounds: 0 };
+    pub.publish(probe.channel, String(sent)).catch(() => undefined);
+  }, probe.everyMs);
+  watchdog.unref();
+
   return {
     isUp,
     onChange(listener) {
       listeners.push(listener);
     },
     adapterPub: guard(pub, isUp, onFailure),
-    adapterSub: guard(sub, isUp, onFailure, subscriptions),
+    adapterSub,
     async close() {
       if (closing || closed) return;
       closed = true;
+      clearInterval(watchdog);
       // Let what was already published (a goodbye to the other hubs) go out, but never
       // wait long for a Redis that is not answering.
       if (pub.isReady) {

@@ -13,6 +13,11 @@ export interface RedisRelay {
   readonly refused: number;
   /** Cuts every open connection and refuses new ones. */
   cut(): void;
+  /**
+   * Stops carrying data without closing anything, and leaves new connections unanswered:
+   * a network partition, which no connection reset announces.
+   */
+  freeze(): void;
   /** Relays new connections to Redis again. */
   restore(): void;
   close(): Promise<void>;
@@ -21,7 +26,8 @@ export interface RedisRelay {
 export async function startRedisRelay(target: string): Promise<RedisRelay> {
   const { hostname, port } = new URL(target);
   const sockets = new Set<Socket>();
-  let forwarding = true;
+  let mode: 'forward' | 'refuse' | 'hang' = 'forward';
+  const pairs = new Set<[Socket, Socket]>();
   let refused = 0;
   const track = (socket: Socket): void => {
     sockets.add(socket);
@@ -30,15 +36,21 @@ export async function startRedisRelay(target: string): Promise<RedisRelay> {
   };
   const server = createServer((client) => {
     track(client);
-    if (!forwarding) {
+    if (mode === 'refuse') {
       refused++;
       client.destroy();
       return;
     }
+    if (mode === 'hang') return;
     const upstream = connect(Number(port || 6379), hostname || '127.0.0.1');
     track(upstream);
+    const pair: [Socket, Socket] = [client, upstream];
+    pairs.add(pair);
     client.pipe(upstream).pipe(client);
-    client.on('close', () => upstream.destroy());
+    client.on('close', () => {
+      pairs.delete(pair);
+      upstream.destroy();
+    });
     upstream.on('close', () => client.destroy());
   });
   server.listen(0, '127.0.0.1');
@@ -52,12 +64,23 @@ export async function startRedisRelay(target: string): Promise<RedisRelay> {
       return refused;
     },
     cut() {
-      forwarding = false;
+      mode = 'refuse';
       refused = 0;
       for (const socket of sockets) socket.destroy();
     },
+    freeze() {
+      mode = 'hang';
+      for (const [client, upstream] of pairs) {
+        client.unpipe(upstream);
+        upstream.unpipe(client);
+        client.pause();
+        upstream.pause();
+      }
+    },
     restore() {
-      forwarding = true;
+      // Whatever was frozen stays dead, as after a real partition; new connections work.
+      if (mode === 'hang') for (const socket of sockets) socket.destroy();
+      mode = 'forward';
     },
     async close() {
       for (const socket of sockets) socket.destroy();

@@ -104,6 +104,29 @@ describeCluster('fault: Redis stopped in a multi-hub set-up', () => {
     }
   });
 
+  it('notices a Redis that stops answering without closing its connections (a partition), and recovers', async () => {
+    for (const hub of [a, b]) await until(async () => (await redisUp(hub)) === 1, `${hub.name} on Redis`);
+    const agentA = await agent(a.url, 'SIP/partition.a');
+    const agentB = await agent(b.url, 'SIP/partition.b');
+    const integrationA = await integration(a.url);
+    const silence = (): number => a.lines.filter((line) => line.includes('no answer from Redis')).length;
+    const silentBefore = silence();
+
+    relay.freeze();
+    for (const hub of [a, b]) await until(async () => (await redisUp(hub)) === 0, `${hub.name} to notice the silence`);
+    expect(silence()).toBeGreaterThan(silentBefore);
+    const local = await integrationA.wakeup('https://crm.example/partition-local', 'SIP/partition.a', 'new_tab');
+    expect(local).toMatchObject({ delivered: 1 });
+    await until(() => agentA.of('AgentCTI').some((p) => p['id'] === local.id), 'the local pop during the partition');
+
+    relay.restore();
+    for (const hub of [a, b]) await until(async () => (await redisUp(hub)) === 1, `${hub.name} back on Redis`);
+    await until(async () => (await metric(a.url, 'shuttle_cti_cluster_hubs')) === 2, 'hub A to see hub B again');
+    const crossing = await integrationA.wakeup('https://crm.example/partition-cross', 'SIP/partition.b', 'new_tab');
+    expect(crossing).toMatchObject({ delivered: 1 });
+    await until(() => agentB.of('AgentCTI').some((p) => p['id'] === crossing.id), 'a cross-hub pop after the partition');
+  });
+
   it('starts a hub while Redis is down: it serves its own clients, then joins the others when Redis comes', async () => {
     const seed = (await seedEvents()).ringing;
     relay.cut();
