@@ -4,6 +4,7 @@ import '../shared/base.css';
 import './agent.css';
 import { createHubClock } from '../shared/clock.js';
 import { openConnection } from '../shared/connection.js';
+import { readHubList } from '../shared/hubs.js';
 import { createSignIn } from '../shared/sign-in.js';
 import { createTokenStore, takeTokenFromHash } from '../shared/token.js';
 import { createBlockedPops } from './blocked-pops.js';
@@ -89,7 +90,7 @@ function startPanel(token: string): void {
       tokens.clear();
       showSignIn(change.detail);
     }
-  }) as AgentSocket;
+  }, readHubList()) as AgentSocket;
 
   socket.on('welcome', (welcome) => {
     const peer = welcome.peer ?? welcome.name;

@@ -11,6 +11,7 @@ import '../shared/base.css';
 import './dashboard.css';
 import { createHubClock } from '../shared/clock.js';
 import { openConnection } from '../shared/connection.js';
+import { readHubList } from '../shared/hubs.js';
 import { h, icon, icons, setText } from '../shared/dom.js';
 import { createFrameBatcher } from '../shared/frame-batcher.js';
 import { createSignIn } from '../shared/sign-in.js';
@@ -51,7 +52,8 @@ function showSignIn(error?: string): void {
 
 function startDashboard(token: string): void {
   const clock = createHubClock();
-  const api = createHubApi(token);
+  const hubs = readHubList();
+  const api = createHubApi(token, () => hubs.current());
   const badge = createStatusBadge();
   const who = h('span', { class: 'who-name' });
   const counters = createCounters();
@@ -124,7 +126,7 @@ function startDashboard(token: string): void {
       tokens.clear();
       showSignIn(change.detail);
     }
-  }) as SupervisorSocket;
+  }, hubs) as SupervisorSocket;
 
   socket.on('welcome', (welcome) => setText(who, welcome.name));
   socket.on('snapshot', (snapshot) => {

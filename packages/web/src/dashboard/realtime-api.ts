@@ -6,11 +6,12 @@ export interface HubApi {
   eventsAfter(after: number, limit: number): Promise<CallEvent[]>;
 }
 
-export function createHubApi(token: string): HubApi {
+/** `base` is the hub in use ('' for the page's own origin), read at each request. */
+export function createHubApi(token: string, base: () => string = () => ''): HubApi {
   const get = async <T>(path: string, params: Record<string, string | number | undefined>): Promise<T> => {
     const query = new URLSearchParams();
     for (const [key, value] of Object.entries(params)) if (value !== undefined && value !== '') query.set(key, String(value));
-    const response = await fetch(`${path}?${query.toString()}`, {
+    const response = await fetch(`${base()}${path}?${query.toString()}`, {
       headers: { authorization: `Bearer ${token}`, accept: 'application/json' },
       cache: 'no-store',
     });

@@ -1,4 +1,5 @@
 import { io, type Socket } from 'socket.io-client';
+import type { HubList } from './hubs.js';
 
 export type ConnectionState = 'connecting' | 'connected' | 'reconnecting' | 'signed-out';
 
@@ -20,8 +21,13 @@ interface RejectionData {
  * or a graceful shutdown) nor after its middleware refused the handshake: those are
  * retried here with a back-off, except a refused token, which signs the page out.
  */
-export function openConnection(namespace: '/agent' | '/supervisor', token: string, onState: (change: StateChange) => void): Socket {
-  const socket = io(namespace, {
+export function openConnection(
+  namespace: '/agent' | '/supervisor',
+  token: string,
+  onState: (change: StateChange) => void,
+  hubs?: HubList,
+): Socket {
+  const socket = io(`${hubs?.current() ?? ''}${namespace}`, {
     auth: { token },
     forceNew: true,
     reconnectionDelay: 500,
@@ -30,6 +36,14 @@ export function openConnection(namespace: '/agent' | '/supervisor', token: strin
   let retries = 0;
   let retryTimer: ReturnType<typeof setTimeout> | undefined;
   let stopped = false;
+
+  // Several hubs: the next attempt goes to the next one. socket.io's Manager opens each
+  // new transport on its `uri`, so moving it keeps this Socket and every handler on it.
+  const failOver = (): void => {
+    if (!hubs || hubs.size < 2) return;
+    const next = hubs.next();
+    (socket.io as unknown as { uri: string }).uri = next === '' ? location.origin : next;
+  };
 
   const retryLater = (): void => {
     if (stopped || retryTimer !== undefined) return;
@@ -57,11 +71,13 @@ export function openConnection(namespace: '/agent' | '/supervisor', token: strin
       return;
     }
     onState({ state: 'reconnecting', detail: 'Hub unreachable, retrying…' });
+    failOver();
     if (!socket.active) retryLater();
   });
   socket.on('disconnect', (reason) => {
     if (stopped || reason === 'io client disconnect') return;
     onState({ state: 'reconnecting', detail: 'Connection lost, reconnecting…' });
+    failOver();
     if (!socket.active) retryLater();
   });
   return socket;
