@@ -113,6 +113,7 @@ export function createIngest(deps: {
       const many = items.length > 1;
       const time = now().toISOString();
       const results: Promise<IngestResult>[] = [];
+      const accepted: Pending[] = [];
       // Items are taken in order, so the seq order of one request is the order it was sent in.
       for (const [index, item] of items.entries()) {
         let event: UnnumberedEvent;
@@ -123,11 +124,14 @@ export function createIngest(deps: {
           results.push(Promise.resolve({ ok: false, error: rejection(error) }));
           continue;
         }
-        results.push(
-          new Promise<IngestResult>((resolve) => {
-            queue.push({ event, acceptedAt: process.hrtime.bigint(), resolve });
-          }),
-        );
+        const acceptedAt = process.hrtime.bigint();
+        results.push(new Promise<IngestResult>((resolve) => accepted.push({ event, acceptedAt, resolve })));
+      }
+      // Queued together once all are validated: with a synchronous store (SQLite) the worker
+      // writes as soon as it is kicked, so queueing item by item stored a request of 20
+      // events in about 14 transactions; now a request is one batch, one transaction.
+      if (accepted.length > 0) {
+        queue.push(...accepted);
         kick();
       }
       return Promise.all(results);
