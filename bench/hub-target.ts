@@ -61,12 +61,13 @@ export async function startHub(options: { agents: number; integrations: number; 
     node.push('--cpu-prof', '--cpu-prof-dir', profileDir);
   }
   const config = options.config === undefined ? [] : ['--config', options.config];
-  const { child, port } = await spawnServer([...node, cliBin, 'serve', ...config, '--port', '0', '--host', '127.0.0.1', '--data', dataDir, '--log-level', 'warn']);
+  const { child, port, loopDelay } = await spawnServer([...node, cliBin, 'serve', ...config, '--port', '0', '--host', '127.0.0.1', '--data', dataDir, '--log-level', 'warn']);
   return {
     name: 'hub',
     url: `http://127.0.0.1:${port}`,
     pid: child.pid ?? 0,
     tokens: { source, supervisor, integrations, agents },
+    loopDelay,
     async stop() {
       await stopChild(child);
       await rm(dataDir, { recursive: true, force: true });

@@ -32,6 +32,9 @@ export interface StepResult {
   /** Time to the HTTP answer of a batch. */
   post: LatencySummary;
   cpuPercent: number;
+  /** The server's event-loop delay during the step: worst per-second p99, and the longest stall. */
+  loopDelayP99: number;
+  loopDelayMax: number;
   peakRssKib: number;
   load1: number;
   pass: boolean;
@@ -90,6 +93,7 @@ export async function runPhase(target: Target, flags: BenchFlags, rates: readonl
     const steps: StepResult[] = [];
     for (const [i, rate] of rates.entries()) {
       const step = i + 1;
+      const stepStart = Date.now();
       const before = sampleProcess(target.pid) as ProcSample;
       let peak = before.rssKib;
       const sampler = setInterval(() => {
@@ -97,6 +101,7 @@ export async function runPhase(target: Target, flags: BenchFlags, rates: readonl
       }, 250);
       const done = await source.ask<SourceDone>({ type: 'run', step, rate, durationMs: flags.stepMs, batchMs: flags.batchMs }, flags.stepMs + 120_000);
       const after = sampleProcess(target.pid) as ProcSample;
+      const delay = target.loopDelay(stepStart);
       const load1 = loadavg()[0] ?? 0;
       const expectedPops = done.ups * target.tokens.integrations.length;
       const expectedEvents = done.accepted * listeners.length + done.withPeer;
@@ -138,6 +143,8 @@ export async function runPhase(target: Target, flags: BenchFlags, rates: readonl
         event: slowest,
         post: done.post,
         cpuPercent: cpuPercent(before, after),
+        loopDelayP99: delay.p99,
+        loopDelayMax: delay.max,
         peakRssKib: peak,
         load1: Math.round(load1 * 100) / 100,
         pass: false,
@@ -153,7 +160,7 @@ export async function runPhase(target: Target, flags: BenchFlags, rates: readonl
       steps.push(result);
       log(
         `${target.name} ${rate}/s: sent ${achievedRate}/s, pops ${result.pops}/${expectedPops} p50 ${result.pop.p50} p99 ${result.pop.p99} max ${result.pop.max} ms, ` +
-          `events lost ${result.eventsLost}, CPU ${result.cpuPercent}%, RSS ${Math.round(peak / 1024)} MiB${result.pass ? '' : '  ← FAIL'}`,
+          `events lost ${result.eventsLost}, CPU ${result.cpuPercent}%, loop delay max ${result.loopDelayMax} ms, RSS ${Math.round(peak / 1024)} MiB${result.pass ? '' : '  ← FAIL'}`,
       );
       const saturated = !result.pass && (result.popsLost > 0 || result.eventsLost > 0 || result.pop.p99 > flags.maxP99Ms * 10 || achievedRate < rate * 0.8);
       if (saturated && !flags.keepGoing) break;

@@ -37,7 +37,7 @@ const pad = (cells: (string | number)[], widths: number[]): string => cells.map(
 
 /** One row per step and target, with the relay's p50/p99 beside ours. */
 export function table(hub: PhaseResult, relay: PhaseResult | undefined): string {
-  const header = ['target', 'rate/s', 'sent/s', 'pops', 'lost', 'p50 ms', 'p95 ms', 'p99 ms', 'max ms', 'ev p99', 'cpu %', 'rss MiB', 'load', 'ratio p50', 'ratio p99', 'pass'];
+  const header = ['target', 'rate/s', 'sent/s', 'pops', 'lost', 'p50 ms', 'p95 ms', 'p99 ms', 'max ms', 'ev p99', 'cpu %', 'stall ms', 'rss MiB', 'load', 'ratio p50', 'ratio p99', 'pass'];
   const rows: (string | number)[][] = [];
   for (const phase of [hub, relay]) {
     if (!phase) continue;
@@ -56,6 +56,7 @@ export function table(hub: PhaseResult, relay: PhaseResult | undefined): string 
         s.pop.max,
         s.event.p99,
         s.cpuPercent,
+        s.loopDelayMax,
         Math.round(s.peakRssKib / 1024),
         s.load1,
         ratio(s.pop.p50, bare?.pop.p50),

@@ -19,14 +19,16 @@ const queues = [
  * the shapes a contact centre sees. Per 100 calls: 70 rung to one agent and answered
  * (ringing, up, hangup), 15 rung to two agents and answered by one (ringing ×2, ringend,
  * up, hangup), 15 abandoned (ringing, ringend, abandon): 3.3 events per call, of which
- * about a quarter are `up` (each one a screen pop per integration).
+ * about a quarter are `up` (each one a screen pop per integration). Calls overlap: 40% of
+ * the agents are on a call at any time.
  */
 export function createTraffic(peers: readonly string[], seed = 1): () => BenchEvent {
   const random = seededRandom(seed);
   const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)] as T;
   const epoch = Math.floor(Date.now() / 1000);
   const active: BenchEvent[][] = [];
-  const concurrent = Math.max(1, Math.min(200, Math.floor(peers.length / 4)));
+  // Calls in progress at once: 40% of the agents, a busy floor (the hub's live state grows with it).
+  const concurrent = Math.max(1, Math.floor(peers.length * 0.4));
   const numbers = new Map(peers.map((peer, i) => [peer, String(1000 + i)]));
   let counter = 0;
 
