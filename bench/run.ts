@@ -20,17 +20,22 @@ const log = (line: string): void => {
 };
 
 /**
- * Each agent is one socket in the agents process and one in the server: both need a file
- * descriptor per agent. Node cannot raise its own limit, so say how.
+ * Each agent is one socket in the agents process and one in the hub: both need a file
+ * descriptor per agent. Node raises its own soft limit to the hard limit when it starts
+ * (so \`ulimit -n\` in a shell may show less than a Node process gets); what a child
+ * shell of this process reports is what the bench's processes have.
  */
 function checkFileLimit(agents: number): number {
-  const soft = Number(execFileSync('sh', ['-c', 'ulimit -n'], { encoding: 'utf8' }).trim());
+  const limit = Number(execFileSync('sh', ['-c', 'ulimit -n'], { encoding: 'utf8' }).trim());
   const needed = agents + 256;
-  if (Number.isFinite(soft) && soft < needed) {
-    const hard = execFileSync('sh', ['-c', 'ulimit -Hn'], { encoding: 'utf8' }).trim();
-    throw new Error(`${agents} agents need about ${needed} open files per process, but \`ulimit -n\` is ${soft} (hard limit ${hard}). Run \`ulimit -n ${needed}\` in this shell first, or use --agents ${Math.max(1, soft - 256)}.`);
+  if (Number.isFinite(limit) && limit < needed) {
+    throw new Error(
+      `${agents} agents need about ${needed} open files in the agents process and in the hub, but Node gets only ${limit} here ` +
+        `(the hard limit): raise it (nofile in /etc/security/limits.conf, LimitNOFILE= for a systemd service, or \`ulimit -Hn ${needed}\` as root), ` +
+        `or use --agents ${Math.max(1, limit - 256)}.`,
+    );
   }
-  return soft;
+  return limit;
 }
 
 async function main(flags: BenchFlags): Promise<void> {

@@ -74,8 +74,15 @@ export function createTraffic(peers: readonly string[], seed = 1): () => BenchEv
     ];
   }
 
+  // The floor starts in its steady state: each call already some way through its life
+  // (otherwise the first thousands of events would all be `ringing`).
+  while (active.length < concurrent) {
+    const call = newCall();
+    call.splice(0, Math.floor(random() * call.length));
+    active.push(call);
+  }
+
   return () => {
-    while (active.length < concurrent) active.push(newCall());
     const index = Math.floor(random() * active.length);
     const call = active[index] as BenchEvent[];
     const event = call.shift() as BenchEvent;
