@@ -115,3 +115,17 @@ describe('POST /api/v1/events', () => {
     integration.close();
   });
 });
+
+describe('POST /api/v1/calls/{uniqueid}/variables', () => {
+  it('takes the longest allowed uniqueid in the path, and refuses longer ones in the error shape', async () => {
+    const longest = 'u'.repeat(256);
+    const ok = await post(`/api/v1/calls/${longest}/variables`, { ordernumber: '1' });
+    expect(ok.status).toBe(200);
+    const tooLong = await post(`/api/v1/calls/${longest}u/variables`, { ordernumber: '1' });
+    expect(tooLong.status).toBe(400);
+    expect(((await tooLong.json()) as { error: { field: string } }).error.field).toBe('uniqueid');
+    const huge = await post(`/api/v1/calls/${'x'.repeat(5000)}/variables`, { ordernumber: '1' });
+    expect(huge.status).toBe(413);
+    expect(((await huge.json()) as { error: { code: string } }).error.code).toBe('PAYLOAD_TOO_LARGE');
+  });
+});

@@ -42,4 +42,4 @@ export function clientErrorHandler(error: Error & { code?: string }, socket: Soc
   socket.destroy(error);
 }
 
-export const frameworkOptions = { maxParamLength, frameworkErrors, clientErrorHandler };
+export const frameworkOptions = { routerOptions: { maxParamLength }, frameworkErrors, clientErrorHandler };
