@@ -91,12 +91,14 @@ describe('fault: hub killed with SIGKILL while events flow', () => {
     if (dataDir) await rm(dataDir, { recursive: true, force: true });
   });
 
-  it('every event acknowledged at ingest reaches every integration exactly once, in order, across the restart', async () => {
+  it('every event acknowledged at ingest reaches every integration exactly once, in order, across the restart; a queued pop survives it', async () => {
     dataDir = await mkdtemp(join(tmpdir(), 'shuttle-cti-sigkill-'));
     const port = await freePort();
-    const [source, supervisor, integrationA, integrationB] = await Promise.all([
+    const offlinePeer = 'SIP/offline.agent';
+    const [source, supervisor, agent, integrationA, integrationB] = await Promise.all([
       cliToken(dataDir, 'source'),
       cliToken(dataDir, 'supervisor'),
+      cliToken(dataDir, 'agent', offlinePeer),
       cliToken(dataDir, 'integration'),
       cliToken(dataDir, 'integration'),
     ]);
@@ -110,12 +112,22 @@ describe('fault: hub killed with SIGKILL while events flow', () => {
     const src = steadySource(hub.url, source, (n) => ({ ...kinds[n % kinds.length], uniqueid: `kill.${Math.floor(n / 4)}` }), 5);
 
     await until(() => src.acked.length >= 300, 30_000, '300 events acknowledged before the kill');
+    // A pop for an agent who is not connected: acknowledged, so it must survive the kill in the outbox.
+    const queued = (await integrations[0]?.socket.timeout(5000).emitWithAck('AgentCTI', { url: 'https://crm.example.test/after-restart', peer: offlinePeer, mode: 'new_tab' })) as { ok: boolean; id: string; queued: number };
+    expect(queued).toMatchObject({ ok: true, queued: 1 });
     await hub.kill('SIGKILL');
     const atKill = src.counts();
     hub = await startServe({ port, dataDir });
     const afterRestart = src.acked.length;
     await until(() => src.acked.length >= afterRestart + 300, 30_000, '300 events acknowledged after the restart');
     await src.stop();
+
+    const panel = ioClient(`${hub.url}/agent`, { auth: { token: agent }, transports: ['websocket'], forceNew: true });
+    sockets.push(panel);
+    const pops: { id: string }[] = [];
+    panel.on('AgentCTI', (pop: { id: string }) => pops.push(pop));
+    await until(() => pops.length > 0, 10_000, 'the pop queued before the kill');
+    expect(pops.map((p) => p.id)).toEqual([queued.id]);
 
     const acknowledged = [...src.acked].sort((a, b) => a - b);
     const last = acknowledged[acknowledged.length - 1] ?? 0;
