@@ -42,6 +42,7 @@ async function main(flags: BenchFlags): Promise<void> {
   checkBuilt();
   const fileLimit = checkFileLimit(flags.agents);
   const startedAt = new Date();
+  const loadAtStart = loadavg();
   log(`bench: ${flags.agents} agents, ${flags.integrations} integrations, rates ${flags.rates.join(', ')}/s, ${flags.stepMs / 1000} s steps; load ${loadavg().map((l) => l.toFixed(2)).join(' ')} on ${cpus().length} cores`);
 
   const hubTarget = await startHub({ agents: flags.agents, integrations: flags.integrations, profile: flags.profile, config: flags.hubConfig });
@@ -64,7 +65,7 @@ async function main(flags: BenchFlags): Promise<void> {
   const summary = summarise(hub, relay);
   const out = flags.out ?? fileURLToPath(new URL(`./results/bench-${startedAt.toISOString().replace(/[:.]/g, '-')}.json`, import.meta.url));
   await mkdir(fileURLToPath(new URL('./results/', import.meta.url)), { recursive: true });
-  const machine = { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? '', memoryMiB: Math.round(totalmem() / 2 ** 20), node: process.version, fileLimit, loadAtEnd: loadavg() };
+  const machine = { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? '', memoryMiB: Math.round(totalmem() / 2 ** 20), node: process.version, fileLimit, loadAtStart, loadAtEnd: loadavg() };
   await writeFile(out, `${JSON.stringify({ startedAt, flags, machine, summary, hub, relay }, null, 2)}\n`);
 
   process.stdout.write(`\n${table(hub, relay)}\n\n`);
@@ -72,6 +73,8 @@ async function main(flags: BenchFlags): Promise<void> {
     const file = await newestProfile(profileDir);
     if (file) process.stdout.write(`${await profileTop(file)}\n\n`);
   }
+  const load = (l: number[]): string => l.map((x) => x.toFixed(2)).join(' ');
+  process.stdout.write(`machine: ${machine.cpus} cores (${machine.cpuModel}), Node ${machine.node}, load average ${load(loadAtStart)} at start, ${load(machine.loadAtEnd)} at end\n`);
   process.stdout.write(`results: ${out}\n`);
   process.stdout.write(`${summaryLine(summary)}\n`);
 }
