@@ -107,7 +107,8 @@ describe('outbox', () => {
     const again = await connectClient(ttlHub.url, '/agent', { token: tok });
     const second = await nextEvent<{ id: string }>(again, 'AgentCTI');
     expect(second.id).toBe(ack.id);
-    again.emit('ack', { id: second.id });
+    expect(await again.timeout(3000).emitWithAck('ack', { id: 'no-such-command' })).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
+    expect(await again.timeout(3000).emitWithAck('ack', { id: second.id })).toEqual({ ok: true });
     await until(async () => (await ttlHub.hub.store.pendingFor(peer, new Date().toISOString())).length === 0, 3000, 'ack stored');
     again.close();
 

@@ -41,7 +41,7 @@ export async function requireBearer(ctx: HubContext, request: FastifyRequest, ro
   try {
     token = await authenticate(ctx.store, match[1]);
   } catch (error) {
-    throw new CtiError(ErrorCode.UNAVAILABLE, 'the hub cannot check tokens right now; retry later', { cause: error });
+    throw new CtiError(ErrorCode.UNAVAILABLE, 'the store is unreachable, so the hub cannot check tokens right now; retry later', { cause: error });
   }
   if (!token) throw new CtiError(ErrorCode.UNAUTHORIZED, 'invalid or revoked token');
   if (token.role !== role) throw new CtiError(ErrorCode.FORBIDDEN, `this route needs a ${role} token, not ${token.role}`);

@@ -1,4 +1,4 @@
-import { agentAck, type Welcome } from '@shuttle-cti/protocol';
+import { ErrorCode, agentAck, type Welcome } from '@shuttle-cti/protocol';
 import type { HubContext } from '../context.js';
 import type { AgentSession } from '../core/router.js';
 import { requireRole, type SessionData } from './auth.js';
@@ -18,7 +18,11 @@ export function setupAgents(ctx: HubContext): void {
     void socket.join(peerRoom(peer));
     refuseOthers(socket, ['ack'], 'agent');
     const allow = createRateLimiter(ctx.config.limits.commandsPerSecond);
-    onCommand(socket, ctx, 'ack', agentAck, allow, async ({ id }) => ({ ok: await ctx.router.acknowledge(id) }));
+    onCommand(socket, ctx, 'ack', agentAck, allow, async ({ id }) =>
+      (await ctx.router.acknowledge(id))
+        ? { ok: true }
+        : { ok: false, error: { code: ErrorCode.NOT_FOUND, message: `no unacknowledged command with id ${id}` } },
+    );
 
     const welcome: Welcome = { protocol: 1, role: 'agent', name: data.name, peer, lastSeq: ctx.lastSeq() };
     socket.emit('welcome', welcome);

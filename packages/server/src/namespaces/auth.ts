@@ -8,7 +8,8 @@ export interface SessionData {
   role: Role;
   name: string;
   peer: string | null;
-  tokenHash: string | null;
+  /** The token's id (not its secret), to cut the session when the token is revoked. */
+  tokenId: string | null;
   lastSeq: number | undefined;
 }
 
@@ -51,7 +52,7 @@ export function requireRole(nsp: Namespace, role: Role, ctx: HubContext): void {
             next(refuse(ErrorCode.UNAUTHORIZED, secret ? 'invalid or revoked token' : 'a token is required'));
             return;
           }
-          const data: SessionData = { role, name: 'loopback', peer: null, tokenHash: null, lastSeq };
+          const data: SessionData = { role, name: 'loopback', peer: null, tokenId: null, lastSeq };
           socket.data = data;
           next();
           return;
@@ -60,13 +61,13 @@ export function requireRole(nsp: Namespace, role: Role, ctx: HubContext): void {
           next(refuse(ErrorCode.FORBIDDEN, `a ${token.role} token cannot connect to ${nsp.name}`));
           return;
         }
-        const data: SessionData = { role, name: token.name, peer: token.peer, tokenHash: token.hash, lastSeq };
+        const data: SessionData = { role, name: token.name, peer: token.peer, tokenId: token.id, lastSeq };
         socket.data = data;
         next();
       })
       .catch((error: unknown) => {
         ctx.logger.error({ err: error }, 'token check failed');
-        next(refuse(ErrorCode.UNAVAILABLE, 'the hub cannot check tokens right now; retry later'));
+        next(refuse(ErrorCode.UNAVAILABLE, 'the store is unreachable, so the hub cannot check tokens right now; retry later'));
       });
   });
 }

@@ -66,8 +66,11 @@ export function checkAck(c: SocketCase, namespace: Namespace, ack: unknown): str
   const a = ack as { ok?: unknown; error?: unknown } | undefined;
   if (typeof a !== 'object' || a === null || typeof a.ok !== 'boolean') return `not an ack object: ${JSON.stringify(ack)}`;
   if (c.expect.ok) {
-    // An agent's ack of an unknown id answers { ok: false } without an error: nothing was wrong with it.
-    if (namespace === '/agent') return a.error === undefined ? undefined : `valid ack answered ${JSON.stringify(ack)}`;
+    // An agent's well-formed ack of an id the hub does not hold answers NOT_FOUND in the error shape.
+    if (namespace === '/agent') {
+      const notFound = a.ok === false && isWireError(a.error) && (a.error as { code: string }).code === ErrorCode.NOT_FOUND;
+      return a.ok === true || notFound ? undefined : `valid ack answered ${JSON.stringify(ack)}`;
+    }
     return a.ok ? undefined : `valid ${c.name} refused: ${JSON.stringify(ack)}`;
   }
   if (a.ok || !isWireError(a.error)) return `expected an error, got ${JSON.stringify(ack)}`;
