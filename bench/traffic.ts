@@ -1,4 +1,4 @@
-import { seededRandom } from './random.js';
+import { seededRandom } from '@shuttle-cti/sources';
 
 /** A call event as the bench source posts it (flat, string values, as a PBX sends them). */
 export type BenchEvent = Record<string, string | boolean | number>;

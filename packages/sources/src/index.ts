@@ -13,3 +13,4 @@ export { amiField, amiFieldAll, createAmiParser, formatAmiMessage } from './ami/
 export type { AmiFrame, AmiMessage, AmiParser, AmiParserOptions, AmiValue } from './ami/parser.js';
 export { startAmiDemoServer } from './ami/demo-server.js';
 export type { AmiDemoServer, AmiDemoServerOptions } from './ami/demo-server.js';
+export { seededRandom } from './random.js';

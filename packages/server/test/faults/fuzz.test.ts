@@ -1,7 +1,8 @@
 import { io as ioClient, type Socket } from 'socket.io-client';
 import { afterAll, describe, expect, it } from 'vitest';
 import { collect, connectClient, nextEvent, seedEvents, startTestHub, until, type TestHub } from '../helpers.js';
-import { printCounts, seededRandom } from './counts.js';
+import { seededRandom } from '@shuttle-cti/sources';
+import { printCounts } from './counts.js';
 import { checkAnswer, closeHttp, httpCase, send } from './fuzz-http.js';
 import { rawFrame, sendRaw } from './fuzz-raw.js';
 import { isWireError, sendCase, socketCase, type Namespace } from './fuzz-socket.js';

@@ -1,4 +1,7 @@
-/** A small seeded PRNG (mulberry32), so a benchmark's traffic is the same from run to run. */
+/**
+ * A small seeded PRNG (mulberry32) for the simulator's `random` option, benchmarks and
+ * fuzz tests: the same seed plays the same traffic, and a failing case can be replayed.
+ */
 export function seededRandom(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
