@@ -67,6 +67,16 @@ describe('shuttle-cti serve', () => {
     expect(badDb.stderr).not.toContain('hunter2');
   });
 
+  it('says what to do when the port is taken', async () => {
+    const first = await startCli(['serve', '--port', '0', '--host', '127.0.0.1', '--data', join(dir, 'p1')], /Stop with Ctrl\+C/);
+    const port = /hub listening on http:\/\/127\.0\.0\.1:(\d+)/.exec(first.output())?.[1] as string;
+    const second = await runCli(['serve', '--port', port, '--host', '127.0.0.1', '--data', join(dir, 'p2')]);
+    expect(second.code).toBe(1);
+    expect(second.stderr).toContain(`port ${port} is already in use`);
+    first.child.kill('SIGTERM');
+    expect(await first.exited).toBe(0);
+  });
+
   it('reads a YAML config file, and flags override it', async () => {
     const config = join(dir, 'hub.yaml');
     await writeFile(config, `port: 1\nhost: 127.0.0.1\ndataDir: ${join(dir, 'yaml-data')}\nlogLevel: warn\n`);

@@ -2,6 +2,7 @@ import { createAmiSource, createSimulator, demoAgents, startAmiDemoServer, type 
 import { createHub, createLogger, createToken, maskUrl, type Hub, type HubOptions } from '@shuttle-cti/server';
 import type { Command } from 'commander';
 import { hubConfigOf, resolveServeConfig, type ServeConfig } from '../config.js';
+import { ExitCode, ExitError } from '../exit-codes.js';
 import { onShutdown } from '../shutdown.js';
 import { addStoreFlags } from './store-flags.js';
 
@@ -120,15 +121,27 @@ export async function serve(config: ServeConfig): Promise<void> {
   } catch (error) {
     await hub.close();
     await amiDemo?.close();
-    throw error;
+    throw listenError(error, config);
   }
-  printBanner(hub, config, demo, amiDemo);
-  await onShutdown(async () => {
+  // Ready for a signal before saying so: a supervisor may stop the hub as soon as the banner shows.
+  const stopped = onShutdown(async () => {
     logger.info('shutting down: draining events and closing connections');
     await hub.close();
     await amiDemo?.close();
     logger.info('stopped');
   });
+  printBanner(hub, config, demo, amiDemo);
+  await stopped;
+}
+
+/** Turns the usual reasons a port cannot be opened into a message that says what to do. */
+function listenError(error: unknown, config: ServeConfig): unknown {
+  const code = (error as { code?: unknown }).code;
+  const where = `${config.host}:${config.port}`;
+  if (code === 'EADDRINUSE') return new ExitError(ExitCode.FAILURE, `port ${config.port} is already in use (${where}): stop the other process or choose another with --port`);
+  if (code === 'EACCES') return new ExitError(ExitCode.FAILURE, `no permission to listen on ${where}: ports below 1024 need privileges; choose another with --port`);
+  if (code === 'EADDRNOTAVAIL') return new ExitError(ExitCode.USAGE, `${config.host} is not an address of this machine (--host)`);
+  return error;
 }
 
 interface DemoTokens {

@@ -23,10 +23,11 @@ export function registerSimulateCommand(program: Command): void {
       const probe = await fetch(`${options.url.replace(/\/+$/, '')}/healthz`).catch(() => undefined);
       if (!probe?.ok) throw new ExitError(ExitCode.FAILURE, `cannot reach the hub at ${options.url}`);
       const simulator = createSimulator({ sink, callsPerMinute: rate, logger });
-      await simulator.start();
-      await onShutdown(async () => {
+      const stopped = onShutdown(async () => {
         await simulator.stop();
         logger.info({ calls: simulator.calls }, 'simulator stopped');
       });
+      await simulator.start();
+      await stopped;
     });
 }

@@ -73,6 +73,8 @@ export async function runLive(options: LiveOptions): Promise<void> {
   if (!options.token) log.warn('no token (--token or SHUTTLE_CTI_TOKEN): only a hub that trusts loopback integrations will accept it');
 
   keepRunning(log);
+  // Ready for SIGINT/SIGTERM before connecting: a supervisor may stop us as soon as we log "connected".
+  const signalled = onShutdown(async () => log.info('stopping'));
   const client = connect(options.urls, {
     ...(options.token ? { token: options.token } : {}),
     ...(lastSeq === undefined ? {} : { lastSeq }),
@@ -120,7 +122,7 @@ export async function runLive(options: LiveOptions): Promise<void> {
     throw error instanceof ScriptError ? scriptExit(error) : new ExitError(ExitCode.SCRIPT, `${first.file}: set-up failed: ${(error as Error).message}`);
   }
   try {
-    await Promise.race([stopped, onShutdown(async () => log.info('stopping'))]);
+    await Promise.race([stopped, signalled]);
   } finally {
     cleanUp();
   }
