@@ -1,3 +1,4 @@
+import { ErrorCode } from '@shuttle-cti/protocol';
 import { describe, expect, it } from 'vitest';
 import type { OutboxItem } from '../../src/store.js';
 import { at, type ConformanceContext } from './context.js';
@@ -67,6 +68,46 @@ export function outboxTests(ctx: ConformanceContext): void {
       expect(await store.pendingFor('SIP/andrea.bianco', at(20))).toEqual([command('later', { expiresAt: at(21) })]);
       // An expired id can be used again: it no longer exists.
       expect(await store.enqueue(command('lost-1', { expiresAt: at(90) }))).toBe(true);
+    });
+    // The hub does not await one write before starting the next. A pool of connections may
+    // run them in any order (the SQLite store's same-tick order is tested on its own), but
+    // each caller gets its own, consistent result.
+    describe('writes started together', () => {
+      it('accepts exactly one of several enqueues of the same id, and stores that one', async () => {
+        const store = ctx.store();
+        const items = [0, 1, 2].map((n) => command('dup', { payload: { n } }));
+        const results = await Promise.all([...items.map((item) => store.enqueue(item)), store.enqueue(command('other'))]);
+        expect(results.slice(0, 3).filter(Boolean)).toHaveLength(1);
+        expect(results[3]).toBe(true);
+        const winner = items[results.indexOf(true)];
+        const pending = await store.pendingFor('SIP/andrea.bianco', at(1));
+        expect(pending.find((c) => c.id === 'dup')).toEqual(winner);
+        expect(pending.map((c) => c.id).sort()).toEqual(['dup', 'other']);
+      });
+
+      it('acknowledges a command once when acks arrive together', async () => {
+        const store = ctx.store();
+        await store.enqueue(command('twice'));
+        const results = await Promise.all([store.acknowledge('twice'), store.acknowledge('twice'), store.acknowledge('nope')]);
+        expect(results.filter(Boolean)).toHaveLength(1);
+        expect(results[2]).toBe(false);
+        expect(await store.pendingFor('SIP/andrea.bianco', at(1))).toEqual([]);
+      });
+
+      it('rejects only the write with bad input, naming the field', async () => {
+        const store = ctx.store();
+        const [good, bad, after] = await Promise.allSettled([
+          store.enqueue(command('good')),
+          store.enqueue(command('bad', { expiresAt: 'not a time' })),
+          store.enqueue(command('after')),
+        ]);
+        expect(good).toEqual({ status: 'fulfilled', value: true });
+        expect(after).toEqual({ status: 'fulfilled', value: true });
+        expect(bad.status).toBe('rejected');
+        expect((bad as PromiseRejectedResult).reason).toMatchObject({ code: ErrorCode.INVALID_PAYLOAD, field: 'expiresAt' });
+        expect((await store.pendingFor('SIP/andrea.bianco', at(1))).map((c) => c.id).sort()).toEqual(['after', 'good']);
+        expect(await store.hasCommand('bad')).toBe(false);
+      });
     });
   });
 }
