@@ -24,8 +24,6 @@ export interface HubContext {
   ingest: Ingest;
   /** Newest seq published by this hub. */
   lastSeq(): number;
-  /** Set while the store answers; false makes /readyz fail. */
-  ready: { store: boolean };
   /** Present when this hub is one of several (config `redisUrl`). */
   cluster?: Cluster | undefined;
 }

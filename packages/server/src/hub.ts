@@ -2,7 +2,6 @@ import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import {
   CtiError,
-  ErrorCode,
   type CallEvent,
   type CallEventInput,
   type Variables,
@@ -135,7 +134,6 @@ export async function createHub(options: HubOptions = {}): Promise<Hub> {
     variables,
     ingest,
     lastSeq: () => lastSeq,
-    ready: { store: true },
     cluster,
   };
   cluster?.start(ctx, publish);
@@ -201,6 +199,5 @@ export async function createHub(options: HubOptions = {}): Promise<Hub> {
       if (ownsStore) await store.close();
     },
   };
-  if (!Number.isFinite(lastSeq)) throw new CtiError(ErrorCode.INTERNAL, 'store returned an invalid seq');
   return hub;
 }

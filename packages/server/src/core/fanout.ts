@@ -26,7 +26,6 @@ export interface Fanout {
   add(sub: Subscriber, lastSeq?: number): Promise<void>;
   remove(id: string): void;
   publish(events: readonly CallEvent[]): void;
-  size(): number;
 }
 
 const pageSize = 500;
@@ -81,6 +80,5 @@ export function createFanout(store: Store, logger: Logger): Fanout {
         else for (const event of events) deliver(entry, event);
       }
     },
-    size: () => entries.size,
   };
 }

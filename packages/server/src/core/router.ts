@@ -50,25 +50,25 @@ export function createRouter(deps: {
   const now = deps.now ?? (() => new Date());
   const byPeer = new Map<string, Set<AgentSession>>();
 
-  /** Records that a session got `id`; forgets the oldest ids of very long-lived sessions. */
-  function markSent(session: AgentSession, id: string): boolean {
+  /**
+   * Sends a command to one session unless it already had it: each command reaches a
+   * session at most once. Forgets the oldest ids of very long-lived sessions.
+   */
+  function sendOnce(session: AgentSession, item: Pick<OutboxItem, 'kind' | 'payload'>, id: string): boolean {
     if (session.sent.has(id)) return false;
     session.sent.add(id);
     if (session.sent.size > maxRemembered) {
       const oldest = session.sent.values().next();
       if (!oldest.done) session.sent.delete(oldest.value);
     }
+    session.send(item.kind, item.payload as unknown as AgentCtiDelivery | AgentNotificationDelivery);
     return true;
   }
 
   function deliverLocal(item: Pick<OutboxItem, 'peer' | 'kind' | 'payload'>): number {
     const id = String(item.payload['id']);
     let count = 0;
-    for (const session of byPeer.get(item.peer) ?? []) {
-      if (!markSent(session, id)) continue;
-      session.send(item.kind, item.payload as unknown as AgentCtiDelivery | AgentNotificationDelivery);
-      count++;
-    }
+    for (const session of byPeer.get(item.peer) ?? []) if (sendOnce(session, item, id)) count++;
     return count;
   }
 
@@ -106,10 +106,7 @@ export function createRouter(deps: {
       if (!set) byPeer.set(session.peer, (set = new Set()));
       set.add(session);
       const pending = await store.pendingFor(session.peer, now().toISOString());
-      for (const item of pending) {
-        if (!markSent(session, item.id)) continue;
-        session.send(item.kind, item.payload as unknown as AgentCtiDelivery);
-      }
+      for (const item of pending) sendOnce(session, item, item.id);
     },
     detach(session) {
       const set = byPeer.get(session.peer);

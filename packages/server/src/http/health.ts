@@ -8,10 +8,8 @@ export function registerHealth(app: FastifyInstance, ctx: HubContext): void {
   app.get('/readyz', async (_request, reply) => {
     try {
       await ctx.store.ping();
-      ctx.ready.store = true;
       return { ok: true, store: ctx.store.kind };
     } catch {
-      ctx.ready.store = false;
       return reply.code(503).send({ error: { code: 'UNAVAILABLE', message: `the ${ctx.store.kind} store is unreachable` } });
     }
   });
