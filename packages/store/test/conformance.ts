@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe } from 'vitest';
+import { afterAll, afterEach, beforeEach, describe } from 'vitest';
 import type { Store } from '../src/store.js';
 import type { ConformanceContext } from './conformance/context.js';
 import { eventTests } from './conformance/events.js';
@@ -55,4 +55,37 @@ export function runStoreConformance(name: string, makeStore: () => Promise<Store
     outboxTests(ctx);
     realtimeTests(ctx);
   });
+}
+
+/** A store a test made, with how to reopen it and remove it afterwards. */
+export interface TestDatabase {
+  store: Store;
+  reopen: () => Promise<Store>;
+  cleanup: () => Promise<void>;
+}
+
+/**
+ * Runs the conformance suite on fresh test databases made by `create` (one per test),
+ * reopening through the database that made each store and removing them all at the end.
+ */
+export function runConformanceOn(name: string, create: () => Promise<TestDatabase>): void {
+  const databases = new Map<Store, TestDatabase>();
+  afterAll(async () => {
+    await Promise.all([...databases.values()].map((db) => db.cleanup()));
+  });
+  runStoreConformance(
+    name,
+    async () => {
+      const db = await create();
+      databases.set(db.store, db);
+      return db.store;
+    },
+    {
+      async reopen(store) {
+        const db = databases.get(store);
+        if (db === undefined) throw new Error('reopen: unknown store');
+        return db.reopen();
+      },
+    },
+  );
 }
