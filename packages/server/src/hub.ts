@@ -83,7 +83,13 @@ export async function createHub(options: HubOptions = {}): Promise<Hub> {
   const config = resolveHubConfig(options.config);
   const logger = options.logger ?? createLogger(config.logLevel);
   const ownsStore = !options.store;
-  const store = options.store ?? createStore({ dataDir: config.dataDir, ...(config.databaseUrl ? { databaseUrl: config.databaseUrl } : {}) });
+  const store =
+    options.store ??
+    createStore({
+      dataDir: config.dataDir,
+      ...(config.databaseUrl ? { databaseUrl: config.databaseUrl } : {}),
+      onCheckpointError: (error) => logger.warn({ err: error }, 'background WAL checkpoints failed; the store now checkpoints in its commits'),
+    });
   await store.migrate();
   const { last } = await store.seqRange();
   let lastSeq = last;

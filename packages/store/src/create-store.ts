@@ -8,6 +8,10 @@ export interface CreateStoreOptions {
   databaseUrl?: string | undefined;
   /** Where the SQLite file lives: `${dataDir}/shuttle-cti.sqlite`. */
   dataDir: string;
+  /** SQLite: checkpoint in a worker thread (default true; see SqliteStoreOptions). */
+  backgroundCheckpoints?: boolean;
+  /** SQLite: told when the background checkpointer fails. */
+  onCheckpointError?: (error: Error) => void;
 }
 
 /**
@@ -19,7 +23,14 @@ export interface CreateStoreOptions {
  */
 export function createStore(options: CreateStoreOptions): Store {
   const url = options.databaseUrl?.trim() ?? '';
-  if (url === '') return createSqliteStore({ file: join(options.dataDir, 'shuttle-cti.sqlite') });
+  if (url === '') {
+    const { backgroundCheckpoints, onCheckpointError } = options;
+    return createSqliteStore({
+      file: join(options.dataDir, 'shuttle-cti.sqlite'),
+      ...(backgroundCheckpoints === undefined ? {} : { backgroundCheckpoints }),
+      ...(onCheckpointError ? { onCheckpointError } : {}),
+    });
+  }
   if (/^postgres(ql)?:\/\//i.test(url)) return createPostgresStore({ url });
   // Only the scheme is echoed: the rest of the URL may hold a password.
   const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(url)?.[1];

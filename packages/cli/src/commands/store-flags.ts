@@ -22,7 +22,12 @@ export async function openStore(flags: StoreFlags): Promise<Store> {
     env: process.env,
     flags: { dataDir: flags.data, databaseUrl: flags.databaseUrl },
   });
-  const store = createStore({ dataDir: config.dataDir, ...(config.databaseUrl ? { databaseUrl: config.databaseUrl } : {}) });
+  // A token command writes a row or two and exits: no background checkpoints.
+  const store = createStore({
+    dataDir: config.dataDir,
+    backgroundCheckpoints: false,
+    ...(config.databaseUrl ? { databaseUrl: config.databaseUrl } : {}),
+  });
   await store.migrate();
   return store;
 }

@@ -3,11 +3,19 @@ import type { NewToken, OutboxItem, OutboxKind, Store, TokenRecord, UnnumberedEv
 import { isoTime, nowIso, rowLimit, seqCursor, textField } from '../normalize.js';
 import { realtimeSelect } from '../realtime-query.js';
 import { applyChanges } from '../variables.js';
+import { startCheckpointer } from './checkpointer.js';
 import { createStatementCache, migrateSqlite, openSqlite } from './database.js';
 
 export interface SqliteStoreOptions {
   /** Path of the database file; missing parent directories are created. */
   file: string;
+  /**
+   * Checkpoint the WAL in a worker thread rather than inside commits (default true):
+   * keeps the fsync of a checkpoint off the event loop. Off for short-lived uses.
+   */
+  backgroundCheckpoints?: boolean;
+  /** Told when the background checkpointer fails (the store then checkpoints in its commits). */
+  onCheckpointError?: (error: Error) => void;
 }
 
 interface TokenRow {
@@ -62,6 +70,10 @@ const toOutboxItem = (r: OutboxRow): OutboxItem => ({
 export function createSqliteStore(options: SqliteStoreOptions): Store {
   const db = openSqlite(options.file);
   const sql = createStatementCache(db);
+  const checkpointer =
+    (options.backgroundCheckpoints ?? true) && options.file !== ':memory:'
+      ? startCheckpointer(db, options.file, options.onCheckpointError ? { onError: options.onCheckpointError } : {})
+      : undefined;
 
   // One transaction per batch: a single fsync (in WAL, at checkpoint) instead of one per event.
   const appendBatch = db.transaction((events: readonly UnnumberedEvent[]): CallEvent[] => {
@@ -105,6 +117,7 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
       sql('SELECT 1').get();
     },
     async close() {
+      await checkpointer?.stop();
       if (db.open) db.close();
     },
 
