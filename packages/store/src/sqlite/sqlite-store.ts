@@ -5,6 +5,7 @@ import { realtimeSelect } from '../realtime-query.js';
 import { applyChanges } from '../variables.js';
 import { startCheckpointer } from './checkpointer.js';
 import { createStatementCache, migrateSqlite, openSqlite } from './database.js';
+import { createWriteBatcher } from './write-batcher.js';
 
 export interface SqliteStoreOptions {
   /** Path of the database file; missing parent directories are created. */
@@ -99,6 +100,8 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
     return merged;
   });
 
+  const outbox = createWriteBatcher(db);
+
   const expire = db.transaction((now: string): number => {
     const { unacked } = sql(
       'SELECT count(*) AS unacked FROM outbox WHERE expires_at <= ? AND acked_at IS NULL',
@@ -117,6 +120,7 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
       sql('SELECT 1').get();
     },
     async close() {
+      outbox.flush();
       await checkpointer?.stop();
       if (db.open) db.close();
     },
@@ -179,18 +183,22 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
     },
 
     async enqueue(item) {
-      const result = sql(
-        `INSERT INTO outbox (id, peer, kind, payload, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)
-         ON CONFLICT (id) DO NOTHING`,
-      ).run(
+      const row = [
         item.id,
         item.peer,
         item.kind,
         JSON.stringify(item.payload),
         isoTime(item.createdAt, 'createdAt'),
         isoTime(item.expiresAt, 'expiresAt'),
+      ];
+      return outbox.write(
+        () =>
+          sql(
+            `INSERT INTO outbox (id, peer, kind, payload, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)
+             ON CONFLICT (id) DO NOTHING`,
+          ).run(...row).changes > 0,
+        'soon',
       );
-      return result.changes > 0;
     },
     async pendingFor(peer, now) {
       const rows = sql(
@@ -200,7 +208,8 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
       return rows.map(toOutboxItem);
     },
     async acknowledge(id) {
-      return sql('UPDATE outbox SET acked_at = ? WHERE id = ? AND acked_at IS NULL').run(nowIso(), id).changes > 0;
+      const at = nowIso();
+      return outbox.write(() => sql('UPDATE outbox SET acked_at = ? WHERE id = ? AND acked_at IS NULL').run(at, id).changes > 0, 'later');
     },
     async hasCommand(id) {
       return sql('SELECT 1 FROM outbox WHERE id = ?').get(id) !== undefined;
