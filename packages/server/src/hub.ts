@@ -113,7 +113,10 @@ export async function createHub(options: HubOptions = {}): Promise<Hub> {
   const tracker = createCallTracker();
   const warmed = await warmUpTracker(store, tracker);
   if (warmed > 0) logger.info({ events: warmed }, 'live view rebuilt from today’s stored events');
-  const fanout = createFanout(store, logger);
+  // A socket's id is also the name of a room holding just that socket.
+  const fanout = createFanout(store, logger, (namespace, ids, event) => {
+    io.of(namespace).local.to(ids as string[]).emit(event.event, event);
+  });
   const variables = cluster ? cluster.shareVariables(createVariablesService(store)) : createVariablesService(store);
   const router = createRouter({ store, config, metrics, logger, ...(cluster ? { relay: (item) => cluster.relay(item) } : {}) });
 

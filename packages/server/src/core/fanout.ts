@@ -5,6 +5,11 @@ import type { Logger } from '../logger.js';
 /** A connection that receives every call event (integrations, supervisors). */
 export interface Subscriber {
   readonly id: string;
+  /**
+   * The socket.io namespace of the subscriber's socket, whose id is then `id`: live events
+   * to the subscribers of one namespace go out as one broadcast, encoded once.
+   */
+  readonly namespace?: string;
   send(event: CallEvent): void;
   truncated(info: ReplayTruncated): void;
 }
@@ -30,7 +35,16 @@ export interface Fanout {
 
 const pageSize = 500;
 
-export function createFanout(store: Store, logger: Logger): Fanout {
+/**
+ * `broadcast`, when given, sends one live event to the sockets `ids` of a namespace at once
+ * (encoded once for all of them rather than once per socket). Subscribers without a
+ * namespace, and every event of a replay, go through the subscriber's own `send`.
+ */
+export function createFanout(
+  store: Store,
+  logger: Logger,
+  broadcast?: (namespace: string, ids: readonly string[], event: CallEvent) => void,
+): Fanout {
   const entries = new Map<string, Entry>();
 
   function deliver(entry: Entry, event: CallEvent): void {
@@ -75,9 +89,25 @@ export function createFanout(store: Store, logger: Logger): Fanout {
       entries.delete(id);
     },
     publish(events) {
-      for (const entry of entries.values()) {
-        if (entry.buffer) entry.buffer.push(...events);
-        else for (const event of events) deliver(entry, event);
+      for (const event of events) {
+        const byNamespace = new Map<string, string[]>();
+        for (const entry of entries.values()) {
+          if (entry.buffer) {
+            entry.buffer.push(event);
+            continue;
+          }
+          if (event.seq <= entry.cursor) continue;
+          entry.cursor = event.seq;
+          const { namespace } = entry.sub;
+          if (broadcast && namespace !== undefined) {
+            const ids = byNamespace.get(namespace);
+            if (ids) ids.push(entry.sub.id);
+            else byNamespace.set(namespace, [entry.sub.id]);
+          } else {
+            entry.sub.send(event);
+          }
+        }
+        for (const [namespace, ids] of byNamespace) broadcast?.(namespace, ids, event);
       }
     },
   };

@@ -54,6 +54,7 @@ export function setupIntegrations(ctx: HubContext): void {
       .add(
         {
           id: socket.id,
+          namespace: '/',
           send: (event) => socket.emit(event.event, event),
           truncated: (info) => socket.emit('replay_truncated', info),
         },

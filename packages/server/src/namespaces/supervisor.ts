@@ -36,6 +36,7 @@ export function setupSupervisors(ctx: HubContext): void {
         await ctx.fanout.add(
           {
             id: socket.id,
+            namespace: '/supervisor',
             send: (event) => socket.emit(event.event, event),
             truncated: (info) => socket.emit('replay_truncated', info),
           },

@@ -1,0 +1,79 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { CallEvent } from '@shuttle-cti/protocol';
+import { createSqliteStore, type Store, type UnnumberedEvent } from '@shuttle-cti/store';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createFanout, type Subscriber } from '../src/core/fanout.js';
+import { createLogger } from '../src/logger.js';
+
+const ringing = (uniqueid: string): UnnumberedEvent =>
+  ({
+    event: 'ringing',
+    ringing: true,
+    uniqueid,
+    peer: 'SIP/100',
+    queue: 'Sales',
+    callernum: '0102030405',
+    time: new Date().toISOString(),
+    variables: {},
+  });
+
+function subscriber(id: string, namespace?: string): Subscriber & { got: number[] } {
+  const got: number[] = [];
+  return { id, ...(namespace ? { namespace } : {}), got, send: (event) => got.push(event.seq), truncated: () => undefined };
+}
+
+describe('fan-out of live events', () => {
+  let dir: string;
+  let store: Store;
+  beforeEach(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'shuttle-cti-fanout-'));
+    store = createSqliteStore({ file: join(dir, 'db.sqlite'), backgroundCheckpoints: false });
+    await store.migrate();
+  });
+  afterEach(async () => {
+    await store.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('sends each live event once per namespace to all its subscribers, and to the others one by one', async () => {
+    const broadcasts: { namespace: string; ids: string[]; seq: number }[] = [];
+    const fanout = createFanout(store, createLogger('silent'), (namespace, ids, event) => broadcasts.push({ namespace, ids: [...ids], seq: event.seq }));
+    const a = subscriber('a', '/');
+    const b = subscriber('b', '/');
+    const s = subscriber('s', '/supervisor');
+    const plain = subscriber('plain');
+    for (const sub of [a, b, s, plain]) await fanout.add(sub);
+
+    const events = await store.appendEvents([ringing('1'), ringing('2')]);
+    fanout.publish(events);
+    fanout.publish(events); // published again: nobody gets an event twice
+
+    const [first, second] = events.map((e) => e.seq) as [number, number];
+    expect(broadcasts).toEqual([
+      { namespace: '/', ids: ['a', 'b'], seq: first },
+      { namespace: '/supervisor', ids: ['s'], seq: first },
+      { namespace: '/', ids: ['a', 'b'], seq: second },
+      { namespace: '/supervisor', ids: ['s'], seq: second },
+    ]);
+    expect(plain.got).toEqual([first, second]);
+    expect(a.got).toEqual([]); // broadcast, not sent one by one
+  });
+
+  it('replays from the store through the subscriber itself, then joins the broadcasts, with no gap or repeat at the seam', async () => {
+    const broadcasts: { ids: string[]; seq: number }[] = [];
+    const fanout = createFanout(store, createLogger('silent'), (_namespace, ids, event: CallEvent) => broadcasts.push({ ids: [...ids], seq: event.seq }));
+    const stored = await store.appendEvents([ringing('1'), ringing('2'), ringing('3')]);
+    const late = subscriber('late', '/');
+    const adding = fanout.add(late, 0);
+    // Published while the replay runs: held back, then delivered after the stored ones.
+    const live = await store.appendEvents([ringing('4')]);
+    fanout.publish([...stored.slice(2), ...live]);
+    await adding;
+    expect(late.got).toEqual([...stored, ...live].map((e) => e.seq));
+    const next = await store.appendEvents([ringing('5')]);
+    fanout.publish(next);
+    expect(broadcasts).toEqual([{ ids: ['late'], seq: next[0]?.seq }]);
+  });
+});
