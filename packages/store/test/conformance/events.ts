@@ -132,6 +132,14 @@ export function eventTests(ctx: ConformanceContext): void {
       expect(old?.seq).toBeLessThan(mid?.seq ?? 0);
     });
 
+    it('prunes many more events than one statement deletes', async () => {
+      const store = ctx.store();
+      await store.appendEvents(Array.from({ length: 1234 }, () => ringing({ time: at(0) })));
+      const [kept] = await store.appendEvents([ringing({ time: at(20) })]);
+      expect(await store.pruneEventsBefore(at(10))).toBe(1234);
+      expect(await store.eventsAfter(0, 10)).toEqual([kept]);
+    });
+
     it('keeps events and increasing seqs across close and reopen', async (test) => {
       if (ctx.reopen === undefined) return test.skip();
       const first = ctx.store();

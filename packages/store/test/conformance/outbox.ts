@@ -69,6 +69,18 @@ export function outboxTests(ctx: ConformanceContext): void {
       // An expired id can be used again: it no longer exists.
       expect(await store.enqueue(command('lost-1', { expiresAt: at(90) }))).toBe(true);
     });
+    it('expires many more commands than one statement deletes, counting exactly the unacknowledged ones', async () => {
+      const store = ctx.store();
+      const ids = Array.from({ length: 1234 }, (_, i) => `bulk-${i}`);
+      await Promise.all(ids.map((id) => store.enqueue(command(id, { expiresAt: at(10) }))));
+      await Promise.all(ids.slice(0, 100).map((id) => store.acknowledge(id)));
+      await store.enqueue(command('stays', { expiresAt: at(30) }));
+      expect(await store.expireBefore(at(10))).toBe(1134);
+      expect(await store.hasCommand('bulk-0')).toBe(false);
+      expect(await store.hasCommand('bulk-1233')).toBe(false);
+      expect((await store.pendingFor('SIP/andrea.bianco', at(11))).map((c) => c.id)).toEqual(['stays']);
+    });
+
     // The hub does not await one write before starting the next. A pool of connections may
     // run them in any order (the SQLite store's same-tick order is tested on its own), but
     // each caller gets its own, consistent result.
