@@ -53,6 +53,23 @@ describe('background WAL checkpoints (SQLite)', () => {
     expect((db.prepare('SELECT count(*) AS n FROM filler').get() as { n: number }).n).toBe(1500);
   });
 
+  it('starts the WAL over under a steady stream of commits, so it does not grow without end', async () => {
+    const checkpointer = startCheckpointer(db, file, { intervalMs: 10, restartFrames: 200 });
+    const insert = db.prepare('INSERT INTO filler (body) VALUES (?)');
+    const before = await sizeOf(file);
+    insert.run('x'.repeat(3000));
+    expect(await waitFor(async () => (await sizeOf(file)) > before)).toBe(true); // the worker is up
+    // 4,000 commits of a page or two each (about 12,000 WAL frames), never pausing for more than a turn.
+    for (let i = 0; i < 4000; i++) {
+      insert.run('x'.repeat(3000));
+      if (i % 20 === 19) await new Promise((r) => setImmediate(r));
+    }
+    await checkpointer.stop();
+    // Frames in the WAL now: everything written since it last started over.
+    const [state] = db.pragma('wal_checkpoint(PASSIVE)') as { log: number }[];
+    expect(state?.log).toBeLessThan(6000);
+  });
+
   it('without it, the same commits leave the database file untouched (the test can tell the difference)', async () => {
     db.pragma('wal_autocheckpoint = 0');
     const before = await sizeOf(file);
