@@ -107,9 +107,10 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
 
   /**
    * Deletes in chunks of `deleteChunk` rows, letting the event loop run between them:
-   * after a burst, one statement deleting every expired command (13,000 rows after a
-   * minute at 5,000 events/s) held the loop for over 100 ms. `run` deletes one chunk and
-   * returns the rows it deleted.
+   * one statement deleting 13,000 expired commands (what 5,000 events/s leave behind)
+   * held the loop for 45–49 ms on this project's machine, 92–119 ms when its commit also
+   * checkpointed; 500 rows take at most 8–11 ms. `run` deletes one chunk and returns the
+   * rows it deleted.
    */
   async function deleteInChunks<T>(run: () => T[]): Promise<T[]> {
     const deleted: T[] = [];
