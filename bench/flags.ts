@@ -16,6 +16,8 @@ export interface BenchFlags {
   maxP99Ms: number;
   seed: number;
   quick: boolean;
+  /** How many times the ladder of rates is run; each rate is reported by its median round. */
+  rounds: number;
   out: string | undefined;
   /** A configuration file handed to `shuttle-cti serve --config` (JSON or YAML). */
   hubConfig: string | undefined;
@@ -33,6 +35,7 @@ export const usage = `npm run bench -- [flags]
   --no-baseline        skip the bare socket.io relay
   --profile            run the hub with node --cpu-prof; the profile lands in bench/results/profiles
   --keep-going         run every step even after one failed
+  --rounds <n>         run the rates n times, interleaved, and report each rate's median round (default 3, 1 with --quick)
   --seed <n>           traffic seed (default 1)
   --out <file>         where to write the JSON (default bench/results/bench-<time>.json)
   --hub-config <file>  configuration file for the hub (\`serve --config\`), to measure your own settings
@@ -59,6 +62,7 @@ export function parseFlags(argv: string[]): BenchFlags | 'help' {
       'no-baseline': { type: 'boolean' },
       profile: { type: 'boolean' },
       'keep-going': { type: 'boolean' },
+      rounds: { type: 'string' },
       seed: { type: 'string' },
       out: { type: 'string' },
       'hub-config': { type: 'string' },
@@ -86,6 +90,7 @@ export function parseFlags(argv: string[]): BenchFlags | 'help' {
     maxP99Ms: number(values['max-p99'], 'max-p99', 50, 1),
     seed: number(values.seed, 'seed', 1),
     quick,
+    rounds: Math.floor(number(values.rounds, 'rounds', quick ? 1 : 3, 1)),
     out: values.out,
     hubConfig: values['hub-config'],
   };

@@ -8,6 +8,8 @@ import type { AgentsReport, ListenerReport, SourceDone } from './workers/message
 
 export interface StepResult {
   rate: number;
+  /** Which round of the ladder (`--rounds`) this step belongs to. */
+  round?: number;
   achievedRate: number;
   posted: number;
   accepted: number;
@@ -48,7 +50,10 @@ export interface PhaseResult {
   rssIdleKib: number;
   rssConnectedKib: number;
   rssPerAgentKib: number;
+  /** One step per rate: with several rounds, the round with the median p99 at that rate. */
   steps: StepResult[];
+  /** Every step of every round, in the order they ran. */
+  rounds?: StepResult[];
 }
 
 const settle = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -65,9 +70,22 @@ async function settledRss(pid: number): Promise<number> {
   return last;
 }
 
-/** Connects the clients to `target` and runs every step against it. */
-export async function runPhase(target: Target, flags: BenchFlags, rates: readonly number[], log: (line: string) => void): Promise<PhaseResult> {
+/** A target with its clients connected and warmed up, ready to run steps. */
+export interface ConnectedTarget {
+  readonly name: Target['name'];
+  /** What connecting measured (no steps yet). */
+  readonly phase: Omit<PhaseResult, 'steps' | 'rounds'>;
+  /** Runs one step at `rate` events/s and collects what every client saw. */
+  runStep(step: number, rate: number): Promise<StepResult>;
+  close(): Promise<void>;
+}
+
+/** Connects the agents, integrations, supervisor and source to `target`, then warms it up. */
+export async function connectTarget(target: Target, flags: BenchFlags, log: (line: string) => void): Promise<ConnectedTarget> {
   const workers: Worker[] = [];
+  const close = async (): Promise<void> => {
+    for (const w of workers.reverse()) await w.stop().catch(() => undefined);
+  };
   try {
     const rssIdleKib = await settledRss(target.pid);
     log(`${target.name}: connecting ${flags.agents} agents`);
@@ -90,9 +108,7 @@ export async function runPhase(target: Target, flags: BenchFlags, rates: readonl
     // Warm-up (step 0, not reported): JIT, connection pools, SQLite pages.
     await source.ask<SourceDone>({ type: 'run', step: 0, rate: 100, durationMs: flags.warmupMs, batchMs: flags.batchMs }, flags.warmupMs + 60_000);
 
-    const steps: StepResult[] = [];
-    for (const [i, rate] of rates.entries()) {
-      const step = i + 1;
+    const runStep = async (step: number, rate: number): Promise<StepResult> => {
       const stepStart = Date.now();
       const before = sampleProcess(target.pid) as ProcSample;
       let peak = before.rssKib;
@@ -157,25 +173,50 @@ export async function runPhase(target: Target, flags: BenchFlags, rates: readonl
         result.pop.count > 0 &&
         result.pop.p99 <= flags.maxP99Ms &&
         achievedRate >= rate * 0.95;
-      steps.push(result);
       log(
         `${target.name} ${rate}/s: sent ${achievedRate}/s, pops ${result.pops}/${expectedPops} p50 ${result.pop.p50} p99 ${result.pop.p99} max ${result.pop.max} ms, ` +
           `events lost ${result.eventsLost}, CPU ${result.cpuPercent}%, loop delay max ${result.loopDelayMax} ms, RSS ${Math.round(peak / 1024)} MiB${result.pass ? '' : '  ← FAIL'}`,
       );
-      const saturated = !result.pass && (result.popsLost > 0 || result.eventsLost > 0 || result.pop.p99 > flags.maxP99Ms * 10 || achievedRate < rate * 0.8);
-      if (saturated && !flags.keepGoing) break;
-    }
-    return {
-      target: target.name,
-      agents: flags.agents,
-      agentsConnected: connected,
-      connectMs: agents.ready.ms ?? 0,
-      rssIdleKib,
-      rssConnectedKib,
-      rssPerAgentKib: perAgent,
-      steps,
+      return result;
     };
-  } finally {
-    for (const w of workers.reverse()) await w.stop().catch(() => undefined);
+
+    return {
+      name: target.name,
+      phase: {
+        target: target.name,
+        agents: flags.agents,
+        agentsConnected: connected,
+        connectMs: agents.ready.ms ?? 0,
+        rssIdleKib,
+        rssConnectedKib,
+        rssPerAgentKib: perAgent,
+      },
+      runStep,
+      close,
+    };
+  } catch (error) {
+    await close();
+    throw error;
   }
+}
+
+/** A step that shows the target cannot keep up: climbing further would only measure the backlog. */
+export function saturated(result: StepResult, flags: BenchFlags): boolean {
+  return !result.pass && (result.popsLost > 0 || result.eventsLost > 0 || result.pop.p99 > flags.maxP99Ms * 10 || result.achievedRate < result.rate * 0.8);
+}
+
+/**
+ * One step per rate, in rate order: the step whose pop p99 is the median of that rate's
+ * rounds (the lower of the two middle ones for an even count). A single stall of a shared
+ * machine decides a step's p99; the median of a few rounds is what the target does.
+ */
+export function medianSteps(steps: readonly StepResult[]): StepResult[] {
+  const byRate = new Map<number, StepResult[]>();
+  for (const s of steps) byRate.set(s.rate, [...(byRate.get(s.rate) ?? []), s]);
+  return [...byRate.entries()]
+    .sort(([a], [b]) => a - b)
+    .map(([, list]) => {
+      const sorted = [...list].sort((a, b) => a.pop.p99 - b.pop.p99);
+      return sorted[Math.floor((sorted.length - 1) / 2)] as StepResult;
+    });
 }

@@ -1,8 +1,9 @@
 /**
  * `npm run bench`: sizes a deployment. Starts the hub (`shuttle-cti serve`) and a bare
  * socket.io relay, each as its own process, drives each with the same agents,
- * integrations, supervisor and source at stepped rates, and reports screen-pop latency,
- * losses, CPU and memory. See bench/README.md.
+ * integrations, supervisor and source at stepped rates (each rate against both, one
+ * right after the other), and reports screen-pop latency, losses, CPU and memory.
+ * See bench/README.md.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
@@ -10,7 +11,7 @@ import { cpus, loadavg, totalmem } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { parseFlags, usage, type BenchFlags } from './flags.js';
 import { checkBuilt, profileDir, startHub } from './hub-target.js';
-import { runPhase, type PhaseResult } from './phase.js';
+import { connectTarget, medianSteps, saturated, type ConnectedTarget, type PhaseResult, type StepResult } from './phase.js';
 import { newestProfile, profileTop } from './profile-summary.js';
 import { startRelay } from './relay-target.js';
 import { summarise, summaryLine, table } from './report.js';
@@ -45,23 +46,52 @@ async function main(flags: BenchFlags): Promise<void> {
   const loadAtStart = loadavg();
   log(`bench: ${flags.agents} agents, ${flags.integrations} integrations, rates ${flags.rates.join(', ')}/s, ${flags.stepMs / 1000} s steps; load ${loadavg().map((l) => l.toFixed(2)).join(' ')} on ${cpus().length} cores`);
 
-  const hubTarget = await startHub({ agents: flags.agents, integrations: flags.integrations, profile: flags.profile, config: flags.hubConfig });
-  let hub: PhaseResult;
-  try {
-    hub = await runPhase(hubTarget, flags, flags.rates, log);
-  } finally {
-    await hubTarget.stop();
-  }
+  // Both targets are up, with their clients connected, for the whole run, and each rate is
+  // run against one then the other (alternating which goes first): the two figures of a
+  // ratio are measured a few seconds apart, under the same conditions on a shared machine.
+  const started: { stop(): Promise<void> }[] = [];
+  const connected: ConnectedTarget[] = [];
+  let hub: PhaseResult | undefined;
   let relay: PhaseResult | undefined;
-  if (flags.baseline) {
-    const relayTarget = await startRelay({ agents: flags.agents, integrations: flags.integrations });
-    try {
-      relay = await runPhase(relayTarget, { ...flags, keepGoing: true }, hub.steps.map((s) => s.rate), log);
-    } finally {
-      await relayTarget.stop();
+  try {
+    const hubTarget = await startHub({ agents: flags.agents, integrations: flags.integrations, profile: flags.profile, config: flags.hubConfig });
+    started.push(hubTarget);
+    const hubClients = await connectTarget(hubTarget, flags, log);
+    connected.push(hubClients);
+    let relayClients: ConnectedTarget | undefined;
+    if (flags.baseline) {
+      const relayTarget = await startRelay({ agents: flags.agents, integrations: flags.integrations });
+      started.push(relayTarget);
+      relayClients = await connectTarget(relayTarget, flags, log);
+      connected.push(relayClients);
     }
+    const hubRounds: StepResult[] = [];
+    const relayRounds: StepResult[] = [];
+    // All rounds of a rate run before the next rate, so a rate past the hub's capacity
+    // (which leaves it slower for a while) runs last and disturbs no other rate's figures.
+    let step = 0;
+    for (const [i, rate] of flags.rates.entries()) {
+      const hubSteps: StepResult[] = [];
+      for (let round = 1; round <= flags.rounds; round++) {
+        step++;
+        const order = relayClients ? ((i + round) % 2 === 1 ? ['hub', 'relay'] : ['relay', 'hub']) : ['hub'];
+        for (const which of order) {
+          if (which === 'hub') hubSteps.push({ ...(await hubClients.runStep(step, rate)), round });
+          else if (relayClients) relayRounds.push({ ...(await relayClients.runStep(step, rate)), round });
+        }
+      }
+      hubRounds.push(...hubSteps);
+      const [median] = medianSteps(hubSteps);
+      if (median && saturated(median, flags) && !flags.keepGoing) break;
+    }
+    hub = { ...hubClients.phase, steps: medianSteps(hubRounds), rounds: hubRounds };
+    relay = relayClients ? { ...relayClients.phase, steps: medianSteps(relayRounds), rounds: relayRounds } : undefined;
+  } finally {
+    for (const c of connected.reverse()) await c.close();
+    for (const t of started.reverse()) await t.stop();
   }
 
+  if (!hub) throw new Error('the hub was not measured');
   const summary = summarise(hub, relay);
   const out = flags.out ?? fileURLToPath(new URL(`./results/bench-${startedAt.toISOString().replace(/[:.]/g, '-')}.json`, import.meta.url));
   await mkdir(fileURLToPath(new URL('./results/', import.meta.url)), { recursive: true });
@@ -69,6 +99,7 @@ async function main(flags: BenchFlags): Promise<void> {
   await writeFile(out, `${JSON.stringify({ startedAt, flags, machine, summary, hub, relay }, null, 2)}\n`);
 
   process.stdout.write(`\n${table(hub, relay)}\n\n`);
+  if (flags.rounds > 1) process.stdout.write(`each row: the round with the median p99 of ${flags.rounds} at that rate; every round is in the JSON\n\n`);
   if (flags.profile) {
     const file = await newestProfile(profileDir);
     if (file) process.stdout.write(`${await profileTop(file)}\n\n`);
