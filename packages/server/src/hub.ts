@@ -26,6 +26,7 @@ import { findWebDist, registerWeb } from './http/web.js';
 import { createLogger, type Logger } from './logger.js';
 import { createMetrics, type Metrics } from './metrics.js';
 import { setupAgents, peerRoom } from './namespaces/agent.js';
+import { coalesceWrites } from './namespaces/coalesce-writes.js';
 import { setupIntegrations } from './namespaces/integration.js';
 import { setupSupervisors } from './namespaces/supervisor.js';
 import { startHousekeeping } from './housekeeping.js';
@@ -104,6 +105,7 @@ export async function createHub(options: HubOptions = {}): Promise<Hub> {
     cors: { origin: true, credentials: true },
     serveClient: false,
   });
+  coalesceWrites(io, ['/', '/supervisor']);
 
   const metrics = createMetrics();
   // Several hubs: rooms shared through Redis, events published in store order (src/cluster).
