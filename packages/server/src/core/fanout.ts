@@ -47,10 +47,15 @@ export function createFanout(
 ): Fanout {
   const entries = new Map<string, Entry>();
 
-  function deliver(entry: Entry, event: CallEvent): void {
-    if (event.seq <= entry.cursor) return;
+  /** Moves the subscriber's cursor to `event`; false when it already had it. */
+  function advance(entry: Entry, event: CallEvent): boolean {
+    if (event.seq <= entry.cursor) return false;
     entry.cursor = event.seq;
-    entry.sub.send(event);
+    return true;
+  }
+
+  function deliver(entry: Entry, event: CallEvent): void {
+    if (advance(entry, event)) entry.sub.send(event);
   }
 
   async function replay(entry: Entry, after: number): Promise<void> {
@@ -96,8 +101,7 @@ export function createFanout(
             entry.buffer.push(event);
             continue;
           }
-          if (event.seq <= entry.cursor) continue;
-          entry.cursor = event.seq;
+          if (!advance(entry, event)) continue;
           const { namespace } = entry.sub;
           if (broadcast && namespace !== undefined) {
             const ids = byNamespace.get(namespace);

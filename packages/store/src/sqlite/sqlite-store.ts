@@ -59,6 +59,9 @@ const toOutboxItem = (r: OutboxRow): OutboxItem => ({
   expiresAt: r.expires_at,
 });
 
+/** Rows per statement when deleting old rows (see deleteInChunks). */
+const deleteChunk = 500;
+
 /**
  * The embedded store: one SQLite file, used through better-sqlite3. The driver is
  * synchronous, so each method runs to completion before the next starts; the async
@@ -68,9 +71,6 @@ const toOutboxItem = (r: OutboxRow): OutboxItem => ({
  * const store = createSqliteStore({ file: './data/shuttle-cti.sqlite' });
  * await store.migrate();
  */
-/** Rows per statement when deleting old rows (see deleteInChunks). */
-const deleteChunk = 500;
-
 export function createSqliteStore(options: SqliteStoreOptions): Store {
   const db = openSqlite(options.file);
   const sql = createStatementCache(db);

@@ -6,6 +6,8 @@ interface Queued {
   reject: (error: unknown) => void;
 }
 
+type Result = { ok: true; value: boolean } | { ok: false; error: unknown };
+
 export interface WriteBatcher {
   /**
    * Queues one write and resolves with what it returned once its transaction committed.
@@ -27,6 +29,16 @@ export interface WriteBatcher {
  * commit. A failed commit rejects the whole batch, none of which is then stored.
  */
 export function createWriteBatcher(db: SqliteDatabase): WriteBatcher {
+  // Built once: each write gets its own result, a failing one does not abort the others.
+  const runBatch = db.transaction((batch: readonly Queued[]): Result[] =>
+    batch.map((q): Result => {
+      try {
+        return { ok: true, value: q.run() };
+      } catch (error) {
+        return { ok: false, error };
+      }
+    }),
+  );
   let queue: Queued[] = [];
   let tick = false;
   let immediate = false;
@@ -36,17 +48,9 @@ export function createWriteBatcher(db: SqliteDatabase): WriteBatcher {
     if (queue.length === 0) return;
     const batch = queue;
     queue = [];
-    const results: ({ ok: true; value: boolean } | { ok: false; error: unknown })[] = [];
+    let results: Result[];
     try {
-      db.transaction(() => {
-        for (const q of batch) {
-          try {
-            results.push({ ok: true, value: q.run() });
-          } catch (error) {
-            results.push({ ok: false, error });
-          }
-        }
-      }).immediate();
+      results = runBatch.immediate(batch);
     } catch (error) {
       for (const q of batch) q.reject(error);
       return;
