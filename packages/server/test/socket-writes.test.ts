@@ -57,6 +57,61 @@ describe('writes to a connection are coalesced per event-loop turn', () => {
     supervisor.close();
   });
 
+  it('a burst of pops to one agent leaves in a few writes, in order', async () => {
+    const integration = await connectClient(t.url, '/', { token: t.tokens.integration });
+    const agent = await connectClient(t.url, '/agent', { token: t.tokens.agent });
+    const agentWrites = countWrites(only(t.hub.io.of('/agent')));
+    const pops = collect<{ id: string; url: string }>(agent, ['AgentCTI']);
+
+    const urls = Array.from({ length: 20 }, (_, i) => `https://crm.example.test/burst/${i}`);
+    const acks = (await Promise.all(urls.map((url) => integration.timeout(5000).emitWithAck('AgentCTI', { url, peer: t.peer, mode: 'new_frame' })))) as { ok: boolean; id: string }[];
+    expect(acks.every((a) => a.ok)).toBe(true);
+    await until(() => pops.length === 20, 5000, '20 pops at the agent');
+    expect(pops.map((p) => p.url)).toEqual(urls);
+    expect(agentWrites.count).toBeGreaterThan(0);
+    expect(agentWrites.count).toBeLessThanOrEqual(6);
+    integration.close();
+    agent.close();
+  });
+
+  it('agents being written to when the hub closes see the close at once, and get every pop after the restart', async () => {
+    const integration = record(ioClient(t.url, { auth: { token: t.tokens.integration }, transports: ['websocket'], forceNew: true, reconnectionDelay: 100, reconnectionDelayMax: 200 }));
+    const peers = Array.from({ length: 20 }, (_, i) => `SIP/closing.${i}`);
+    const agents = await Promise.all(
+      peers.map(async (peer) => {
+        const socket = record(ioClient(`${t.url}/agent`, { auth: { token: await t.agentToken(peer) }, transports: ['websocket'], forceNew: true, reconnectionDelay: 100, reconnectionDelayMax: 200 }));
+        const got: string[] = [];
+        let disconnects = 0;
+        socket.on('AgentCTI', (pop: { id: string; url: string }) => {
+          if (!got.includes(pop.url)) got.push(pop.url);
+          socket.emit('ack', { id: pop.id });
+        });
+        socket.on('disconnect', () => disconnects++);
+        return { peer, socket, got, disconnects: () => disconnects };
+      }),
+    );
+    await until(() => integration.connected && agents.every((a) => a.socket.connected), 10_000, 'everyone connected');
+
+    // Pops are still going out to the agents when the hub starts closing (it is told to as
+    // soon as they are accepted), so close frames are written to corked connections.
+    const sent = peers.map((peer) => `https://crm.example.test/closing/${peer}`);
+    const more = peers.map((peer) => `https://crm.example.test/closing/${peer}/2`);
+    const wakeups = [...sent, ...more].map((url, i) => integration.timeout(5000).emitWithAck('AgentCTI', { url, peer: peers[i % peers.length], mode: 'new_frame' }));
+    const acks = (await Promise.all(wakeups)) as { ok: boolean }[];
+    const closing = performance.now();
+    const restarted = t.restart();
+    expect(acks.every((a) => a.ok)).toBe(true);
+    // A close frame stuck behind a cork would leave the agents waiting for ws's 30 s close timeout.
+    await until(() => agents.every((a) => a.disconnects() >= 1), 10_000, 'every agent saw the close');
+    await restarted;
+    expect(performance.now() - closing).toBeLessThan(10_000);
+
+    await until(() => agents.every((a) => a.socket.connected), 10_000, 'agents back');
+    await until(() => agents.every((a, i) => a.got.includes(sent[i] ?? '') && a.got.includes(more[i] ?? '')), 10_000, 'every pop after the restart');
+    integration.close();
+    for (const a of agents) a.socket.close();
+  });
+
   it('a client on HTTP long-polling (nothing to cork) gets every event too', async () => {
     const { ringing } = await seedEvents();
     const polling = record(ioClient(t.url, { auth: { token: t.tokens.integration }, transports: ['polling'], reconnection: false, forceNew: true }));

@@ -25,19 +25,19 @@ function rawSocketOf(conn: EngineConnection): Corkable | undefined {
 }
 
 /**
- * Writes everything one event-loop turn sends to an integration or a supervisor in one
- * system call.
+ * Writes everything one event-loop turn sends to a connection in one system call.
  *
  * socket.io writes each packet as its own websocket frame with its own `writev`: a batch
  * of 40 call events to an integration was 40 system calls, and the same again for the
  * supervisor. Those writes were the largest share of the hub's CPU in the benchmark.
- * When engine.io flushes packets to such a connection, its socket is corked until the
- * current turn's synchronous work (and its microtasks) is done, then uncorked: the frames
- * leave together, in order, in one write. Nothing waits for a timer.
+ * When engine.io flushes packets to a connection of one of the given namespaces, its
+ * socket is corked until the current turn's synchronous work (and its microtasks) is
+ * done, then uncorked: the frames leave together, in order, in one write. Nothing waits
+ * for a timer, and a close frame written meanwhile (the hub shutting down) leaves with
+ * the rest at the end of the turn.
  *
- * Agent connections are left alone: they get a packet or two per turn, so there is
- * nothing to gain, and with them corked too a browser test of the agent panel missed a
- * restarting hub's close in about 1 run in 3 (cause not found).
+ * Agents are included: pops that leave the outbox together (one per integration that
+ * answers the same call, or the backlog replayed on reconnect) share a write.
  */
 export function coalesceWrites(io: Server, namespaces: readonly string[]): void {
   const chosen = new WeakSet<object>();
