@@ -63,13 +63,19 @@ describe('writes to a connection are coalesced per event-loop turn', () => {
     const agentWrites = countWrites(only(t.hub.io.of('/agent')));
     const pops = collect<{ id: string; url: string }>(agent, ['AgentCTI']);
 
+    // The 20 commands leave the integration in one TCP write, so the hub reads them in one
+    // turn whatever the machine's load (each would otherwise be its own segment).
+    const clientSocket = (integration.io.engine.transport as unknown as { ws: { _socket: { cork(): void; uncork(): void } } }).ws._socket;
     const urls = Array.from({ length: 20 }, (_, i) => `https://crm.example.test/burst/${i}`);
-    const acks = (await Promise.all(urls.map((url) => integration.timeout(5000).emitWithAck('AgentCTI', { url, peer: t.peer, mode: 'new_frame' })))) as { ok: boolean; id: string }[];
+    clientSocket.cork();
+    const sending = urls.map((url) => integration.timeout(5000).emitWithAck('AgentCTI', { url, peer: t.peer, mode: 'new_frame' }));
+    process.nextTick(() => clientSocket.uncork());
+    const acks = (await Promise.all(sending)) as { ok: boolean; id: string }[];
     expect(acks.every((a) => a.ok)).toBe(true);
     await until(() => pops.length === 20, 5000, '20 pops at the agent');
     expect(pops.map((p) => p.url)).toEqual(urls);
     expect(agentWrites.count).toBeGreaterThan(0);
-    expect(agentWrites.count).toBeLessThanOrEqual(6);
+    expect(agentWrites.count).toBeLessThanOrEqual(3);
     integration.close();
     agent.close();
   });
