@@ -105,7 +105,7 @@ export async function createHub(options: HubOptions = {}): Promise<Hub> {
     cors: { origin: true, credentials: true },
     serveClient: false,
   });
-  coalesceWrites(io, ['/', '/supervisor', '/agent']);
+  coalesceWrites(io);
 
   const metrics = createMetrics();
   // Several hubs: rooms shared through Redis, events published in store order (src/cluster).

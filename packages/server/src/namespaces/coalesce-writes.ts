@@ -30,24 +30,22 @@ function rawSocketOf(conn: EngineConnection): Corkable | undefined {
  * socket.io writes each packet as its own websocket frame with its own `writev`: a batch
  * of 40 call events to an integration was 40 system calls, and the same again for the
  * supervisor. Those writes were the largest share of the hub's CPU in the benchmark.
- * When engine.io flushes packets to a connection of one of the given namespaces, its
- * socket is corked until the current turn's synchronous work (and its microtasks) is
- * done, then uncorked: the frames leave together, in order, in one write. Nothing waits
- * for a timer, and a close frame written meanwhile (the hub shutting down) leaves with
- * the rest at the end of the turn.
+ * When engine.io flushes packets to a websocket connection, its socket is corked until
+ * the current turn's synchronous work (and its microtasks) is done, then uncorked: the
+ * frames leave together, in order, in one write. Nothing waits for a timer, and a close
+ * frame written meanwhile (the hub shutting down) leaves with the rest at the end of the
+ * turn.
  *
- * Agents are included: pops that leave the outbox together (one per integration that
- * answers the same call, or the backlog replayed on reconnect) share a write.
+ * Every connection is corked this way, agents' too: pops that leave the outbox together
+ * (one per integration that answers the same call, or the backlog replayed on reconnect)
+ * share a write.
  */
-export function coalesceWrites(io: Server, namespaces: readonly string[]): void {
-  const chosen = new WeakSet<object>();
-  for (const name of namespaces) io.of(name).on('connection', (socket) => chosen.add(socket.conn));
+export function coalesceWrites(io: Server): void {
   const corked: Corkable[] = [];
   const uncorkAll = (): void => {
     for (const raw of corked.splice(0)) raw.uncork();
   };
   io.engine.on('flush', (conn: EngineConnection) => {
-    if (!chosen.has(conn)) return;
     const raw = rawSocketOf(conn);
     if (!raw) return;
     raw.cork();
