@@ -59,10 +59,14 @@ describe('background WAL checkpoints (SQLite)', () => {
     const before = await sizeOf(file);
     insert.run('x'.repeat(3000));
     expect(await waitFor(async () => (await sizeOf(file)) > before)).toBe(true); // the worker is up
-    // 4,000 commits of a page or two each (about 12,000 WAL frames), never pausing for more than a turn.
+    // 4,000 commits of a page or two each (about 12,000 WAL frames), 20 at a time with a
+    // millisecond between (about 20,000 commits a second). Back to back, with only a turn
+    // between batches, the writer held the lock so nearly all the time that a RESTART
+    // waited 40–105 ms for it on a busy machine, and most of the stream fitted in that wait
+    // (this test then failed with 7,000–12,000 frames, in 2 of 9 runs of all the suites).
     for (let i = 0; i < 4000; i++) {
       insert.run('x'.repeat(3000));
-      if (i % 20 === 19) await new Promise((r) => setImmediate(r));
+      if (i % 20 === 19) await new Promise((r) => setTimeout(r, 1));
     }
     await checkpointer.stop();
     // Frames in the WAL now: everything written since it last started over.
