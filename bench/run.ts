@@ -68,7 +68,8 @@ async function main(flags: BenchFlags): Promise<void> {
     const hubRounds: StepResult[] = [];
     const relayRounds: StepResult[] = [];
     // All rounds of a rate run before the next rate, so a rate past the hub's capacity
-    // (which leaves it slower for a while) runs last and disturbs no other rate's figures.
+    // (which leaves a backlog and a larger heap behind it) runs last and disturbs no other
+    // rate's figures.
     let step = 0;
     for (const [i, rate] of flags.rates.entries()) {
       const hubSteps: StepResult[] = [];
