@@ -24,7 +24,7 @@ export default defineConfig({
       },
       output: {
         // Libraries change less often than the pages: their own cached chunk.
-        manualChunks: (id) => (id.includes('/node_modules/') ? 'vendor' : id.includes('/src/shared/') || id.includes('/protocol/src/') ? 'common' : undefined),
+        manualChunks: (id) => (id.includes('/node_modules/') ? 'vendor' : id.includes('/src/common/') || id.includes('/protocol/src/') ? 'common' : undefined),
       },
       onwarn(warning, warn) {
         // zod ships comments Rollup cannot place; harmless, and not ours to fix.

@@ -7,8 +7,8 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 export const bin = fileURLToPath(new URL('../bin/shuttle-cti.js', import.meta.url));
-export const seedDir = fileURLToPath(new URL('../../../../shared/fixtures/seed-events/', import.meta.url));
-export const legacyDir = fileURLToPath(new URL('../../../../shared/fixtures/legacy/', import.meta.url));
+export const seedDir = fileURLToPath(new URL('../../../fixtures/seed-events/', import.meta.url));
+export const legacyDir = fileURLToPath(new URL('../../../fixtures/legacy/', import.meta.url));
 
 if (!existsSync(fileURLToPath(new URL('../dist/main.js', import.meta.url)))) {
   throw new Error('the CLI is not built: run `npm run build` first');

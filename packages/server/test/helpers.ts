@@ -12,8 +12,8 @@ import type { HubConfigInput } from '../src/config.js';
 import { createHub, type Hub, type HubOptions } from '../src/hub.js';
 import type { IngestResult } from '../src/core/ingest.js';
 
-export const seedDir = new URL('../../../../shared/fixtures/seed-events/', import.meta.url);
-export const fixturesDir = new URL('../../../../shared/fixtures/', import.meta.url);
+export const seedDir = new URL('../../../fixtures/seed-events/', import.meta.url);
+export const fixturesDir = new URL('../../../fixtures/', import.meta.url);
 
 export interface TestTokens {
   integration: string;

@@ -39,7 +39,7 @@ export function describePostgres(name: string, suite: () => void): void {
       });
     });
   } else {
-    console.warn(`skipping "${name}": PostgreSQL at ${redact(testDatabaseUrl)} is unreachable (${postgresUnavailable})`);
+    console.warn(`skipping "${name}": PostgreSQL at ${redact(testDatabaseUrl)} is unreachable (${postgresUnavailable}); start it with: pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start`);
     describe.skip(name, suite);
   }
 }

@@ -52,7 +52,7 @@ export function describeCluster(name: string, suite: () => void): void {
       });
     });
   } else {
-    console.warn(`skipping "${name}": unreachable: ${missing.join('; ')}`);
+    console.warn(`skipping "${name}": unreachable: ${missing.join('; ')} (.ci/run starts both; see its "Services" step for the commands)`);
     describe.skip(name, suite);
   }
 }

@@ -2,9 +2,9 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { CallEventInput } from '@shuttle-cti/protocol';
 
-/** The recorded Asterisk transcripts live beside the repository, read-only. */
+/** The recorded Asterisk transcripts, kept byte for byte in the repository's fixtures/. */
 export const fixturesDir =
-  process.env['SHUTTLE_AMI_FIXTURES'] ?? fileURLToPath(new URL('../../../../../shared/fixtures/asterisk-ami/', import.meta.url));
+  process.env['SHUTTLE_AMI_FIXTURES'] ?? fileURLToPath(new URL('../../../../fixtures/asterisk-ami/', import.meta.url));
 
 export interface TranscriptLine {
   conn: number;

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import type { UnnumberedEvent } from '../../src/store.js';
 import { at, ringing, type ConformanceContext } from './context.js';
 
-const seedDir = new URL('../../../../../shared/fixtures/seed-events/', import.meta.url);
+const seedDir = new URL('../../../../fixtures/seed-events/', import.meta.url);
 
 async function seedEvents(): Promise<UnnumberedEvent[]> {
   const files = (await readdir(seedDir)).filter((f) => f.endsWith('.json')).sort();

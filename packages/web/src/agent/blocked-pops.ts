@@ -1,7 +1,7 @@
 import type { WakeupMode } from '@shuttle-cti/protocol';
-import { h, icon, icons, replaceChildren } from '../shared/dom.js';
-import { hostOf } from '../shared/format.js';
-import { safe } from '../shared/token.js';
+import { h, icon, icons, replaceChildren } from '../common/dom.js';
+import { hostOf } from '../common/format.js';
+import { safe } from '../common/token.js';
 import './blocked-pops.css';
 
 export interface BlockedPop {

@@ -1,6 +1,6 @@
 import type { CallEvent } from '@shuttle-cti/protocol';
-import { h, icon, icons, setText } from '../shared/dom.js';
-import { formatDuration, formatTime } from '../shared/format.js';
+import { h, icon, icons, setText } from '../common/dom.js';
+import { formatDuration, formatTime } from '../common/format.js';
 import { applyCallEvent, describeReason, idle, type CallCardState } from './call-state.js';
 import './call-card.css';
 

@@ -1,5 +1,5 @@
 import type { CallEvent } from '@shuttle-cti/protocol';
-import { secondsOf } from '../shared/format.js';
+import { secondsOf } from '../common/format.js';
 
 interface CallInfo {
   uniqueid: string;

@@ -1,5 +1,5 @@
-import { h, icon, icons, replaceChildren } from '../shared/dom.js';
-import { formatTime, hostOf } from '../shared/format.js';
+import { h, icon, icons, replaceChildren } from '../common/dom.js';
+import { formatTime, hostOf } from '../common/format.js';
 import './frame-area.css';
 
 export interface FrameArea {

@@ -1,7 +1,7 @@
 import { isHttpUrl } from '@shuttle-cti/protocol';
-import { h, icon, icons, replaceChildren } from '../shared/dom.js';
-import { formatTime, hostOf } from '../shared/format.js';
-import { safe } from '../shared/token.js';
+import { h, icon, icons, replaceChildren } from '../common/dom.js';
+import { formatTime, hostOf } from '../common/format.js';
+import { safe } from '../common/token.js';
 import type { AgentCommand, Outcome } from './tab-messages.js';
 import './history.css';
 

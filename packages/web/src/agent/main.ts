@@ -1,12 +1,12 @@
 import { callEventNames, type AgentClientToServer, type AgentServerToClient, type CallEvent } from '@shuttle-cti/protocol';
 import type { Socket } from 'socket.io-client';
-import '../shared/base.css';
+import '../common/base.css';
 import './agent.css';
-import { createHubClock } from '../shared/clock.js';
-import { openConnection } from '../shared/connection.js';
-import { readHubList } from '../shared/hubs.js';
-import { createSignIn } from '../shared/sign-in.js';
-import { createTokenStore, takeTokenFromHash } from '../shared/token.js';
+import { createHubClock } from '../common/clock.js';
+import { openConnection } from '../common/connection.js';
+import { readHubList } from '../common/hubs.js';
+import { createSignIn } from '../common/sign-in.js';
+import { createTokenStore, takeTokenFromHash } from '../common/token.js';
 import { createBlockedPops } from './blocked-pops.js';
 import { createCallCard } from './call-card.js';
 import { createFrameArea } from './frame-area.js';

@@ -1,5 +1,5 @@
-import { h, icon, icons, setText } from '../shared/dom.js';
-import { createStatusBadge, type StatusBadge } from '../shared/status-badge.js';
+import { h, icon, icons, setText } from '../common/dom.js';
+import { createStatusBadge, type StatusBadge } from '../common/status-badge.js';
 
 export interface PanelShell {
   element: HTMLElement;

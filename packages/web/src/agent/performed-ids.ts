@@ -1,4 +1,4 @@
-import { safe } from '../shared/token.js';
+import { safe } from '../common/token.js';
 
 /**
  * The ids of commands this browser has already carried out, kept in localStorage so

@@ -1,4 +1,4 @@
-import { safe } from '../shared/token.js';
+import { safe } from '../common/token.js';
 import type { TabMessage } from './tab-messages.js';
 
 /**

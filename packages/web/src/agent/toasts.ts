@@ -1,6 +1,6 @@
 import type { AgentNotificationDelivery } from '@shuttle-cti/protocol';
-import { h, icon, icons } from '../shared/dom.js';
-import { formatTime } from '../shared/format.js';
+import { h, icon, icons } from '../common/dom.js';
+import { formatTime } from '../common/format.js';
 import { iconOfType } from './history.js';
 import './toasts.css';
 

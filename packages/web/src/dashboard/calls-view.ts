@@ -1,8 +1,8 @@
 import type { LiveCall } from '@shuttle-cti/protocol';
-import { h, replaceChildren } from '../shared/dom.js';
-import { formatDuration } from '../shared/format.js';
-import type { HubClock } from '../shared/clock.js';
-import { createVirtualList } from '../shared/virtual-list.js';
+import { h, replaceChildren } from '../common/dom.js';
+import { formatDuration } from '../common/format.js';
+import type { HubClock } from '../common/clock.js';
+import { createVirtualList } from '../common/virtual-list.js';
 import { queueSummaries, type LiveState } from './live-state.js';
 import './live-lists.css';
 

@@ -1,5 +1,5 @@
-import { h, setText } from '../shared/dom.js';
-import { formatDuration } from '../shared/format.js';
+import { h, setText } from '../common/dom.js';
+import { formatDuration } from '../common/format.js';
 import type { LiveState } from './live-state.js';
 import './counters.css';
 

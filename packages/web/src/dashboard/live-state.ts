@@ -1,5 +1,5 @@
 import type { AgentPresence, CallEvent, DayStats, LiveAgent, LiveCall, Snapshot } from '@shuttle-cti/protocol';
-import { secondsOf } from '../shared/format.js';
+import { secondsOf } from '../common/format.js';
 
 /**
  * The floor as the dashboard shows it: the hub's snapshot, then kept current from the

@@ -7,16 +7,16 @@ import {
   type SupervisorServerToClient,
 } from '@shuttle-cti/protocol';
 import type { Socket } from 'socket.io-client';
-import '../shared/base.css';
+import '../common/base.css';
 import './dashboard.css';
-import { createHubClock } from '../shared/clock.js';
-import { openConnection } from '../shared/connection.js';
-import { readHubList } from '../shared/hubs.js';
-import { h, icon, icons, setText } from '../shared/dom.js';
-import { createFrameBatcher } from '../shared/frame-batcher.js';
-import { createSignIn } from '../shared/sign-in.js';
-import { createStatusBadge } from '../shared/status-badge.js';
-import { createTokenStore, takeTokenFromHash } from '../shared/token.js';
+import { createHubClock } from '../common/clock.js';
+import { openConnection } from '../common/connection.js';
+import { readHubList } from '../common/hubs.js';
+import { h, icon, icons, setText } from '../common/dom.js';
+import { createFrameBatcher } from '../common/frame-batcher.js';
+import { createSignIn } from '../common/sign-in.js';
+import { createStatusBadge } from '../common/status-badge.js';
+import { createTokenStore, takeTokenFromHash } from '../common/token.js';
 import { createAgentsView } from './agents-view.js';
 import { createCallsView } from './calls-view.js';
 import { createCounters } from './counters.js';

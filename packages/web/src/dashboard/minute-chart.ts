@@ -1,5 +1,5 @@
-import { h, setText } from '../shared/dom.js';
-import { formatClock, formatTime } from '../shared/format.js';
+import { h, setText } from '../common/dom.js';
+import { formatClock, formatTime } from '../common/format.js';
 import type { MinuteBucket } from './minute-series.js';
 import './minute-chart.css';
 

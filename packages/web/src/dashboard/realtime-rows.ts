@@ -1,5 +1,5 @@
 import type { RealtimeRow } from '@shuttle-cti/protocol';
-import { field } from '../shared/format.js';
+import { field } from '../common/format.js';
 
 export interface RealtimeFilter {
   /** Integration name, '' for all. */

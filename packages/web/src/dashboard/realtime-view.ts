@@ -1,8 +1,8 @@
 import type { RealtimeRow } from '@shuttle-cti/protocol';
 import { isHttpUrl } from '@shuttle-cti/protocol';
-import { h, icon, icons, replaceChildren, setText } from '../shared/dom.js';
-import { formatTime, hostOf } from '../shared/format.js';
-import { createVirtualList } from '../shared/virtual-list.js';
+import { h, icon, icons, replaceChildren, setText } from '../common/dom.js';
+import { formatTime, hostOf } from '../common/format.js';
+import { createVirtualList } from '../common/virtual-list.js';
 import type { HubApi } from './realtime-api.js';
 import { cellsOf, createRealtimeRows } from './realtime-rows.js';
 import './realtime.css';
