@@ -280,6 +280,15 @@ describe('floor: bounds', () => {
     expect(floor.removals.evictedAgents).toBe(51);
   });
 
+  it('does not bring back an evicted agent when its call is evicted in turn', () => {
+    const floor = createFloor({ maxCalls: 100, maxAgents: 100 });
+    for (let i = 0; i < 1000; i++) applyCallEvent(floor, ringing(`c${i}`, `SIP/p${i}`, at(i / 100)));
+    expect(floor.calls.size).toBe(100);
+    expect(floor.agents.size).toBe(100);
+    expect(floor.removals).toMatchObject({ evictedCalls: 900, evictedAgents: 900 });
+    expect(new Set([...floor.calls.values()].flatMap((c) => c.ringing))).toEqual(new Set(floor.agents.keys()));
+  });
+
   it('shows at most maxRingingPerCall peers rung for one call, freeing the first rung', () => {
     const floor = createFloor({ maxRingingPerCall: 2 });
     for (const peer of ['SIP/1', 'SIP/2', 'SIP/3']) applyCallEvent(floor, ringing('c1', peer));

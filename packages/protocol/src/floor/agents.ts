@@ -106,6 +106,14 @@ export function releaseAgent(state: FloorState, peer: string, time: string): Age
 }
 
 /**
+ * Releases `peer` from a ring or a call that ended without an event of its own; an agent
+ * the floor no longer holds (evicted, forgotten) is left out rather than brought back.
+ */
+export function releaseKnownAgent(state: FloorState, peer: string, time: string, changed: AgentPresence[]): void {
+  if (state.agents.has(peer)) changed.push(releaseAgent(state, peer, time));
+}
+
+/**
  * The hub's count of open agent panels for `peer` changed (at hub time `time`):
  * an idle agent whose last panel closed is offline, an offline one that opened one is idle.
  */

@@ -1,6 +1,6 @@
 import type { CallEvent } from '../events.js';
 import type { AgentPresence, LiveCall } from '../live.js';
-import { agentOf, releaseAgent, setAgentState } from './agents.js';
+import { agentOf, releaseAgent, releaseKnownAgent, setAgentState } from './agents.js';
 import { answerCall, dropCall, enforceCallCeiling, removeCall, touchCall } from './calls.js';
 import { parseSeconds, rollDay } from './day.js';
 import type { FloorState } from './state.js';
@@ -60,7 +60,7 @@ export function applyCallEvent(state: FloorState, event: CallEvent): FloorChange
         call.ringing.push(event.peer);
         if (call.ringing.length > state.limits.maxRingingPerCall) {
           const first = call.ringing.shift();
-          if (first !== undefined) change.agents.push(releaseAgent(state, first, event.time));
+          if (first !== undefined) releaseKnownAgent(state, first, event.time, change.agents);
         }
       }
       touchCall(state, call, event.time);
@@ -102,9 +102,9 @@ export function applyCallEvent(state: FloorState, event: CallEvent): FloorChange
     }
     case 'hangup': {
       const call = removeCall(state, event.uniqueid);
-      for (const peer of call?.ringing ?? []) change.agents.push(releaseAgent(state, peer, event.time));
+      for (const peer of call?.ringing ?? []) releaseKnownAgent(state, peer, event.time, change.agents);
       change.agents.push(releaseAgent(state, event.peer, event.time));
-      if (call?.peer !== undefined && call.peer !== event.peer) change.agents.push(releaseAgent(state, call.peer, event.time));
+      if (call?.peer !== undefined && call.peer !== event.peer) releaseKnownAgent(state, call.peer, event.time, change.agents);
       break;
     }
     case 'abandon': {

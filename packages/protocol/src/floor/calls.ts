@@ -1,5 +1,5 @@
 import type { AgentPresence, LiveCall } from '../live.js';
-import { releaseAgent } from './agents.js';
+import { releaseKnownAgent } from './agents.js';
 import { answeredSet, msOf, type FloorState } from './state.js';
 
 /** Records an event for `call` at `time`: it becomes the most recently updated of its state. */
@@ -39,8 +39,8 @@ export function removeCall(state: FloorState, uniqueid: string): LiveCall | unde
 export function dropCall(state: FloorState, uniqueid: string, time: string, changed: AgentPresence[]): void {
   const call = removeCall(state, uniqueid);
   if (call === undefined) return;
-  for (const peer of call.ringing) changed.push(releaseAgent(state, peer, time));
-  if (call.peer !== undefined) changed.push(releaseAgent(state, call.peer, time));
+  for (const peer of call.ringing) releaseKnownAgent(state, peer, time, changed);
+  if (call.peer !== undefined) releaseKnownAgent(state, call.peer, time, changed);
 }
 
 /** Keeps at most `maxCalls`: the waiting call updated longest ago goes first, then the talking one. */
