@@ -74,3 +74,19 @@ export type {
   SupervisorServerToClient,
 } from './socket-events.js';
 export { issuePath, parseOrThrow } from './validate.js';
+export {
+  applyAgentPresence,
+  applyCallEvent,
+  boundedFloor,
+  createFloor,
+  dayOf,
+  expireCalls,
+  expireFloor,
+  floorDefaults,
+  floorFromSnapshot,
+  parseSeconds,
+  presenceOf,
+  rollDay,
+  setAgentSessions,
+} from './floor/index.js';
+export type { BoundedFloor, FloorChange, FloorExpiry, FloorLimits, FloorRemovals, FloorState } from './floor/index.js';

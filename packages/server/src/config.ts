@@ -40,9 +40,28 @@ export const hubConfigSchema = z.object({
     .object({
       eventsMs: z.number().int().positive().default(7 * 24 * 3600_000),
       variablesMs: z.number().int().positive().default(24 * 3600_000),
-      /** A live call with no end event after this long is dropped from the live view. */
+      /** A talking live call with no event for this long (a lost hangup) is dropped from the live view. */
       staleCallMs: z.number().int().positive().default(12 * 3600_000),
       sweepIntervalMs: z.number().int().positive().default(60_000),
+    })
+    .prefault({}),
+  /** Bounds of the live view of the floor (supervisor snapshot and dashboards); see docs/PROTOCOL.md. */
+  live: z
+    .object({
+      /** Most calls in progress kept; past it the waiting call updated longest ago is dropped (then the talking one). */
+      maxCalls: z.number().int().positive().default(20_000),
+      /** Most agents kept; past it the one offline longest is forgotten (then one without a panel). */
+      maxAgents: z.number().int().positive().default(20_000),
+      /** Most peers shown as rung for one call. */
+      maxRingingPerCall: z.number().int().positive().default(1_000),
+      /** A waiting call with no event for this long is dropped. */
+      waitingCallMs: z.number().int().positive().default(2 * 3600_000),
+      /** An agent offline (no panel, no call) with no change for this long is forgotten. */
+      offlineAgentMs: z.number().int().positive().default(3600_000),
+      /** How often the schedule runs. */
+      sweepIntervalMs: z.number().int().positive().default(10_000),
+      /** Largest JSON of a snapshot's calls and agents together; the rest is left out (and counted). */
+      snapshotBytes: z.number().int().min(1024).default(4 * 1024 * 1024),
     })
     .prefault({}),
   limits: z

@@ -30,11 +30,21 @@ export function startHousekeeping(ctx: HubContext): () => void {
       const now = Date.now();
       const events = await store.pruneEventsBefore(new Date(now - config.retention.eventsMs).toISOString());
       const calls = await store.pruneVariablesBefore(new Date(now - config.retention.variablesMs).toISOString());
-      // A call with no end event for this long lost its hangup: stop showing it as live.
-      const stale = ctx.tracker.prune(new Date(now - config.retention.staleCallMs).toISOString());
-      if (events + calls + stale > 0) logger.info({ events, calls, stale }, 'retention: pruned old events, variables and stale live calls');
+      if (events + calls > 0) logger.info({ events, calls }, 'retention: pruned old events and variables');
     },
     'retention sweep',
+  );
+  // Calls that lost their end event and agents long offline leave the live view; the
+  // agents those calls held are shown free to the dashboards.
+  every(
+    config.live.sweepIntervalMs,
+    async () => {
+      const expired = ctx.tracker.expire();
+      const supervisors = ctx.io.of('/supervisor').local.to('supervisors');
+      for (const presence of expired.changed) supervisors.emit('agent', presence);
+      if (expired.calls + expired.agents > 0) logger.info({ calls: expired.calls, agents: expired.agents }, 'live view: dropped stale calls and offline agents');
+    },
+    'live view sweep',
   );
   every(config.tokenRecheckMs, () => recheckTokens(ctx), 'token re-check');
 

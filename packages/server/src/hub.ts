@@ -110,7 +110,15 @@ export async function createHub(options: HubOptions = {}): Promise<Hub> {
   const metrics = createMetrics();
   // Several hubs: rooms shared through Redis, events published in store order (src/cluster).
   const cluster = config.redisUrl ? createCluster({ config, io, logger, metrics }) : undefined;
-  const tracker = createCallTracker();
+  const tracker = createCallTracker(undefined, {
+    maxCalls: config.live.maxCalls,
+    maxAgents: config.live.maxAgents,
+    maxRingingPerCall: config.live.maxRingingPerCall,
+    waitingCallMs: config.live.waitingCallMs,
+    talkingCallMs: config.retention.staleCallMs,
+    offlineAgentMs: config.live.offlineAgentMs,
+  });
+  metrics.watchLive(() => ({ ...tracker.size(), removals: tracker.removals() }));
   const warmed = await warmUpTracker(store, tracker);
   if (warmed > 0) logger.info({ events: warmed }, 'live view rebuilt from today’s stored events');
   // A socket's id is also the name of a room holding just that socket.

@@ -1,11 +1,57 @@
+import type { FloorRemovals } from '@shuttle-cti/protocol';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+/** What the live view holds and has shed, read at each scrape. */
+export interface LiveFigures {
+  calls: number;
+  agents: number;
+  removals: Readonly<FloorRemovals>;
+}
 
 /** The hub's Prometheus metrics, on a registry of its own (several hubs may share a process in tests). */
 export function createMetrics() {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'shuttle_cti_' });
+  let live: (() => LiveFigures) | undefined;
   return {
     registry,
+    /** Names what the live-view metrics read (the hub's call tracker). */
+    watchLive(source: () => LiveFigures): void {
+      live = source;
+    },
+    liveSize: new Gauge({
+      name: 'shuttle_cti_live_size',
+      help: 'Calls and agents in the live view, by kind',
+      labelNames: ['kind'] as const,
+      registers: [registry],
+      collect() {
+        const figures = live?.();
+        if (!figures) return;
+        this.set({ kind: 'calls' }, figures.calls);
+        this.set({ kind: 'agents' }, figures.agents);
+      },
+    }),
+    liveRemoved: new Counter({
+      name: 'shuttle_cti_live_removed_total',
+      help: 'Calls and agents dropped from the live view: evicted at the ceiling, expired or forgotten on the schedule',
+      labelNames: ['kind', 'reason'] as const,
+      registers: [registry],
+      collect() {
+        const figures = live?.();
+        if (!figures) return;
+        const r = figures.removals;
+        this.reset();
+        this.inc({ kind: 'call', reason: 'ceiling' }, r.evictedCalls);
+        this.inc({ kind: 'agent', reason: 'ceiling' }, r.evictedAgents);
+        this.inc({ kind: 'call', reason: 'expired' }, r.expiredCalls);
+        this.inc({ kind: 'agent', reason: 'expired' }, r.forgottenAgents);
+      },
+    }),
+    snapshotsTruncated: new Counter({
+      name: 'shuttle_cti_snapshots_truncated_total',
+      help: 'Supervisor snapshots that left calls or agents out to stay within live.snapshotBytes',
+      registers: [registry],
+    }),
     sessions: new Gauge({
       name: 'shuttle_cti_sessions',
       help: 'Connected socket.io sessions, by role',

@@ -1,3 +1,4 @@
+import { dayOf } from '@shuttle-cti/protocol';
 import type { Store } from '@shuttle-cti/store';
 import type { CallTracker } from './call-tracker.js';
 
@@ -6,19 +7,19 @@ const maxEvents = 200_000;
 const pageSize = 2_000;
 
 /**
- * Rebuilds the live view after a restart from today's stored events: calls still in
+ * Rebuilds the live view after a restart from today's (UTC) stored events: calls still in
  * progress and today's counters, so the dashboard does not start from zero.
  */
 export async function warmUpTracker(store: Store, tracker: CallTracker, now: Date = new Date()): Promise<number> {
   const { first, last } = await store.seqRange();
   if (last === 0) return 0;
-  const today = now.toISOString().slice(0, 10);
+  const today = dayOf(now.toISOString());
   let cursor = Math.max(first - 1, last - maxEvents);
   let applied = 0;
   for (;;) {
     const page = await store.eventsAfter(cursor, pageSize);
     for (const event of page) {
-      if (event.time.slice(0, 10) === today) {
+      if (dayOf(event.time) === today) {
         tracker.apply(event);
         applied++;
       }

@@ -22,11 +22,14 @@ export function setupSupervisors(ctx: HubContext): void {
       .then(async (realtime) => {
         if (socket.disconnected) return;
         // Snapshot and subscription happen in one tick, so no live event falls between them.
+        // Bounded (live.snapshotBytes), so a floor flooded with calls cannot stall the hub.
+        const floor = ctx.tracker.snapshot(ctx.config.live.snapshotBytes);
+        if (floor.omittedCalls + floor.omittedAgents > 0) ctx.metrics.snapshotsTruncated.inc();
         const snapshot: Snapshot = {
-          calls: ctx.tracker.calls(),
-          agents: ctx.tracker.agents(),
+          calls: floor.calls,
+          agents: floor.agents,
           realtime,
-          stats: ctx.tracker.stats(),
+          stats: floor.stats,
           lastSeq: ctx.lastSeq(),
         };
         const welcome: Welcome = { protocol: 1, role: 'supervisor', name: data.name, lastSeq: snapshot.lastSeq };

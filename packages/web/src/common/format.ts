@@ -1,4 +1,5 @@
 /** Display formats shared by both pages. */
+import { parseSeconds } from '@shuttle-cti/protocol';
 
 /** "0:07", "12:34", "1:02:03" for a number of seconds. */
 export function formatDuration(totalSeconds: number): string {
@@ -41,11 +42,8 @@ export function field(object: Record<string, unknown>, ...names: string[]): stri
   return '';
 }
 
-/** Seconds sent as a string by the PBX ("4", "4.5"); 0 when unreadable. */
-export function secondsOf(value: unknown): number {
-  const n = typeof value === 'string' || typeof value === 'number' ? Number(value) : Number.NaN;
-  return Number.isFinite(n) && n >= 0 ? n : 0;
-}
+/** Seconds sent as a string by the PBX ("4", "4.5"); 0 when unreadable. The floor's own reading. */
+export const secondsOf: (value: unknown) => number = parseSeconds;
 
 /** The host of a URL, for compact labels. */
 export function hostOf(url: string): string {

@@ -1,5 +1,6 @@
 import {
   callEventNames,
+  expireFloor,
   type AgentPresence,
   type CallEvent,
   type RealtimeRow,
@@ -159,6 +160,11 @@ function startDashboard(token: string): void {
   });
 
   const ticker = setInterval(() => {
+    // The hub's schedule (calls that lost their end event, agents long offline, the
+    // 00:00 UTC roll-over), by the hub's clock: the hub sends no event when it drops them.
+    const day = state.stats.day;
+    const expired = expireFloor(state, clock.now());
+    if (expired.calls + expired.agents > 0 || state.stats.day !== day) renderLive();
     callsView.tick();
     agentsView.tick();
     renderChart();
