@@ -22,6 +22,7 @@ import { registerApi } from './http/api.js';
 import { installErrorHandler } from './http/errors.js';
 import { frameworkOptions } from './http/framework-errors.js';
 import { registerHealth } from './http/health.js';
+import { createOriginPolicy } from './http/origins.js';
 import { findWebDist, registerWeb } from './http/web.js';
 import { createLogger, type Logger } from './logger.js';
 import { createMetrics, type Metrics } from './metrics.js';
@@ -102,7 +103,8 @@ export async function createHub(options: HubOptions = {}): Promise<Hub> {
   const io = new Server(app.server, {
     allowEIO3: true,
     maxHttpBufferSize: config.limits.socketMessageBytes,
-    cors: { origin: true, credentials: true },
+    // Browsers: only the hub's own pages and configured origins (src/http/origins.ts).
+    ...createOriginPolicy(config),
     serveClient: false,
   });
   coalesceWrites(io);
@@ -152,7 +154,7 @@ export async function createHub(options: HubOptions = {}): Promise<Hub> {
   installErrorHandler(app, ctx);
   registerHealth(app, ctx);
   registerApi(app, ctx);
-  registerWeb(app, options.webDist ?? findWebDist());
+  registerWeb(app, options.webDist ?? findWebDist(), { hubs: config.web.hubs, frameAncestors: config.web.frameAncestors });
   setupIntegrations(ctx);
   setupAgents(ctx);
   setupSupervisors(ctx);

@@ -52,6 +52,12 @@ export function requireRole(nsp: Namespace, role: Role, ctx: HubContext): void {
             next(refuse(ErrorCode.UNAUTHORIZED, secret ? 'invalid or revoked token' : 'a token is required'));
             return;
           }
+          // A browser on the hub's host is on the loopback too: any page it shows could
+          // otherwise become an integration. Browsers always send Origin; scripts do not.
+          if (socket.handshake.headers.origin !== undefined) {
+            next(refuse(ErrorCode.UNAUTHORIZED, 'loopback trust does not extend to browsers (the handshake has an Origin header): use a token'));
+            return;
+          }
           const data: SessionData = { role, name: 'loopback', peer: null, tokenId: null, lastSeq };
           socket.data = data;
           next();
