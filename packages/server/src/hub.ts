@@ -23,6 +23,7 @@ import { installErrorHandler } from './http/errors.js';
 import { frameworkOptions } from './http/framework-errors.js';
 import { registerHealth } from './http/health.js';
 import { createOriginPolicy } from './http/origins.js';
+import { guardConnections, serverTimeouts } from './http/connections.js';
 import { findWebDist, registerWeb } from './http/web.js';
 import { createLogger, type Logger } from './logger.js';
 import { createMetrics, type Metrics } from './metrics.js';
@@ -97,9 +98,15 @@ export async function createHub(options: HubOptions = {}): Promise<Hub> {
   let lastSeq = last;
 
   const https = config.tls ? { key: readFileSync(config.tls.key), cert: readFileSync(config.tls.cert) } : null;
+  // Timeouts against slow and idle clients (src/http/connections.ts).
+  const timeouts = {
+    requestTimeout: config.connections.requestTimeoutMs,
+    keepAliveTimeout: config.connections.keepAliveTimeoutMs,
+    connectionTimeout: config.connections.idleTimeoutMs,
+  };
   const app = (https
-    ? Fastify({ https, bodyLimit: config.limits.httpBodyBytes, logger: false, ...frameworkOptions })
-    : Fastify({ bodyLimit: config.limits.httpBodyBytes, logger: false, ...frameworkOptions })) as unknown as FastifyInstance;
+    ? Fastify({ https: { ...https, ...serverTimeouts(config.connections) }, bodyLimit: config.limits.httpBodyBytes, logger: false, ...timeouts, ...frameworkOptions })
+    : Fastify({ http: serverTimeouts(config.connections), bodyLimit: config.limits.httpBodyBytes, logger: false, ...timeouts, ...frameworkOptions })) as unknown as FastifyInstance;
   const io = new Server(app.server, {
     allowEIO3: true,
     maxHttpBufferSize: config.limits.socketMessageBytes,
@@ -110,6 +117,7 @@ export async function createHub(options: HubOptions = {}): Promise<Hub> {
   coalesceWrites(io);
 
   const metrics = createMetrics();
+  guardConnections(app.server, config.connections, metrics, logger);
   // Several hubs: rooms shared through Redis, events published in store order (src/cluster).
   const cluster = config.redisUrl ? createCluster({ config, io, logger, metrics }) : undefined;
   const tracker = createCallTracker();
