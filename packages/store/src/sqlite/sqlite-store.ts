@@ -2,7 +2,7 @@ import type { CallEvent, RealtimeRow, Variables } from '@shuttle-cti/protocol';
 import type { NewToken, OutboxItem, OutboxKind, Store, TokenRecord, UnnumberedEvent } from '../store.js';
 import { isoTime, nowIso, rowLimit, seqCursor, textField } from '../normalize.js';
 import { realtimeSelect } from '../realtime-query.js';
-import { applyChanges } from '../variables.js';
+import { applyChanges, checkCallVariables } from '../variables.js';
 import { startCheckpointer } from './checkpointer.js';
 import { createStatementCache, migrateSqlite, openSqlite } from './database.js';
 import { createWriteBatcher } from './write-batcher.js';
@@ -96,6 +96,7 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
   const mergeVars = db.transaction((uniqueid: string, changes: Variables, at: string): Variables => {
     const row = sql('SELECT vars FROM variables WHERE uniqueid = ?').get(uniqueid) as { vars: string } | undefined;
     const merged = applyChanges(row === undefined ? {} : (JSON.parse(row.vars) as Variables), changes);
+    checkCallVariables(merged);
     sql(
       `INSERT INTO variables (uniqueid, vars, updated_at) VALUES (?, ?, ?)
        ON CONFLICT (uniqueid) DO UPDATE SET vars = excluded.vars, updated_at = excluded.updated_at`,
