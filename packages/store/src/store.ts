@@ -83,8 +83,11 @@ export interface Store {
   enqueue(item: OutboxItem): Promise<boolean>;
   /** Unacknowledged, unexpired commands of a peer, oldest first. */
   pendingFor(peer: string, now: string): Promise<OutboxItem[]>;
-  /** Marks a command acknowledged; false when unknown or already acknowledged. */
-  acknowledge(id: string): Promise<boolean>;
+  /**
+   * Marks a command acknowledged; false when unknown, already acknowledged, or (given
+   * `peer`) addressed to another peer.
+   */
+  acknowledge(id: string, peer?: string): Promise<boolean>;
   /** Whether a command with this id was ever enqueued. */
   hasCommand(id: string): Promise<boolean>;
   /** Deletes expired commands; returns how many had never been acknowledged. */

@@ -26,7 +26,8 @@ export interface Router {
   /** A session joined: it gets every unacknowledged, unexpired command of its peer. */
   attach(session: AgentSession): Promise<void>;
   detach(session: AgentSession): void;
-  acknowledge(id: string): Promise<boolean>;
+  /** Only a command addressed to `peer` counts: an agent cannot acknowledge another peer's. */
+  acknowledge(id: string, peer?: string): Promise<boolean>;
   /** Deletes expired commands and counts those never acknowledged. */
   sweep(): Promise<number>;
   sessionsOf(peer: string): number;
@@ -113,7 +114,7 @@ export function createRouter(deps: {
       set?.delete(session);
       if (set?.size === 0) byPeer.delete(session.peer);
     },
-    acknowledge: (id) => store.acknowledge(id),
+    acknowledge: (id, peer) => store.acknowledge(id, peer),
     async sweep() {
       const expired = await store.expireBefore(now().toISOString());
       if (expired > 0) {

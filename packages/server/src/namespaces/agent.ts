@@ -19,7 +19,7 @@ export function setupAgents(ctx: HubContext): void {
     refuseOthers(socket, ['ack'], 'agent');
     const allow = createRateLimiter(ctx.config.limits.commandsPerSecond);
     onCommand(socket, ctx, 'ack', agentAck, allow, async ({ id }) =>
-      (await ctx.router.acknowledge(id))
+      (await ctx.router.acknowledge(id, peer))
         ? { ok: true }
         : { ok: false, error: { code: ErrorCode.NOT_FOUND, message: `no unacknowledged command with id ${id}` } },
     );

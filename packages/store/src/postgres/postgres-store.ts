@@ -221,8 +221,11 @@ export function createPostgresStore(options: PostgresStoreOptions): Store {
       );
       return rows.map(toOutboxItem);
     },
-    async acknowledge(id) {
-      const result = await query('UPDATE outbox SET acked_at = $1 WHERE id = $2 AND acked_at IS NULL', [nowIso(), id]);
+    async acknowledge(id, peer) {
+      const result =
+        peer === undefined
+          ? await query('UPDATE outbox SET acked_at = $1 WHERE id = $2 AND acked_at IS NULL', [nowIso(), id])
+          : await query('UPDATE outbox SET acked_at = $1 WHERE id = $2 AND peer = $3 AND acked_at IS NULL', [nowIso(), id, peer]);
       return result.rowCount > 0;
     },
     async hasCommand(id) {

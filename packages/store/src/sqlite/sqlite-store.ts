@@ -226,8 +226,11 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
       ).all(peer, isoTime(now, 'now')) as OutboxRow[];
       return rows.map(toOutboxItem);
     },
-    async acknowledge(id) {
+    async acknowledge(id, peer) {
       const at = nowIso();
+      if (peer !== undefined) {
+        return outbox.write(() => sql('UPDATE outbox SET acked_at = ? WHERE id = ? AND peer = ? AND acked_at IS NULL').run(at, id, peer).changes > 0, 'later');
+      }
       return outbox.write(() => sql('UPDATE outbox SET acked_at = ? WHERE id = ? AND acked_at IS NULL').run(at, id).changes > 0, 'later');
     },
     async hasCommand(id) {

@@ -53,6 +53,14 @@ export function outboxTests(ctx: ConformanceContext): void {
       expect(await store.hasCommand('acked')).toBe(true);
     });
 
+    it("acknowledges, given a peer, only that peer's commands", async () => {
+      const store = ctx.store();
+      await store.enqueue(command('for-andrea'));
+      expect(await store.acknowledge('for-andrea', 'SIP/bob')).toBe(false);
+      expect((await store.pendingFor('SIP/andrea.bianco', at(1))).map((c) => c.id)).toEqual(['for-andrea']);
+      expect(await store.acknowledge('for-andrea', 'SIP/andrea.bianco')).toBe(true);
+    });
+
     it('expires commands and counts those never acknowledged', async () => {
       const store = ctx.store();
       await store.enqueue(command('lost-1', { expiresAt: at(10) }));
