@@ -30,6 +30,8 @@ export function startHousekeeping(ctx: HubContext): () => void {
       const now = Date.now();
       const events = await store.pruneEventsBefore(new Date(now - config.retention.eventsMs).toISOString());
       const calls = await store.pruneVariablesBefore(new Date(now - config.retention.variablesMs).toISOString());
+      const realtime = await store.pruneRealtimeBefore(new Date(now - config.retention.realtimeMs).toISOString());
+      if (realtime > 0) logger.info({ realtime }, 'retention: pruned old Integration Realtime rows');
       // A call with no end event for this long lost its hangup: stop showing it as live.
       const stale = ctx.tracker.prune(new Date(now - config.retention.staleCallMs).toISOString());
       if (events + calls + stale > 0) logger.info({ events, calls, stale }, 'retention: pruned old events, variables and stale live calls');

@@ -7,6 +7,7 @@ import type {
   CommandAck,
 } from '@shuttle-cti/protocol';
 import type { OutboxItem, OutboxKind, Store } from '@shuttle-cti/store';
+import { Counter } from 'prom-client';
 import type { HubConfig } from '../config.js';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
@@ -50,6 +51,11 @@ export function createRouter(deps: {
   const { store, config, metrics, logger } = deps;
   const now = deps.now ?? (() => new Date());
   const byPeer = new Map<string, Set<AgentSession>>();
+  const commandsDropped = new Counter({
+    name: 'shuttle_cti_commands_dropped_total',
+    help: 'Queued agent commands dropped, oldest first, because their peer already had outbox.maxPerPeer waiting',
+    registers: [metrics.registry],
+  });
 
   /**
    * Sends a command to one session unless it already had it: each command reaches a
@@ -90,7 +96,15 @@ export function createRouter(deps: {
     }
     metrics.commandsRouted.inc({ command: kind });
     const delivered = deliverLocal(item) + (deps.relay ? await deps.relay(item) : 0);
-    if (delivered === 0) metrics.commandsQueued.inc();
+    if (delivered === 0) {
+      metrics.commandsQueued.inc();
+      // A peer that stays away must not pile up commands without end (they are all sent on connect).
+      const dropped = await store.dropOldest(peer, config.outbox.maxPerPeer);
+      if (dropped > 0) {
+        commandsDropped.inc(dropped);
+        logger.warn({ peer, dropped, kept: config.outbox.maxPerPeer }, 'outbox full: dropped the oldest commands queued for this peer');
+      }
+    }
     logger.debug({ id, kind, peer, delivered }, 'command routed');
     return { ok: true, id, delivered, queued: delivered === 0 ? 1 : 0 };
   }

@@ -228,6 +228,15 @@ export function createPostgresStore(options: PostgresStoreOptions): Store {
           : await query('UPDATE outbox SET acked_at = $1 WHERE id = $2 AND peer = $3 AND acked_at IS NULL', [nowIso(), id, peer]);
       return result.rowCount > 0;
     },
+    async dropOldest(peer, keep) {
+      const result = await query(
+        `DELETE FROM outbox WHERE pos IN (
+           SELECT pos FROM outbox WHERE peer = $1 AND acked_at IS NULL ORDER BY pos DESC OFFSET $2
+         )`,
+        [peer, keep],
+      );
+      return result.rowCount;
+    },
     async hasCommand(id) {
       return (await query('SELECT 1 FROM outbox WHERE id = $1', [id])).rowCount > 0;
     },
@@ -240,8 +249,11 @@ export function createPostgresStore(options: PostgresStoreOptions): Store {
       return Number(rows[0]?.unacked ?? 0);
     },
 
+    async pruneRealtimeBefore(before) {
+      return (await query('DELETE FROM realtime WHERE time < $1', [isoTime(before, 'before')])).rowCount;
+    },
     async addRealtime(row) {
-      await query('INSERT INTO realtime (id, type, channel, reference, url, time) VALUES ($1, $2, $3, $4, $5, $6)', [
+      const result = await query('INSERT INTO realtime (id, type, channel, reference, url, time) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (id) DO NOTHING', [
         row.id,
         row.type,
         JSON.stringify(row.channel),
@@ -249,6 +261,7 @@ export function createPostgresStore(options: PostgresStoreOptions): Store {
         row.url,
         isoTime(row.time, 'time'),
       ]);
+      return result.rowCount > 0;
     },
     async listRealtime(q) {
       const { sql, params } = realtimeSelect(q, (n) => `$${n}`);

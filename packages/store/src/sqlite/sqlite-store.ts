@@ -233,6 +233,13 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
       }
       return outbox.write(() => sql('UPDATE outbox SET acked_at = ? WHERE id = ? AND acked_at IS NULL').run(at, id).changes > 0, 'later');
     },
+    async dropOldest(peer, keep) {
+      return sql(
+        `DELETE FROM outbox WHERE pos IN (
+           SELECT pos FROM outbox WHERE peer = ? AND acked_at IS NULL ORDER BY pos DESC LIMIT -1 OFFSET ?
+         )`,
+      ).run(peer, keep).changes;
+    },
     async hasCommand(id) {
       return sql('SELECT 1 FROM outbox WHERE id = ?').get(id) !== undefined;
     },
@@ -246,14 +253,21 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
     },
 
     async addRealtime(row) {
-      sql('INSERT INTO realtime (id, type, channel, reference, url, time) VALUES (?, ?, ?, ?, ?, ?)').run(
-        row.id,
-        row.type,
-        JSON.stringify(row.channel),
-        row.reference,
-        row.url,
-        isoTime(row.time, 'time'),
+      return (
+        sql('INSERT INTO realtime (id, type, channel, reference, url, time) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING').run(
+          row.id,
+          row.type,
+          JSON.stringify(row.channel),
+          row.reference,
+          row.url,
+          isoTime(row.time, 'time'),
+        ).changes > 0
       );
+    },
+    async pruneRealtimeBefore(before) {
+      const cutoff = isoTime(before, 'before');
+      const statement = sql('DELETE FROM realtime WHERE pos IN (SELECT pos FROM realtime WHERE time < ? LIMIT ?) RETURNING pos');
+      return (await deleteInChunks(() => statement.all(cutoff, deleteChunk))).length;
     },
     async listRealtime(query) {
       const { sql: text, params } = realtimeSelect(query, () => '?');
