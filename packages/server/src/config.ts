@@ -52,9 +52,9 @@ export const hubConfigSchema = z.object({
   connections: z
     .object({
       /** Most open TCP connections (HTTP, polling and WebSocket together); more are closed at once. */
-      max: z.number().int().positive().default(5_000),
+      max: z.number().int().positive().default(10_000),
       /** Most open connections from one address; behind a reverse proxy every client has the proxy's. */
-      maxPerAddress: z.number().int().positive().default(500),
+      maxPerAddress: z.number().int().positive().default(1_000),
       /** Time for a client to send a request's headers. */
       headersTimeoutMs: z.number().int().positive().default(10_000),
       /** Time for a client to send a whole request (headers and body). */
@@ -101,7 +101,7 @@ export const hubConfigSchema = z.object({
       /** Commands per second per token, over all its connections (token bucket; burst = 2×). */
       commandsPerSecondPerToken: z.number().positive().default(4_000),
       /** HTTP API requests per second per token (token bucket; burst = 2×); then 429 RATE_LIMITED with Retry-After. */
-      httpRequestsPerSecond: z.number().positive().default(200),
+      httpRequestsPerSecond: z.number().positive().default(2_000),
       /** Largest HTTP request body. */
       httpBodyBytes: z.number().int().positive().default(1024 * 1024),
       /** Largest socket.io message before the transport itself drops the connection. */

@@ -62,6 +62,17 @@ describeBrowser('page security', () => {
     expect(violations).toEqual([]);
   });
 
+  it('the dashboard shows a non-ASCII peer escaped, so it cannot pass for another', async () => {
+    const lookalike = await connectClient(t.url, '/agent', { token: await t.agentToken('SIP/\u0430lice') });
+    context = await newContext(browser);
+    const dashboard = await context.newPage();
+    watchErrors(dashboard, errors);
+    await dashboard.goto(`${t.url}/dashboard#token=${encodeURIComponent(t.tokens.supervisor)}`);
+    await dashboard.locator('.agent-who', { hasText: 'SIP/\\u{430}lice' }).first().waitFor();
+    expect(await dashboard.locator('.agent-who').allTextContents()).not.toContainEqual(expect.stringContaining('\u0430'));
+    lookalike.close();
+  });
+
   it("a new_frame pop of the hub's own origin runs without access to the panel", async () => {
     context = await newContext(browser);
     const page = await openAgentPanel(context, t.url, t.tokens.agent);
