@@ -1,5 +1,6 @@
 import { connect, type Socket as NetSocket } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { effectiveMax } from '../src/http/connections.js';
 import { connectClient, nextEvent, startTestHub, until, type TestHub } from './helpers.js';
 
 /** An attacker on another loopback address (Linux routes all of 127/8 to lo). */
@@ -91,5 +92,14 @@ describe('slow and idle connections', () => {
     expect(await metric(t, 'shuttle_cti_http_connections_refused_total{reason="total"}')).toMatch(/ 1$/);
     for (const socket of sockets.splice(0)) socket.destroy();
     await until(async () => (await fetch(`${t.url}/healthz`).catch(() => undefined))?.status === 200, 5000, 'the hub to answer again');
+  });
+});
+
+describe('the connection cap and the open-file limit', () => {
+  it('keeps a tenth of the descriptors (at least 64) for the store and the rest, whatever connections.max says', () => {
+    expect(effectiveMax(10_000, 1_024)).toBe(921);
+    expect(effectiveMax(10_000, 200)).toBe(136);
+    expect(effectiveMax(60, 1_024)).toBe(60);
+    expect(effectiveMax(500, undefined)).toBe(500);
   });
 });

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import type { Server as HttpServer } from 'node:http';
 import type { Socket } from 'node:net';
 import { Counter, Gauge } from 'prom-client';
@@ -28,6 +29,27 @@ export function serverTimeouts(limits: ConnectionLimits): {
   };
 }
 
+/** The process's soft limit on open files (Linux), or undefined where it cannot be read. */
+export function descriptorLimit(): number | undefined {
+  try {
+    const line = /^Max open files\s+(\d+)/m.exec(readFileSync('/proc/self/limits', 'utf8'));
+    return line?.[1] === undefined ? undefined : Number(line[1]);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The connection cap in force: the configured one, but never so close to the descriptor
+ * limit that the store, Redis, PostgreSQL and the logs could not open theirs (a tenth,
+ * and at least 64, kept for them): 1,100 idle sockets on a 1,024-descriptor process made
+ * `/healthz` time out and agents fail to connect.
+ */
+export function effectiveMax(configured: number, limit: number | undefined = descriptorLimit()): number {
+  if (limit === undefined) return configured;
+  return Math.max(1, Math.min(configured, limit - Math.max(64, Math.ceil(limit / 10))));
+}
+
 /**
  * Caps open TCP connections (HTTP, long-polling and WebSocket alike) in total and per
  * remote address, and closes idle ones: Fastify's defaults keep a connection that sends
@@ -54,13 +76,15 @@ export function guardConnections(server: HttpServer, limits: ConnectionLimits, m
   // Inactivity either way; the ws library turns this off on sockets it upgrades (they ping).
   server.setTimeout(limits.idleTimeoutMs, (socket: Socket) => socket.destroy());
 
+  const max = effectiveMax(limits.max);
+  if (max < limits.max) logger.info({ configured: limits.max, max, descriptors: descriptorLimit() }, 'connections.max lowered to fit the open-file limit (ulimit -n)');
   const byAddress = new Map<string, number>();
   let total = 0;
   let warned = 0;
   server.on('connection', (socket: Socket) => {
     const address = socket.remoteAddress ?? '';
     const mine = byAddress.get(address) ?? 0;
-    const reason = total >= limits.max ? 'total' : mine >= limits.maxPerAddress ? 'address' : undefined;
+    const reason = total >= max ? 'total' : mine >= limits.maxPerAddress ? 'address' : undefined;
     if (reason !== undefined) {
       refused.inc({ reason });
       socket.destroy();
