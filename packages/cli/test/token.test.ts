@@ -90,3 +90,20 @@ describe('shuttle-cti simulate', () => {
     await hub.exited;
   });
 });
+
+describe('shuttle-cti token: peers that look alike', () => {
+  it('refuses a peer with white space at an end or control characters, and lists a non-ASCII peer escaped', async () => {
+    const data = join(dir, 'data-peers');
+    for (const peer of ['SIP/alice ', 'SIP/al\u200bice']) {
+      const refused = await runCli(['token', 'create', '--role', 'agent', '--peer', peer, '--data', data]);
+      expect(refused.code).toBe(2);
+      expect(refused.stderr).toContain('--peer');
+    }
+    expect((await runCli(['token', 'create', '--role', 'agent', '--peer', 'SIP/alice', '--data', data])).code).toBe(0);
+    expect((await runCli(['token', 'create', '--role', 'agent', '--peer', 'SIP/\u0430lice', '--data', data])).code).toBe(0);
+    const table = (await runCli(['token', 'list', '--data', data])).stdout;
+    expect(table).toContain('SIP/\\u{430}lice');
+    expect(table).toContain('SIP/alice ');
+    expect(table).not.toContain('\u0430');
+  }, 90_000);
+});

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { WireError } from './errors.js';
 import { Limits } from './limits.js';
+import { peerName } from './peer.js';
 
 /** An absolute http: or https: URL; anything else (javascript:, data:, relative) is refused. */
 export const httpUrl = z
@@ -19,7 +20,7 @@ export function isHttpUrl(value: string): boolean {
   }
 }
 
-const peer = z.string().min(1, 'a peer is required').max(Limits.identifierLength);
+const peer = peerName;
 /** Optional client-chosen id: the same id sent twice is carried out once. */
 const commandId = z.string().min(1).max(Limits.commandIdLength).optional();
 

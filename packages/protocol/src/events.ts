@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { Limits } from './limits.js';
+import { peerName } from './peer.js';
 
 /**
  * Call events, as the Shuttle CTI API publishes them: flat objects whose times and
@@ -30,7 +31,7 @@ const agentCallFields = {
   queue: id,
   agentname: text,
   agentnum: text,
-  peer: id,
+  peer: peerName,
   direction: text,
   uniqueid: id,
   context: text.optional(),
@@ -94,7 +95,7 @@ export const outboundInput = z.looseObject({
   trunk: text.optional(),
   callernum: text,
   channel: text.optional(),
-  peer: id,
+  peer: peerName,
   sipname: text.optional(),
   variables: variablesSchema.optional(),
   outbound: z.literal(true).optional(),

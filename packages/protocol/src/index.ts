@@ -1,6 +1,7 @@
 export { CtiError, ErrorCode, httpStatusOf, isWireError, toCtiError } from './errors.js';
 export type { WireError } from './errors.js';
 export { Limits, jsonByteLength } from './limits.js';
+export { escapePeer, peerName, peerProblem } from './peer.js';
 export {
   abandonInput,
   callEventInput,

@@ -12,6 +12,8 @@ export const Limits = {
   fieldLength: 1024,
   /** Most custom variables one call may carry. */
   variablesPerCall: 64,
+  /** Most bytes (UTF-8 names and values together) of one call's custom variables, over every update it gets. */
+  variablesBytesPerCall: 16 * 1024,
   /** Most events in one POST /api/v1/events. */
   eventsPerRequest: 1000,
   /** Longest client-chosen command id. */

@@ -1,5 +1,5 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import type { Role } from '@shuttle-cti/protocol';
+import { peerProblem, type Role } from '@shuttle-cti/protocol';
 import type { Store, TokenRecord } from '@shuttle-cti/store';
 
 /** Tokens look like `sct_<22 chars>`; only their SHA-256 is stored. */
@@ -29,6 +29,8 @@ export interface CreateTokenOptions {
 export async function createToken(store: Store, options: CreateTokenOptions): Promise<{ secret: string; record: TokenRecord }> {
   if (options.role === 'agent' && !options.peer) throw new Error('an agent token needs a peer (e.g. SIP/andrea.bianco)');
   if (options.role !== 'agent' && options.peer) throw new Error('only agent tokens are bound to a peer');
+  const problem = options.peer === undefined ? undefined : peerProblem(options.peer);
+  if (problem !== undefined) throw new Error(`${problem}: ${JSON.stringify(options.peer)}`);
   const { id, secret, hash } = generateToken();
   const record = await store.createToken({
     id,

@@ -1,5 +1,11 @@
 import { z } from 'zod';
 
+/** An http(s) origin (`https://hub2.example.com:8888`), without path; a trailing slash is dropped. */
+const origin = z
+  .string()
+  .regex(/^https?:\/\/[^/?#\s]+\/?$/i, 'expected an http(s) origin such as https://hub2.example.com:8888, without a path')
+  .transform((s) => new URL(s).origin);
+
 /** Everything an operator can set; defaults are what `npm start` runs with. */
 export const hubConfigSchema = z.object({
   port: z.number().int().min(0).max(65535).default(8888),
@@ -27,12 +33,53 @@ export const hubConfigSchema = z.object({
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Lets integrations on 127.0.0.1/::1 connect to `/` without a token (off by default). */
   trustLoopbackIntegrations: z.boolean().default(false),
+  /**
+   * Browser origins, besides the hub's own, allowed to open socket.io connections (CORS
+   * and the WebSocket Origin check): CRM pages that use the SDK in the browser. Other
+   * hubs of `web.hubs` are allowed too. Clients that send no Origin (Node, scripts) are not concerned.
+   */
+  allowedOrigins: z.array(origin).max(100).default([]),
+  /** The agent panel and dashboard (see docs/security.md). */
+  web: z
+    .object({
+      /** Other hubs the pages may connect to and fail over to (`?hubs=` can only pick among these and the page's own origin). */
+      hubs: z.array(origin).max(20).default([]),
+      /** CSP `frame-ancestors`: who may embed /agent and /dashboard, e.g. `["'self'", "https://crm.example.com"]`. */
+      frameAncestors: z.array(z.string().regex(/^[^\s;,]+$/, 'one CSP source per entry, without spaces, commas or semicolons')).min(1).max(50).default(["'self'"]),
+    })
+    .prefault({}),
+  /** HTTP connections: timeouts against slow and idle clients, and caps. */
+  connections: z
+    .object({
+      /** Most open TCP connections (HTTP, polling and WebSocket together); more are closed at once. */
+      max: z.number().int().positive().default(10_000),
+      /** Most open connections from one address; behind a reverse proxy every client has the proxy's. */
+      maxPerAddress: z.number().int().positive().default(1_000),
+      /** Time for a client to send a request's headers. */
+      headersTimeoutMs: z.number().int().positive().default(10_000),
+      /** Time for a client to send a whole request (headers and body). */
+      requestTimeoutMs: z.number().int().positive().default(30_000),
+      /** How long a kept-alive connection may wait for its next request. */
+      keepAliveTimeoutMs: z.number().int().positive().default(10_000),
+      /** A connection with no traffic either way for this long is closed (WebSockets ping every 25 s). */
+      idleTimeoutMs: z.number().int().positive().default(120_000),
+    })
+    .prefault({}),
+  /** Failed authentications: an address with this many within the window is refused (RATE_LIMITED) until it ends. */
+  authFailures: z
+    .object({
+      max: z.number().int().positive().default(20),
+      windowMs: z.number().int().positive().default(60_000),
+    })
+    .prefault({}),
   /** Time-to-live of commands queued for a peer with no session. */
   outbox: z
     .object({
       agentCtiTtlMs: z.number().int().positive().default(60_000),
       notificationTtlMs: z.number().int().positive().default(300_000),
       sweepIntervalMs: z.number().int().positive().default(5_000),
+      /** Most unacknowledged commands kept per peer; the oldest are dropped (and counted) beyond it. */
+      maxPerPeer: z.number().int().positive().default(1_000),
     })
     .prefault({}),
   /** How long stored call events stay replayable. */
@@ -40,6 +87,8 @@ export const hubConfigSchema = z.object({
     .object({
       eventsMs: z.number().int().positive().default(7 * 24 * 3600_000),
       variablesMs: z.number().int().positive().default(24 * 3600_000),
+      /** Integration Realtime rows older than this are deleted. */
+      realtimeMs: z.number().int().positive().default(30 * 24 * 3600_000),
       /** A talking live call with no event for this long (a lost hangup) is dropped from the live view. */
       staleCallMs: z.number().int().positive().default(12 * 3600_000),
       sweepIntervalMs: z.number().int().positive().default(60_000),
@@ -68,6 +117,10 @@ export const hubConfigSchema = z.object({
     .object({
       /** Commands per second per integration connection (token bucket; burst = 2×). */
       commandsPerSecond: z.number().positive().default(2_000),
+      /** Commands per second per token, over all its connections (token bucket; burst = 2×). */
+      commandsPerSecondPerToken: z.number().positive().default(4_000),
+      /** HTTP API requests per second per token (token bucket; burst = 2×); then 429 RATE_LIMITED with Retry-After. */
+      httpRequestsPerSecond: z.number().positive().default(2_000),
       /** Largest HTTP request body. */
       httpBodyBytes: z.number().int().positive().default(1024 * 1024),
       /** Largest socket.io message before the transport itself drops the connection. */

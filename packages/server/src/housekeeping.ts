@@ -30,6 +30,8 @@ export function startHousekeeping(ctx: HubContext): () => void {
       const now = Date.now();
       const events = await store.pruneEventsBefore(new Date(now - config.retention.eventsMs).toISOString());
       const calls = await store.pruneVariablesBefore(new Date(now - config.retention.variablesMs).toISOString());
+      const realtime = await store.pruneRealtimeBefore(new Date(now - config.retention.realtimeMs).toISOString());
+      if (realtime > 0) logger.info({ realtime }, 'retention: pruned old Integration Realtime rows');
       if (events + calls > 0) logger.info({ events, calls }, 'retention: pruned old events and variables');
     },
     'retention sweep',

@@ -22,6 +22,8 @@ import { registerApi } from './http/api.js';
 import { installErrorHandler } from './http/errors.js';
 import { frameworkOptions } from './http/framework-errors.js';
 import { registerHealth } from './http/health.js';
+import { createOriginPolicy } from './http/origins.js';
+import { guardConnections, serverTimeouts } from './http/connections.js';
 import { findWebDist, registerWeb } from './http/web.js';
 import { createLogger, type Logger } from './logger.js';
 import { createMetrics, type Metrics } from './metrics.js';
@@ -96,18 +98,26 @@ export async function createHub(options: HubOptions = {}): Promise<Hub> {
   let lastSeq = last;
 
   const https = config.tls ? { key: readFileSync(config.tls.key), cert: readFileSync(config.tls.cert) } : null;
+  // Timeouts against slow and idle clients (src/http/connections.ts).
+  const timeouts = {
+    requestTimeout: config.connections.requestTimeoutMs,
+    keepAliveTimeout: config.connections.keepAliveTimeoutMs,
+    connectionTimeout: config.connections.idleTimeoutMs,
+  };
   const app = (https
-    ? Fastify({ https, bodyLimit: config.limits.httpBodyBytes, logger: false, ...frameworkOptions })
-    : Fastify({ bodyLimit: config.limits.httpBodyBytes, logger: false, ...frameworkOptions })) as unknown as FastifyInstance;
+    ? Fastify({ https: { ...https, ...serverTimeouts(config.connections) }, bodyLimit: config.limits.httpBodyBytes, logger: false, ...timeouts, ...frameworkOptions })
+    : Fastify({ http: serverTimeouts(config.connections), bodyLimit: config.limits.httpBodyBytes, logger: false, ...timeouts, ...frameworkOptions })) as unknown as FastifyInstance;
   const io = new Server(app.server, {
     allowEIO3: true,
     maxHttpBufferSize: config.limits.socketMessageBytes,
-    cors: { origin: true, credentials: true },
+    // Browsers: only the hub's own pages and configured origins (src/http/origins.ts).
+    ...createOriginPolicy(config),
     serveClient: false,
   });
   coalesceWrites(io);
 
   const metrics = createMetrics();
+  guardConnections(app.server, config.connections, metrics, logger);
   // Several hubs: rooms shared through Redis, events published in store order (src/cluster).
   const cluster = config.redisUrl ? createCluster({ config, io, logger, metrics }) : undefined;
   const tracker = createCallTracker(undefined, {
@@ -160,7 +170,7 @@ export async function createHub(options: HubOptions = {}): Promise<Hub> {
   installErrorHandler(app, ctx);
   registerHealth(app, ctx);
   registerApi(app, ctx);
-  registerWeb(app, options.webDist ?? findWebDist());
+  registerWeb(app, options.webDist ?? findWebDist(), { hubs: config.web.hubs, frameAncestors: config.web.frameAncestors });
   setupIntegrations(ctx);
   setupAgents(ctx);
   setupSupervisors(ctx);

@@ -83,14 +83,22 @@ export interface Store {
   enqueue(item: OutboxItem): Promise<boolean>;
   /** Unacknowledged, unexpired commands of a peer, oldest first. */
   pendingFor(peer: string, now: string): Promise<OutboxItem[]>;
-  /** Marks a command acknowledged; false when unknown or already acknowledged. */
-  acknowledge(id: string): Promise<boolean>;
+  /**
+   * Marks a command acknowledged; false when unknown, already acknowledged, or (given
+   * `peer`) addressed to another peer.
+   */
+  acknowledge(id: string, peer?: string): Promise<boolean>;
+  /** Deletes a peer's oldest unacknowledged commands beyond the newest `keep`; returns how many. */
+  dropOldest(peer: string, keep: number): Promise<number>;
   /** Whether a command with this id was ever enqueued. */
   hasCommand(id: string): Promise<boolean>;
   /** Deletes expired commands; returns how many had never been acknowledged. */
   expireBefore(now: string): Promise<number>;
 
-  addRealtime(row: RealtimeRow): Promise<void>;
+  /** Stores a row; false (and nothing changes) when a row with that id exists already. */
+  addRealtime(row: RealtimeRow): Promise<boolean>;
+  /** Deletes rows whose time is before `before`; returns how many. */
+  pruneRealtimeBefore(before: string): Promise<number>;
   /** Rows newest first. */
   listRealtime(query: RealtimeQuery): Promise<RealtimeRow[]>;
 }

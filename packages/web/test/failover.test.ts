@@ -1,8 +1,19 @@
+import { createServer } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import type { Browser, BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createHub, type Hub } from '../../server/src/hub.js';
 import { connectClient, startTestHub, type TestHub } from '../../server/test/helpers.js';
 import { buildPages, describeBrowser, launchBrowser, newContext, openAgentPanel, startTargetServer, watchErrors, type TargetServer } from './browser.js';
+
+/** A port nothing listens on now, so that each hub can be told the other's address before it starts. */
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
 
 describeBrowser('several hubs', () => {
   let a: TestHub;
@@ -15,9 +26,16 @@ describeBrowser('several hubs', () => {
 
   beforeAll(async () => {
     pages = await buildPages();
-    [a, target, browser] = await Promise.all([startTestHub({ webDist: pages.dir }), startTargetServer(), launchBrowser()]);
+    // Each hub lists the other (web.hubs): the pages fail over only to hubs their hub names.
+    const [portA, portB] = [await freePort(), await freePort()];
+    const hubs = { a: `http://127.0.0.1:${portA}`, b: `http://127.0.0.1:${portB}` };
+    [a, target, browser] = await Promise.all([
+      startTestHub({ webDist: pages.dir, config: { port: portA, web: { hubs: [hubs.b] } } }),
+      startTargetServer(),
+      launchBrowser(),
+    ]);
     // A second hub on the same store: same tokens, another port.
-    b = await createHub({ config: { host: '127.0.0.1', port: 0, logLevel: 'silent', dataDir: a.dataDir }, webDist: pages.dir });
+    b = await createHub({ config: { host: '127.0.0.1', port: portB, logLevel: 'silent', dataDir: a.dataDir, web: { hubs: [hubs.a] } }, webDist: pages.dir });
     await b.listen();
   });
   afterAll(async () => {
@@ -29,9 +47,9 @@ describeBrowser('several hubs', () => {
     await pages?.remove();
   });
 
-  it('the agent panel given ?hubs= moves to the next hub when its hub goes away, and pops from there', async () => {
+  it('the agent panel of a hub listing another one moves to the next hub when its hub goes away, and pops from there', async () => {
     context = await newContext(browser);
-    const page = await openAgentPanel(context, a.url, a.tokens.agent, `?hubs=${a.url},${b.url}`);
+    const page = await openAgentPanel(context, a.url, a.tokens.agent);
     watchErrors(page, errors);
     await a.hub.close();
     await page.locator('.status[data-state="connected"]').waitFor({ timeout: 15_000 });

@@ -1,4 +1,4 @@
-import { isRole, roles } from '@shuttle-cti/protocol';
+import { escapePeer, isRole, peerProblem, roles } from '@shuttle-cti/protocol';
 import { createToken } from '@shuttle-cti/server';
 import { Option, type Command } from 'commander';
 import { ExitCode, ExitError } from '../exit-codes.js';
@@ -19,6 +19,8 @@ export function registerTokenCommand(program: Command): void {
     if (!isRole(options.role)) throw new ExitError(ExitCode.USAGE, `--role must be one of ${roles.join(', ')}`);
     if (options.role === 'agent' && !options.peer) throw new ExitError(ExitCode.USAGE, 'an agent token needs --peer (e.g. --peer SIP/andrea.bianco)');
     if (options.role !== 'agent' && options.peer) throw new ExitError(ExitCode.USAGE, '--peer is only for agent tokens');
+    const problem = options.peer === undefined ? undefined : peerProblem(options.peer);
+    if (problem !== undefined) throw new ExitError(ExitCode.USAGE, `--peer: ${problem} (got ${JSON.stringify(options.peer)})`);
     const store = await openStore(options);
     try {
       const { secret } = await createToken(store, { role: options.role, peer: options.peer, name: options.name });
@@ -37,7 +39,7 @@ export function registerTokenCommand(program: Command): void {
           process.stdout.write(`${JSON.stringify(list, null, 2)}\n`);
           return;
         }
-        const rows = list.map((t) => [t.id, t.role, t.peer ?? '-', t.name, t.createdAt, t.revokedAt ? `revoked ${t.revokedAt}` : 'active']);
+        const rows = list.map((t) => [t.id, t.role, t.peer === null ? '-' : escapePeer(t.peer), escapePeer(t.name), t.createdAt, t.revokedAt ? `revoked ${t.revokedAt}` : 'active']);
         const header = ['ID', 'ROLE', 'PEER', 'NAME', 'CREATED', 'STATE'];
         const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
         for (const row of [header, ...rows]) process.stdout.write(`${row.map((c, i) => c.padEnd(widths[i] ?? 0)).join('  ').trimEnd()}\n`);

@@ -7,6 +7,7 @@ import type {
   CommandAck,
 } from '@shuttle-cti/protocol';
 import type { OutboxItem, OutboxKind, Store } from '@shuttle-cti/store';
+import { Counter } from 'prom-client';
 import type { HubConfig } from '../config.js';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
@@ -26,7 +27,8 @@ export interface Router {
   /** A session joined: it gets every unacknowledged, unexpired command of its peer. */
   attach(session: AgentSession): Promise<void>;
   detach(session: AgentSession): void;
-  acknowledge(id: string): Promise<boolean>;
+  /** Only a command addressed to `peer` counts: an agent cannot acknowledge another peer's. */
+  acknowledge(id: string, peer?: string): Promise<boolean>;
   /** Deletes expired commands and counts those never acknowledged. */
   sweep(): Promise<number>;
   sessionsOf(peer: string): number;
@@ -49,6 +51,11 @@ export function createRouter(deps: {
   const { store, config, metrics, logger } = deps;
   const now = deps.now ?? (() => new Date());
   const byPeer = new Map<string, Set<AgentSession>>();
+  const commandsDropped = new Counter({
+    name: 'shuttle_cti_commands_dropped_total',
+    help: 'Queued agent commands dropped, oldest first, because their peer already had outbox.maxPerPeer waiting',
+    registers: [metrics.registry],
+  });
 
   /**
    * Sends a command to one session unless it already had it: each command reaches a
@@ -89,7 +96,15 @@ export function createRouter(deps: {
     }
     metrics.commandsRouted.inc({ command: kind });
     const delivered = deliverLocal(item) + (deps.relay ? await deps.relay(item) : 0);
-    if (delivered === 0) metrics.commandsQueued.inc();
+    if (delivered === 0) {
+      metrics.commandsQueued.inc();
+      // A peer that stays away must not pile up commands without end (they are all sent on connect).
+      const dropped = await store.dropOldest(peer, config.outbox.maxPerPeer);
+      if (dropped > 0) {
+        commandsDropped.inc(dropped);
+        logger.warn({ peer, dropped, kept: config.outbox.maxPerPeer }, 'outbox full: dropped the oldest commands queued for this peer');
+      }
+    }
     logger.debug({ id, kind, peer, delivered }, 'command routed');
     return { ok: true, id, delivered, queued: delivered === 0 ? 1 : 0 };
   }
@@ -113,7 +128,7 @@ export function createRouter(deps: {
       set?.delete(session);
       if (set?.size === 0) byPeer.delete(session.peer);
     },
-    acknowledge: (id) => store.acknowledge(id),
+    acknowledge: (id, peer) => store.acknowledge(id, peer),
     async sweep() {
       const expired = await store.expireBefore(now().toISOString());
       if (expired > 0) {

@@ -2,6 +2,7 @@ import { CtiError, ErrorCode, httpStatusOf, toCtiError, type Role } from '@shutt
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { authenticate } from '../auth.js';
 import type { HubContext } from '../context.js';
+import { guardsOf, rateLimited } from '../guards.js';
 
 export function sendError(reply: FastifyReply, error: CtiError): FastifyReply {
   return reply.code(httpStatusOf[error.code]).send({ error: error.toWire() });
@@ -10,7 +11,11 @@ export function sendError(reply: FastifyReply, error: CtiError): FastifyReply {
 /** Every HTTP error leaves as `{ error: { code, message, field? } }`, never a stack trace. */
 export function installErrorHandler(app: FastifyInstance, ctx: HubContext): void {
   app.setErrorHandler((error: FastifyError, _request, reply) => {
-    if (error instanceof CtiError) return sendError(reply, error);
+    if (error instanceof CtiError) {
+      const retry = (error as CtiError & { retryAfterSeconds?: number }).retryAfterSeconds;
+      if (retry !== undefined) void reply.header('retry-after', String(retry));
+      return sendError(reply, error);
+    }
     if (error.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || (error.statusCode === 400 && error instanceof SyntaxError)) {
       return sendError(reply, new CtiError(ErrorCode.INVALID_JSON, `malformed JSON body: ${error.message}`));
     }
@@ -37,12 +42,21 @@ export async function requireBearer(ctx: HubContext, request: FastifyRequest, ro
   const header = request.headers.authorization;
   const match = typeof header === 'string' ? /^Bearer\s+(\S+)$/i.exec(header) : null;
   if (!match) throw new CtiError(ErrorCode.UNAUTHORIZED, 'send the token as Authorization: Bearer <token>');
+  const guards = guardsOf(ctx);
+  const wait = guards.authBlocked(request.ip);
+  if (wait > 0) throw rateLimited(`too many failed authentications from this address; retry in ${wait} s`, wait);
   let token;
   try {
     token = await authenticate(ctx.store, match[1]);
   } catch (error) {
     throw new CtiError(ErrorCode.UNAVAILABLE, 'the store is unreachable, so the hub cannot check tokens right now; retry later', { cause: error });
   }
-  if (!token) throw new CtiError(ErrorCode.UNAUTHORIZED, 'invalid or revoked token');
+  if (!token) {
+    guards.authFailed(request.ip, `http ${request.method} ${request.routeOptions.url ?? ''}`);
+    throw new CtiError(ErrorCode.UNAUTHORIZED, 'invalid or revoked token');
+  }
   if (token.role !== role) throw new CtiError(ErrorCode.FORBIDDEN, `this route needs a ${role} token, not ${token.role}`);
+  if (!guards.tokenRequest(token.id)) {
+    throw rateLimited(`too many requests with this token; at most ${ctx.config.limits.httpRequestsPerSecond} per second`, 1);
+  }
 }

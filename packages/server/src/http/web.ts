@@ -25,16 +25,57 @@ export function findWebDist(): string | undefined {
   }
 }
 
+export interface WebOptions {
+  /** Other hubs the pages may connect to (origins), given to them in a `<meta>` (config `web.hubs`). */
+  hubs?: readonly string[];
+  /** CSP `frame-ancestors` sources (config `web.frameAncestors`); default `'self'`. */
+  frameAncestors?: readonly string[];
+}
+
+/**
+ * The headers of /agent and /dashboard. Scripts, styles and connections only from the hub
+ * (and the other hubs it lists); frames (`new_frame` pops) from any http(s) page; who may
+ * embed the pages is configurable for CRMs that show the panel in their own page.
+ */
+export function pageHeaders(options: WebOptions = {}): Record<string, string> {
+  const hubs = options.hubs ?? [];
+  const sockets = hubs.map((h) => h.replace(/^http/i, 'ws'));
+  const csp = [
+    "default-src 'self'",
+    "script-src 'self'",
+    "style-src 'self'",
+    "img-src 'self' data:",
+    ['connect-src', "'self'", ...hubs, ...sockets].join(' '),
+    'frame-src http: https:',
+    "object-src 'none'",
+    "base-uri 'none'",
+    "form-action 'self'",
+    ['frame-ancestors', ...(options.frameAncestors ?? ["'self'"])].join(' '),
+  ].join('; ');
+  return {
+    'content-security-policy': csp,
+    'x-content-type-options': 'nosniff',
+    'referrer-policy': 'strict-origin-when-cross-origin',
+  };
+}
+
+function escapeAttribute(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
 /**
  * Serves the agent panel at /agent and the dashboard at /dashboard. Hashed assets are
  * cached for a year; HTML is revalidated on every load so a new build shows at once.
  */
-export function registerWeb(app: FastifyInstance, dist: string | undefined): void {
+export function registerWeb(app: FastifyInstance, dist: string | undefined, options: WebOptions = {}): void {
+  const headers = pageHeaders(options);
+  // The pages connect only to hubs listed here (src/common/hubs.ts), never to one named by the address alone.
+  const meta = `<meta name="shuttle-cti-hubs" content="${escapeAttribute((options.hubs ?? []).join(','))}" />`;
   const page = (name: string) => async (_request: unknown, reply: FastifyReply) => {
     if (!dist) return missing(reply);
     try {
-      const html = await readFile(join(dist, name, 'index.html'));
-      return reply.header('cache-control', 'no-cache').type(types['.html'] ?? 'text/html').send(html);
+      const html = (await readFile(join(dist, name, 'index.html'), 'utf8')).replace('</head>', `${meta}\n  </head>`);
+      return reply.headers(headers).header('cache-control', 'no-cache').type(types['.html'] ?? 'text/html').send(html);
     } catch {
       return missing(reply);
     }
@@ -52,6 +93,7 @@ export function registerWeb(app: FastifyInstance, dist: string | undefined): voi
       const body = await readFile(join(dist, 'assets', file));
       const ext = file.slice(file.lastIndexOf('.'));
       return reply
+        .header('x-content-type-options', 'nosniff')
         .header('cache-control', 'public, max-age=31536000, immutable')
         .type(types[ext] ?? 'application/octet-stream')
         .send(body);

@@ -1,6 +1,7 @@
 import { ErrorCode, agentAck, type Welcome } from '@shuttle-cti/protocol';
 import type { HubContext } from '../context.js';
 import type { AgentSession } from '../core/router.js';
+import { guardsOf } from '../guards.js';
 import { requireRole, type SessionData } from './auth.js';
 import { createRateLimiter, onCommand, refuseOthers } from './commands.js';
 
@@ -17,9 +18,13 @@ export function setupAgents(ctx: HubContext): void {
     ctx.metrics.sessions.inc({ role: 'agent' });
     void socket.join(peerRoom(peer));
     refuseOthers(socket, ['ack'], 'agent');
-    const allow = createRateLimiter(ctx.config.limits.commandsPerSecond);
+    // Per connection and per token: more connections do not buy more commands.
+    const perConnection = createRateLimiter(ctx.config.limits.commandsPerSecond);
+    const guards = guardsOf(ctx);
+    const tokenKey = data.tokenId ?? 'loopback';
+    const allow = (): boolean => perConnection() && guards.tokenCommand(tokenKey);
     onCommand(socket, ctx, 'ack', agentAck, allow, async ({ id }) =>
-      (await ctx.router.acknowledge(id))
+      (await ctx.router.acknowledge(id, peer))
         ? { ok: true }
         : { ok: false, error: { code: ErrorCode.NOT_FOUND, message: `no unacknowledged command with id ${id}` } },
     );

@@ -2,6 +2,7 @@ import { ErrorCode, type Role } from '@shuttle-cti/protocol';
 import type { Namespace, Socket } from 'socket.io';
 import { authenticate } from '../auth.js';
 import type { HubContext } from '../context.js';
+import { guardsOf } from '../guards.js';
 
 /** What the auth middleware leaves on `socket.data`. */
 export interface SessionData {
@@ -15,7 +16,7 @@ export interface SessionData {
 
 const loopback = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1']);
 
-function refuse(code: 'UNAUTHORIZED' | 'FORBIDDEN' | 'UNAVAILABLE', message: string): Error {
+function refuse(code: 'UNAUTHORIZED' | 'FORBIDDEN' | 'UNAVAILABLE' | 'RATE_LIMITED', message: string): Error {
   const error = new Error(message) as Error & { data: unknown };
   error.data = { code, message };
   return error;
@@ -40,8 +41,16 @@ export function requireRole(nsp: Namespace, role: Role, ctx: HubContext): void {
   nsp.use((socket, next) => {
     const secret = handshakeValue(socket, 'token');
     const lastSeq = parseLastSeq(handshakeValue(socket, 'lastSeq'));
+    const guards = guardsOf(ctx);
+    const address = socket.handshake.address;
+    const wait = guards.authBlocked(address);
+    if (wait > 0) {
+      next(refuse(ErrorCode.RATE_LIMITED, `too many failed authentications from this address; retry in ${wait} s`));
+      return;
+    }
     authenticate(ctx.store, secret)
       .then((token) => {
+        if (!token && typeof secret === 'string' && secret !== '') guards.authFailed(address, `socket.io ${nsp.name}`);
         if (!token) {
           const trusted =
             role === 'integration' &&
@@ -50,6 +59,12 @@ export function requireRole(nsp: Namespace, role: Role, ctx: HubContext): void {
             loopback.has(socket.handshake.address);
           if (!trusted) {
             next(refuse(ErrorCode.UNAUTHORIZED, secret ? 'invalid or revoked token' : 'a token is required'));
+            return;
+          }
+          // A browser on the hub's host is on the loopback too: any page it shows could
+          // otherwise become an integration. Browsers always send Origin; scripts do not.
+          if (socket.handshake.headers.origin !== undefined) {
+            next(refuse(ErrorCode.UNAUTHORIZED, 'loopback trust does not extend to browsers (the handshake has an Origin header): use a token'));
             return;
           }
           const data: SessionData = { role, name: 'loopback', peer: null, tokenId: null, lastSeq };

@@ -63,7 +63,7 @@ export function onCommand<S extends z.ZodType, R>(
       replyError(socket, command, wire, ack);
     };
     try {
-      if (!allow()) throw new CtiError(ErrorCode.RATE_LIMITED, `too many commands; at most ${ctx.config.limits.commandsPerSecond} per second`);
+      if (!allow()) throw new CtiError(ErrorCode.RATE_LIMITED, `too many commands; at most ${ctx.config.limits.commandsPerSecond} per second per connection and ${ctx.config.limits.commandsPerSecondPerToken} per token`);
       if (jsonByteLength(payload) > Limits.payloadBytes) {
         throw new CtiError(ErrorCode.PAYLOAD_TOO_LARGE, `${command}: larger than ${Limits.payloadBytes} bytes`);
       }

@@ -8,6 +8,7 @@ import {
 } from '@shuttle-cti/protocol';
 import { randomUUID } from 'node:crypto';
 import type { HubContext } from '../context.js';
+import { guardsOf } from '../guards.js';
 import { requireRole, type SessionData } from './auth.js';
 import { createRateLimiter, onCommand, refuseOthers } from './commands.js';
 
@@ -22,7 +23,11 @@ export function setupIntegrations(ctx: HubContext): void {
     const data = socket.data as SessionData;
     ctx.metrics.sessions.inc({ role: 'integration' });
     ctx.logger.info({ session: socket.id, name: data.name, lastSeq: data.lastSeq }, 'integration connected');
-    const allow = createRateLimiter(ctx.config.limits.commandsPerSecond);
+    // Per connection and per token: more connections do not buy more commands.
+    const perConnection = createRateLimiter(ctx.config.limits.commandsPerSecond);
+    const guards = guardsOf(ctx);
+    const tokenKey = data.tokenId ?? 'loopback';
+    const allow = (): boolean => perConnection() && guards.tokenCommand(tokenKey);
     refuseOthers(socket, commands, 'integration');
 
     onCommand(socket, ctx, 'AgentCTI', agentCtiCommand, allow, (c) => ctx.router.wakeup(c));
@@ -38,7 +43,8 @@ export function setupIntegrations(ctx: HubContext): void {
         url: c.url ?? '',
         time: new Date().toISOString(),
       };
-      await ctx.store.addRealtime(row);
+      // An id already used is the same row sent again (a retry): not stored nor shown twice.
+      if (!(await ctx.store.addRealtime(row))) return { ok: true, id: row.id, delivered: 0, queued: 0, duplicate: true };
       ctx.metrics.commandsRouted.inc({ command: 'RealtimeCTI' });
       ctx.io.of('/supervisor').to('supervisors').emit('RealtimeCTI', row);
       return { ok: true, id: row.id, delivered: 0, queued: 0 };

@@ -33,7 +33,7 @@ describe('fault: fuzzing every socket command and HTTP route', () => {
   });
 
   it('answers every malformed payload with a documented error, never crashes, and leaves other clients unaffected', async () => {
-    t = await startTestHub({ peer: 'SIP/bystander', config: { limits: { commandsPerSecond: 1_000_000 } } });
+    t = await startTestHub({ peer: 'SIP/bystander', config: { limits: { commandsPerSecond: 1_000_000 }, authFailures: { max: 1_000_000 } } });
     const hub = t;
     const failures: string[] = [];
     const fail = (lane: string, index: number, what: string, detail: string | undefined): void => {

@@ -1,4 +1,4 @@
-import type { Variables } from '@shuttle-cti/protocol';
+import { Limits, type Variables } from '@shuttle-cti/protocol';
 
 /**
  * The configured custom variables of one channel, fed by its `ChanVariable` headers
@@ -21,13 +21,29 @@ export interface VariableSet {
 export function createVariableSet(names: ReadonlySet<string>): VariableSet {
   const values = new Map<string, string>();
   const announced = new Set<string>();
+  /** UTF-8 bytes of the names and values in `values`. */
+  let bytes = 0;
 
   function set(name: string, value: string): boolean {
     // Dialplan inheritance prefixes (`_name`, `__name`) are not part of the name.
     const bare = name.replace(/^_{1,2}/, '');
     if (!names.has(bare)) return false;
-    if (value === '') values.delete(bare);
-    else values.set(bare, value);
+    if (value === '') {
+      const gone = values.get(bare);
+      if (gone !== undefined) bytes -= Buffer.byteLength(bare) + Buffer.byteLength(gone);
+      values.delete(bare);
+      return true;
+    }
+    // Within the hub's per-call limits, so that a call event is never refused for its
+    // variables: a value is cut to the longest accepted, and one that would take the call
+    // over 64 variables or 16 KiB of them is left out.
+    const kept = value.length > Limits.fieldLength ? value.slice(0, Limits.fieldLength) : value;
+    const before = values.get(bare);
+    if (before === undefined && values.size >= Limits.variablesPerCall) return true;
+    const delta = Buffer.byteLength(kept) - (before === undefined ? -Buffer.byteLength(bare) : Buffer.byteLength(before));
+    if (bytes + delta > Limits.variablesBytesPerCall) return true;
+    bytes += delta;
+    values.set(bare, kept);
     return true;
   }
 

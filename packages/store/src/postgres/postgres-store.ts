@@ -1,9 +1,9 @@
 import type pg from 'pg';
-import type { CallEvent, RealtimeRow, Variables } from '@shuttle-cti/protocol';
+import { Limits, type CallEvent, type RealtimeRow, type Variables } from '@shuttle-cti/protocol';
 import type { OutboxItem, OutboxKind, Store, TokenRecord, UnnumberedEvent } from '../store.js';
 import { isoTime, nowIso, rowLimit, seqCursor, textField } from '../normalize.js';
 import { realtimeSelect } from '../realtime-query.js';
-import { splitChanges } from '../variables.js';
+import { callVariablesTooLarge, checkCallVariables, splitChanges } from '../variables.js';
 import { lockClass, migratePostgres } from './migrate.js';
 import { createPool, inTransaction, mapError } from './pool.js';
 
@@ -147,15 +147,21 @@ export function createPostgresStore(options: PostgresStoreOptions): Store {
 
     async mergeVariables(uniqueid, variables, at) {
       const { set, remove } = splitChanges(variables);
-      // One statement: concurrent merges on the same call (from several hubs) cannot lose keys.
+      // A new call gets `set` alone; an existing one is checked in the statement itself.
+      checkCallVariables(set);
+      // One statement: concurrent merges on the same call (from several hubs) cannot lose
+      // keys, nor together exceed the per-call limits (the row is locked while it is checked).
       const { rows } = await query<{ vars: Variables }>(
         `INSERT INTO variables (uniqueid, vars, updated_at) VALUES ($1, $2::jsonb, $4)
          ON CONFLICT (uniqueid) DO UPDATE
            SET vars = (variables.vars || EXCLUDED.vars) - $3::text[], updated_at = EXCLUDED.updated_at
+           WHERE (SELECT count(*) <= $5 AND coalesce(sum(octet_length(key) + octet_length(value)), 0) <= $6
+                  FROM jsonb_each_text((variables.vars || EXCLUDED.vars) - $3::text[]))
          RETURNING vars`,
-        [uniqueid, JSON.stringify(set), remove, isoTime(at, 'at')],
+        [uniqueid, JSON.stringify(set), remove, isoTime(at, 'at'), Limits.variablesPerCall, Limits.variablesBytesPerCall],
       );
-      return rows[0]?.vars ?? {};
+      if (rows[0] === undefined) throw callVariablesTooLarge();
+      return rows[0].vars;
     },
     async getVariables(uniqueid) {
       const { rows } = await query<{ vars: Variables }>('SELECT vars FROM variables WHERE uniqueid = $1', [uniqueid]);
@@ -215,9 +221,21 @@ export function createPostgresStore(options: PostgresStoreOptions): Store {
       );
       return rows.map(toOutboxItem);
     },
-    async acknowledge(id) {
-      const result = await query('UPDATE outbox SET acked_at = $1 WHERE id = $2 AND acked_at IS NULL', [nowIso(), id]);
+    async acknowledge(id, peer) {
+      const result =
+        peer === undefined
+          ? await query('UPDATE outbox SET acked_at = $1 WHERE id = $2 AND acked_at IS NULL', [nowIso(), id])
+          : await query('UPDATE outbox SET acked_at = $1 WHERE id = $2 AND peer = $3 AND acked_at IS NULL', [nowIso(), id, peer]);
       return result.rowCount > 0;
+    },
+    async dropOldest(peer, keep) {
+      const result = await query(
+        `DELETE FROM outbox WHERE pos IN (
+           SELECT pos FROM outbox WHERE peer = $1 AND acked_at IS NULL ORDER BY pos DESC OFFSET $2
+         )`,
+        [peer, keep],
+      );
+      return result.rowCount;
     },
     async hasCommand(id) {
       return (await query('SELECT 1 FROM outbox WHERE id = $1', [id])).rowCount > 0;
@@ -231,8 +249,11 @@ export function createPostgresStore(options: PostgresStoreOptions): Store {
       return Number(rows[0]?.unacked ?? 0);
     },
 
+    async pruneRealtimeBefore(before) {
+      return (await query('DELETE FROM realtime WHERE time < $1', [isoTime(before, 'before')])).rowCount;
+    },
     async addRealtime(row) {
-      await query('INSERT INTO realtime (id, type, channel, reference, url, time) VALUES ($1, $2, $3, $4, $5, $6)', [
+      const result = await query('INSERT INTO realtime (id, type, channel, reference, url, time) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (id) DO NOTHING', [
         row.id,
         row.type,
         JSON.stringify(row.channel),
@@ -240,6 +261,7 @@ export function createPostgresStore(options: PostgresStoreOptions): Store {
         row.url,
         isoTime(row.time, 'time'),
       ]);
+      return result.rowCount > 0;
     },
     async listRealtime(q) {
       const { sql, params } = realtimeSelect(q, (n) => `$${n}`);

@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { pendingMigrations } from '../migration.js';
@@ -14,7 +14,12 @@ export type SqliteStatement = Database.Statement;
  * and busy_timeout makes a second process wait for the lock instead of failing at once.
  */
 export function openSqlite(file: string): SqliteDatabase {
-  mkdirSync(dirname(file), { recursive: true });
+  if (file !== ':memory:') {
+    // The file holds token hashes, call data and CRM links: only the hub's user may read
+    // it. SQLite gives its -wal and -shm files the mode of the database file.
+    mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
+    closeSync(openSync(file, 'a', 0o600));
+  }
   const db = new Database(file);
   try {
     db.pragma('journal_mode = WAL');

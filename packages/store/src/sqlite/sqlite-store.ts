@@ -2,7 +2,7 @@ import type { CallEvent, RealtimeRow, Variables } from '@shuttle-cti/protocol';
 import type { NewToken, OutboxItem, OutboxKind, Store, TokenRecord, UnnumberedEvent } from '../store.js';
 import { isoTime, nowIso, rowLimit, seqCursor, textField } from '../normalize.js';
 import { realtimeSelect } from '../realtime-query.js';
-import { applyChanges } from '../variables.js';
+import { applyChanges, checkCallVariables } from '../variables.js';
 import { startCheckpointer } from './checkpointer.js';
 import { createStatementCache, migrateSqlite, openSqlite } from './database.js';
 import { createWriteBatcher } from './write-batcher.js';
@@ -96,6 +96,7 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
   const mergeVars = db.transaction((uniqueid: string, changes: Variables, at: string): Variables => {
     const row = sql('SELECT vars FROM variables WHERE uniqueid = ?').get(uniqueid) as { vars: string } | undefined;
     const merged = applyChanges(row === undefined ? {} : (JSON.parse(row.vars) as Variables), changes);
+    checkCallVariables(merged);
     sql(
       `INSERT INTO variables (uniqueid, vars, updated_at) VALUES (?, ?, ?)
        ON CONFLICT (uniqueid) DO UPDATE SET vars = excluded.vars, updated_at = excluded.updated_at`,
@@ -225,9 +226,19 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
       ).all(peer, isoTime(now, 'now')) as OutboxRow[];
       return rows.map(toOutboxItem);
     },
-    async acknowledge(id) {
+    async acknowledge(id, peer) {
       const at = nowIso();
+      if (peer !== undefined) {
+        return outbox.write(() => sql('UPDATE outbox SET acked_at = ? WHERE id = ? AND peer = ? AND acked_at IS NULL').run(at, id, peer).changes > 0, 'later');
+      }
       return outbox.write(() => sql('UPDATE outbox SET acked_at = ? WHERE id = ? AND acked_at IS NULL').run(at, id).changes > 0, 'later');
+    },
+    async dropOldest(peer, keep) {
+      return sql(
+        `DELETE FROM outbox WHERE pos IN (
+           SELECT pos FROM outbox WHERE peer = ? AND acked_at IS NULL ORDER BY pos DESC LIMIT -1 OFFSET ?
+         )`,
+      ).run(peer, keep).changes;
     },
     async hasCommand(id) {
       return sql('SELECT 1 FROM outbox WHERE id = ?').get(id) !== undefined;
@@ -242,14 +253,21 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
     },
 
     async addRealtime(row) {
-      sql('INSERT INTO realtime (id, type, channel, reference, url, time) VALUES (?, ?, ?, ?, ?, ?)').run(
-        row.id,
-        row.type,
-        JSON.stringify(row.channel),
-        row.reference,
-        row.url,
-        isoTime(row.time, 'time'),
+      return (
+        sql('INSERT INTO realtime (id, type, channel, reference, url, time) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING').run(
+          row.id,
+          row.type,
+          JSON.stringify(row.channel),
+          row.reference,
+          row.url,
+          isoTime(row.time, 'time'),
+        ).changes > 0
       );
+    },
+    async pruneRealtimeBefore(before) {
+      const cutoff = isoTime(before, 'before');
+      const statement = sql('DELETE FROM realtime WHERE pos IN (SELECT pos FROM realtime WHERE time < ? LIMIT ?) RETURNING pos');
+      return (await deleteInChunks(() => statement.all(cutoff, deleteChunk))).length;
     },
     async listRealtime(query) {
       const { sql: text, params } = realtimeSelect(query, () => '?');

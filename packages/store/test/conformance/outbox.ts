@@ -53,6 +53,25 @@ export function outboxTests(ctx: ConformanceContext): void {
       expect(await store.hasCommand('acked')).toBe(true);
     });
 
+    it("drops a peer's oldest unacknowledged commands beyond a count, and no one else's", async () => {
+      const store = ctx.store();
+      for (const id of ['o1', 'o2', 'o3', 'o4']) await store.enqueue(command(id));
+      await store.enqueue(command('other', { peer: 'SIP/bob' }));
+      expect(await store.acknowledge('o4')).toBe(true);
+      expect(await store.dropOldest('SIP/andrea.bianco', 2)).toBe(1);
+      expect((await store.pendingFor('SIP/andrea.bianco', at(1))).map((c) => c.id)).toEqual(['o2', 'o3']);
+      expect((await store.pendingFor('SIP/bob', at(1))).map((c) => c.id)).toEqual(['other']);
+      expect(await store.dropOldest('SIP/andrea.bianco', 2)).toBe(0);
+    });
+
+    it("acknowledges, given a peer, only that peer's commands", async () => {
+      const store = ctx.store();
+      await store.enqueue(command('for-andrea'));
+      expect(await store.acknowledge('for-andrea', 'SIP/bob')).toBe(false);
+      expect((await store.pendingFor('SIP/andrea.bianco', at(1))).map((c) => c.id)).toEqual(['for-andrea']);
+      expect(await store.acknowledge('for-andrea', 'SIP/andrea.bianco')).toBe(true);
+    });
+
     it('expires commands and counts those never acknowledged', async () => {
       const store = ctx.store();
       await store.enqueue(command('lost-1', { expiresAt: at(10) }));

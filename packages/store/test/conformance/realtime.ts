@@ -65,10 +65,20 @@ export function realtimeTests(ctx: ConformanceContext): void {
       expect(await store.listRealtime({ before: 'no-such-row', limit: 100 })).toEqual([]);
     });
 
-    it('refuses a second row with the same id', async () => {
+    it('keeps the first row of an id: a second one answers false and changes nothing', async () => {
       const store = await seeded(ctx.store());
-      await expect(store.addRealtime(row('r1', 9))).rejects.toThrow();
+      const first = (await store.listRealtime({ limit: 100 })).find((r) => r.id === 'r1');
+      expect(await store.addRealtime(row('r1', 9))).toBe(false);
       expect(await store.listRealtime({ limit: 100 })).toHaveLength(rows.length);
+      expect((await store.listRealtime({ limit: 100 })).find((r) => r.id === 'r1')).toEqual(first);
+    });
+
+    it('prunes rows older than a time', async () => {
+      const store = await seeded(ctx.store());
+      const all = await store.listRealtime({ limit: 100 });
+      const cutoff = [...all].sort((a, b) => a.time.localeCompare(b.time))[2]?.time ?? '';
+      expect(await store.pruneRealtimeBefore(cutoff)).toBe(2);
+      expect(await store.listRealtime({ limit: 100 })).toHaveLength(all.length - 2);
     });
   });
 }

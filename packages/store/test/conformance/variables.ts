@@ -1,8 +1,38 @@
+import { Limits } from '@shuttle-cti/protocol';
 import { describe, expect, it } from 'vitest';
 import { at, type ConformanceContext } from './context.js';
 
 export function variableTests(ctx: ConformanceContext): void {
   describe('variables', () => {
+    it('holds a call to 64 variables and 16 KiB of them over every update, refusing the excess with the field named', async () => {
+      const store = ctx.store();
+      const batch = (from: number, count: number, size = 10) =>
+        Object.fromEntries(Array.from({ length: count }, (_, i) => [`v${from + i}`, 'x'.repeat(size)]));
+      await store.mergeVariables('call-many', batch(0, 40), at(0));
+      await expect(store.mergeVariables('call-many', batch(40, 40), at(1))).rejects.toMatchObject({ code: 'PAYLOAD_TOO_LARGE', field: 'variables' });
+      expect(Object.keys(await store.getVariables('call-many'))).toHaveLength(40);
+      // Overwriting and removing keys is always possible, and frees room.
+      await store.mergeVariables('call-many', { ...batch(0, 10, 1), v10: '', v11: '' }, at(2));
+      expect(Object.keys(await store.mergeVariables('call-many', batch(40, 26), at(3)))).toHaveLength(Limits.variablesPerCall);
+
+      // 40 updates of 1,000-character values: the size limit holds across them too.
+      let accepted = 0;
+      for (let i = 0; i < 40; i += 1) {
+        try {
+          await store.mergeVariables('call-big', batch(i, 1, 1000), at(i));
+          accepted += 1;
+        } catch (error) {
+          expect(error).toMatchObject({ code: 'PAYLOAD_TOO_LARGE', field: 'variables' });
+        }
+      }
+      expect(accepted).toBe(16);
+      const big = await store.getVariables('call-big');
+      expect(JSON.stringify(big).length).toBeLessThan(Limits.variablesBytesPerCall + 1000);
+      // One update over the size on a new call is refused too, and leaves nothing behind.
+      await expect(store.mergeVariables('call-huge', batch(0, 20, 1000), at(0))).rejects.toMatchObject({ field: 'variables' });
+      expect(await store.getVariables('call-huge')).toEqual({});
+    });
+
     it('has none for an unknown call', async () => {
       expect(await ctx.store().getVariables('1599601698.1')).toEqual({});
     });

@@ -22,6 +22,23 @@ interface FrameTab {
   panel: HTMLElement;
 }
 
+const sandboxed = 'allow-scripts allow-forms allow-popups allow-popups-to-escape-sandbox allow-modals allow-downloads';
+
+/**
+ * A page of the panel's own origin framed with both `allow-scripts` and
+ * `allow-same-origin` could script the panel itself (read its token, send acks): such a
+ * page gets an opaque origin instead. Other sites keep theirs (their cookies, their storage).
+ */
+export function sandboxFor(url: string, own: string = location.origin): string {
+  let origin: string;
+  try {
+    origin = new URL(url, own).origin;
+  } catch {
+    return sandboxed;
+  }
+  return origin === own ? sandboxed : `${sandboxed} allow-same-origin`;
+}
+
 /**
  * `new_frame` pops: pages shown inside the panel, one tab each. Browsers never tell a
  * page that a cross-origin frame was refused (X-Frame-Options, CSP frame-ancestors):
@@ -103,7 +120,7 @@ export function createFrameArea(options: FrameAreaOptions): FrameArea {
       const iframe = h('iframe', {
         src: url,
         title: `Page from ${hostOf(url)}`,
-        sandbox: 'allow-scripts allow-same-origin allow-forms allow-popups allow-popups-to-escape-sandbox allow-modals allow-downloads',
+        sandbox: sandboxFor(url),
         referrerpolicy: 'strict-origin-when-cross-origin',
       });
       const openTab = (): void => options.openInTab(url);

@@ -1,4 +1,4 @@
-import type { AgentState, LiveAgent } from '@shuttle-cti/protocol';
+import { escapePeer, type AgentState, type LiveAgent } from '@shuttle-cti/protocol';
 import { h, replaceChildren } from '../common/dom.js';
 import { formatDuration } from '../common/format.js';
 import type { HubClock } from '../common/clock.js';
@@ -28,7 +28,7 @@ export function createAgentsView(clock: HubClock): AgentsView {
       replaceChildren(
         row,
         h('span', { role: 'cell', class: 'agent-dot', title: stateLabels[agent.state] }),
-        h('span', { role: 'cell', class: 'agent-who' }, h('strong', { class: 'ellipsis' }, agent.name ?? agent.peer), h('span', { class: 'muted mono ellipsis' }, agent.peer)),
+        h('span', { role: 'cell', class: 'agent-who' }, h('strong', { class: 'ellipsis' }, agent.name ?? escapePeer(agent.peer)), h('span', { class: 'muted mono ellipsis' }, escapePeer(agent.peer))),
         h(
           'span',
           { role: 'cell', class: 'agent-state' },

@@ -1,0 +1,94 @@
+import { CtiError, ErrorCode } from '@shuttle-cti/protocol';
+import { Counter } from 'prom-client';
+import type { HubContext } from './context.js';
+import { createRateLimiter } from './namespaces/commands.js';
+
+/**
+ * Limits that hold per token or per address rather than per connection: opening more
+ * connections must not buy more commands, and guessing tokens gets slower, not cheaper.
+ */
+export interface Guards {
+  /** A command of this token (or of the loopback integrations) may go ahead. */
+  tokenCommand(tokenKey: string): boolean;
+  /** An HTTP request with this token may go ahead. */
+  tokenRequest(tokenId: string): boolean;
+  /** Seconds the address must wait after too many failed authentications; 0 when it may try. */
+  authBlocked(address: string): number;
+  /** Records and logs (never the token) a failed authentication. */
+  authFailed(address: string, via: string): void;
+}
+
+/** Addresses remembered for failed authentications; the oldest are forgotten beyond this. */
+const maxAddresses = 10_000;
+
+const cache = new WeakMap<HubContext, Guards>();
+
+/** The hub's guards, made on first use. */
+export function guardsOf(ctx: HubContext): Guards {
+  let guards = cache.get(ctx);
+  if (!guards) cache.set(ctx, (guards = createGuards(ctx)));
+  return guards;
+}
+
+/** RATE_LIMITED with the seconds to wait, which the HTTP error handler sends as Retry-After. */
+export function rateLimited(message: string, retryAfterSeconds: number): CtiError {
+  return Object.assign(new CtiError(ErrorCode.RATE_LIMITED, message), { retryAfterSeconds });
+}
+
+function createGuards(ctx: HubContext): Guards {
+  const { config, logger, metrics } = ctx;
+  const registers = [metrics.registry];
+  const authFailures = new Counter({ name: 'shuttle_cti_auth_failures_total', help: 'Authentications refused for an invalid or revoked token, by where', labelNames: ['via'] as const, registers });
+  const authThrottled = new Counter({ name: 'shuttle_cti_auth_throttled_total', help: 'Authentications not even tried: the address failed too often', registers });
+  const httpLimited = new Counter({ name: 'shuttle_cti_http_rate_limited_total', help: 'HTTP API requests refused with 429: their token went over limits.httpRequestsPerSecond', registers });
+
+  const commandBuckets = new Map<string, () => boolean>();
+  const requestBuckets = new Map<string, () => boolean>();
+  const failures = new Map<string, { count: number; since: number }>();
+
+  const bucket = (map: Map<string, () => boolean>, key: string, rate: number): (() => boolean) => {
+    let take = map.get(key);
+    if (!take) map.set(key, (take = createRateLimiter(rate)));
+    return take;
+  };
+
+  return {
+    tokenCommand: (key) => bucket(commandBuckets, key, config.limits.commandsPerSecondPerToken)(),
+    tokenRequest(id) {
+      const ok = bucket(requestBuckets, id, config.limits.httpRequestsPerSecond)();
+      if (!ok) httpLimited.inc();
+      return ok;
+    },
+    authBlocked(address) {
+      const entry = failures.get(address);
+      if (!entry) return 0;
+      const left = entry.since + config.authFailures.windowMs - Date.now();
+      if (left <= 0) {
+        failures.delete(address);
+        return 0;
+      }
+      if (entry.count < config.authFailures.max) return 0;
+      authThrottled.inc();
+      return Math.ceil(left / 1000);
+    },
+    authFailed(address, via) {
+      authFailures.inc({ via });
+      const now = Date.now();
+      let entry = failures.get(address);
+      if (!entry || now - entry.since >= config.authFailures.windowMs) {
+        failures.delete(address);
+        if (failures.size >= maxAddresses) {
+          const oldest = failures.keys().next();
+          if (!oldest.done) failures.delete(oldest.value);
+        }
+        failures.set(address, (entry = { count: 0, since: now }));
+      }
+      entry.count += 1;
+      // The token is never logged, not even in part: a near miss is still a secret.
+      logger.warn({ address, via, failures: entry.count }, 'authentication failed: invalid or revoked token');
+      if (entry.count === config.authFailures.max) {
+        logger.warn({ address, windowMs: config.authFailures.windowMs }, 'too many failed authentications: this address is refused until the window ends');
+      }
+    },
+  };
+}

@@ -1,0 +1,97 @@
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Browser, BrowserContext } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
+import { connectClient, startTestHub, until, type TestHub } from '../../server/test/helpers.js';
+import { buildPages, describeBrowser, launchBrowser, newContext, openAgentPanel, watchErrors } from './browser.js';
+
+describeBrowser('page security', () => {
+  let t: TestHub;
+  let browser: Browser;
+  let context: BrowserContext | undefined;
+  let pages: Awaited<ReturnType<typeof buildPages>>;
+  const errors: string[] = [];
+
+  beforeAll(async () => {
+    pages = await buildPages();
+    // A page of the hub's own origin that tries to reach into the panel that frames it.
+    await writeFile(
+      join(pages.dir, 'assets', 'reach-parent.html'),
+      '<!doctype html><title>loading</title><script>try { parent.document.title = "pwned"; document.title = "reached" } catch { document.title = "blocked" }</script><p>x</p>',
+    );
+    [t, browser] = await Promise.all([
+      startTestHub({ webDist: pages.dir, config: { web: { frameAncestors: ["'self'", 'https://crm.example.test'] } } }),
+      launchBrowser(),
+    ]);
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await t?.stop();
+    await pages?.remove();
+  });
+  afterEach(async () => {
+    await context?.close();
+    context = undefined;
+    expect(errors.splice(0)).toEqual([]);
+  });
+
+  it('serves /agent and /dashboard with a Content-Security-Policy, nosniff and a Referrer-Policy; frame-ancestors as configured', async () => {
+    for (const path of ['/agent', '/dashboard']) {
+      const response = await fetch(t.url + path);
+      const csp = response.headers.get('content-security-policy') ?? '';
+      expect(csp).toContain("script-src 'self'");
+      expect(csp).toContain('frame-src http: https:');
+      expect(csp).toContain("frame-ancestors 'self' https://crm.example.test");
+      expect(response.headers.get('x-content-type-options')).toBe('nosniff');
+      expect(response.headers.get('referrer-policy')).toBe('strict-origin-when-cross-origin');
+    }
+  });
+
+  it('the pages run under that policy without a single violation', async () => {
+    context = await newContext(browser);
+    const violations: string[] = [];
+    context.on('console', (message) => {
+      if (/Content Security Policy/i.test(message.text())) violations.push(message.text());
+    });
+    const agent = await openAgentPanel(context, t.url, t.tokens.agent);
+    watchErrors(agent, errors);
+    const dashboard = await context.newPage();
+    watchErrors(dashboard, errors);
+    await dashboard.goto(`${t.url}/dashboard#token=${encodeURIComponent(t.tokens.supervisor)}`);
+    await dashboard.locator('.status[data-state="connected"]').waitFor();
+    expect(violations).toEqual([]);
+  });
+
+  it('the dashboard shows a non-ASCII peer escaped, so it cannot pass for another', async () => {
+    const lookalike = await connectClient(t.url, '/agent', { token: await t.agentToken('SIP/\u0430lice') });
+    context = await newContext(browser);
+    const dashboard = await context.newPage();
+    watchErrors(dashboard, errors);
+    await dashboard.goto(`${t.url}/dashboard#token=${encodeURIComponent(t.tokens.supervisor)}`);
+    await dashboard.locator('.agent-who', { hasText: 'SIP/\\u{430}lice' }).first().waitFor();
+    expect(await dashboard.locator('.agent-who').allTextContents()).not.toContainEqual(expect.stringContaining('\u0430'));
+    lookalike.close();
+  });
+
+  it("a new_frame pop of the hub's own origin runs without access to the panel", async () => {
+    context = await newContext(browser);
+    const page = await openAgentPanel(context, t.url, t.tokens.agent);
+    watchErrors(page, errors);
+    const title = await page.title();
+    const integration = await connectClient(t.url, '/', { token: t.tokens.integration });
+    await integration.timeout(3000).emitWithAck('AgentCTI', { url: `${t.url}/assets/reach-parent.html`, peer: t.peer, mode: 'new_frame' });
+    const outcome = await until(
+      async () => {
+        const frame = page.frames().find((f) => f.url().includes('reach-parent.html'));
+        const text = await frame?.title().catch(() => undefined);
+        return text === 'blocked' || text === 'reached' ? text : undefined;
+      },
+      10_000,
+      'the framed page to run',
+    );
+    expect(outcome).toBe('blocked');
+    expect(await page.title()).toBe(title);
+    expect(await page.locator('.frame-panel iframe').getAttribute('sandbox')).not.toContain('allow-same-origin');
+    integration.close();
+  });
+});
