@@ -1,5 +1,6 @@
 import type { CallEvent, RealtimeRow, Variables } from '@shuttle-cti/protocol';
-import type { NewToken, OutboxItem, OutboxKind, Store, TokenRecord, UnnumberedEvent } from '../store.js';
+import { batchIds, eventIdOf, planAppend } from '../event-ids.js';
+import type { AppendedEvent, NewToken, OutboxItem, OutboxKind, Store, TokenRecord, UnnumberedEvent } from '../store.js';
 import { isoTime, nowIso, rowLimit, seqCursor, textField } from '../normalize.js';
 import { realtimeSelect } from '../realtime-query.js';
 import { applyChanges } from '../variables.js';
@@ -80,17 +81,28 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
       : undefined;
 
   // One transaction per batch: a single fsync (in WAL, at checkpoint) instead of one per event.
-  const appendBatch = db.transaction((events: readonly UnnumberedEvent[]): CallEvent[] => {
-    const insert = sql('INSERT INTO events (event, uniqueid, time, body) VALUES (?, ?, ?, ?)');
-    return events.map((event) => {
+  // The ids are looked up inside it, under the write lock, so no other process can store
+  // the same id between the look-up and the insert.
+  const appendBatch = db.transaction((events: readonly UnnumberedEvent[]): AppendedEvent[] => {
+    const stored = new Map<string, CallEvent>();
+    const find = sql('SELECT seq, body FROM events WHERE eventid = ?');
+    for (const id of batchIds(events)) {
+      const row = find.get(id) as { seq: number; body: string } | undefined;
+      if (row) stored.set(id, { ...(JSON.parse(row.body) as UnnumberedEvent), seq: row.seq } as CallEvent);
+    }
+    const { fresh, assemble } = planAppend(events, stored);
+    const insert = sql('INSERT INTO events (event, uniqueid, time, body, eventid) VALUES (?, ?, ?, ?, ?)');
+    const numbered = fresh.map((event) => {
       const { lastInsertRowid } = insert.run(
         textField(event.event, 'event'),
         textField(event.uniqueid, 'uniqueid'),
         isoTime(event.time, 'time'),
         JSON.stringify(event),
+        eventIdOf(event),
       );
       return { ...event, seq: Number(lastInsertRowid) } as CallEvent;
     });
+    return assemble(numbered);
   });
 
   const mergeVars = db.transaction((uniqueid: string, changes: Variables, at: string): Variables => {
