@@ -1,4 +1,5 @@
 import type { CallEventInput } from '@shuttle-cti/protocol';
+import { amiEventId } from './event-ids.js';
 import type { VariableSet } from './variables.js';
 
 /** What the tracker knows about the caller of a queue call (its channel's fields). */
@@ -80,17 +81,32 @@ function memberFields(call: Call, member: Member) {
 }
 
 export function ringingEvent(call: Call, member: Member): CallEventInput {
-  return { event: 'ringing', ...memberFields(call, member), ringing: true, variables: call.vars.take() };
+  return { event: 'ringing', ...memberFields(call, member), ringing: true, variables: call.vars.take(), eventid: amiEventId(call.caller.uniqueid, 'ringing', member.key) };
 }
 
 export type RingendReason = Extract<CallEventInput, { event: 'ringend' }>['reason'];
 
 export function ringendEvent(call: Call, member: Member, reason: RingendReason): CallEventInput {
-  return { event: 'ringend', ...memberFields(call, member), reason, ringend: true, variables: call.vars.take() };
+  return {
+    event: 'ringend',
+    ...memberFields(call, member),
+    reason,
+    ringend: true,
+    variables: call.vars.take(),
+    eventid: amiEventId(call.caller.uniqueid, 'ringend', member.key),
+  };
 }
 
 export function upEvent(call: Call, member: Member, holdtime: string, ringtime: string): CallEventInput {
-  return { event: 'up', ...memberFields(call, member), holdtime, ringtime, up: true, variables: call.vars.take() };
+  return {
+    event: 'up',
+    ...memberFields(call, member),
+    holdtime,
+    ringtime,
+    up: true,
+    variables: call.vars.take(),
+    eventid: amiEventId(call.caller.uniqueid, 'up', member.key),
+  };
 }
 
 export function hangupEvent(
@@ -99,7 +115,15 @@ export function hangupEvent(
   times: { holdtime: string; ringtime: string; talktime: string },
   reason: string,
 ): CallEventInput {
-  return { event: 'hangup', ...memberFields(call, member), ...times, reason, hangup: true, variables: call.vars.take() };
+  return {
+    event: 'hangup',
+    ...memberFields(call, member),
+    ...times,
+    reason,
+    hangup: true,
+    variables: call.vars.take(),
+    eventid: amiEventId(call.caller.uniqueid, 'hangup', member.key),
+  };
 }
 
 export function abandonEvent(call: Call, queue: string, holdtime: string): CallEventInput {
@@ -115,6 +139,7 @@ export function abandonEvent(call: Call, queue: string, holdtime: string): CallE
     holdtime,
     variables: call.vars.take(),
     unmanaged: true,
+    eventid: amiEventId(caller.uniqueid, 'abandon', queue),
   };
 }
 
@@ -140,5 +165,6 @@ export function outboundEvent(
     sipname: resourceOf(peer),
     outbound: true,
     variables: vars.take(),
+    eventid: amiEventId(agent.uniqueid, 'outbound'),
   };
 }

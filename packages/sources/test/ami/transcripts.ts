@@ -46,3 +46,14 @@ export function serverStream(transcript: Transcript, conn: number): string {
 export function connections(transcript: Transcript): number[] {
   return [...new Set(transcript.lines.map((l) => l.conn))].sort((a, b) => a - b);
 }
+
+/**
+ * The events without their `eventid`, to compare with the recorded `.expected.json`
+ * (which predate event ids; the ids are checked on their own).
+ */
+export function withoutIds<T extends object>(events: readonly T[]): Array<Omit<T, 'eventid'>> {
+  return events.map((event) => {
+    const { eventid: _id, ...rest } = event as T & { eventid?: unknown };
+    return rest;
+  });
+}
