@@ -121,6 +121,8 @@ export function createCallTracker(now: () => Date = () => new Date()): CallTrack
           call.peer = event.peer;
           call.agentname = event.agentname;
           call.answeredAt = event.time;
+          call.holdtime = event.holdtime;
+          call.ringtime = event.ringtime;
           call.ringing = call.ringing.filter((p) => p !== event.peer);
           stats.answered++;
           holdTotal += Number(event.holdtime) || 0;

@@ -31,7 +31,8 @@ export interface Call {
   members: Map<string, Member>;
   /** A member answered (a `DialEnd ANSWER` or `AgentConnect`). */
   answered: boolean;
-  up?: { member: Member; ringtime: string };
+  /** The `up` published (holdtime known when this process saw it, or the hub reported it). */
+  up?: { member: Member; ringtime: string; holdtime?: string };
   /** Resync generation in which the call was last seen. */
   seen: number;
 }

@@ -68,12 +68,15 @@ describe('call tracker edge cases', () => {
     expect(tracker.size).toBe(0);
   });
 
-  it('forgets, without a hangup, a call that ended while disconnected', () => {
+  it('ends with reason "unknown" a call that ended while disconnected, with the times of its up', () => {
     const tracker = createCallTracker(config);
     feed(tracker, messages(t07, 1));
     expect(tracker.size).toBe(1);
     const idle = messages(loadTranscript('08-resync-idle'), 1);
-    expect(feed(tracker, idle)).toEqual([]);
+    const hangup = t07.expected.find((e) => e.event === 'hangup');
+    const events = feed(tracker, idle);
+    expect(withoutIds(events)).toEqual([{ ...hangup, talktime: '0', reason: 'unknown', resync: true }]);
+    expect(events[0]?.eventid).toBe('ami:1795976039.14:hangup:1795976039.15');
     expect(tracker.size).toBe(0);
   });
 
