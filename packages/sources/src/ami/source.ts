@@ -76,8 +76,10 @@ export function createAmiSource(options: AmiSourceOptions): AmiSource {
 
   function deliver(events: CallEventInput[]): void {
     for (const event of events) {
+      // Prepared at once, while the connection that reported the event is still there.
+      const ready = flow.prepare(event);
       delivered = delivered
-        .then(async () => options.sink.emit(await flow.prepare(event)))
+        .then(async () => options.sink.emit(await ready))
         .catch((error: unknown) => {
           logger.error({ err: error, event: event.event, uniqueid: event.uniqueid }, 'AMI: the hub refused a call event');
         });

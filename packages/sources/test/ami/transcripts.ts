@@ -19,19 +19,19 @@ export interface Transcript {
   expected: CallEventInput[];
 }
 
-export function transcriptNames(): string[] {
-  return readdirSync(fixturesDir)
+export function transcriptNames(dir = fixturesDir): string[] {
+  return readdirSync(dir)
     .filter((f) => f.endsWith('.jsonl'))
     .map((f) => f.slice(0, -'.jsonl'.length))
     .sort();
 }
 
-export function loadTranscript(name: string): Transcript {
-  const lines = readFileSync(`${fixturesDir}/${name}.jsonl`, 'utf8')
+export function loadTranscript(name: string, dir = fixturesDir): Transcript {
+  const lines = readFileSync(`${dir}/${name}.jsonl`, 'utf8')
     .split('\n')
     .filter((l) => l.trim() !== '')
     .map((l) => JSON.parse(l) as TranscriptLine);
-  const expected = JSON.parse(readFileSync(`${fixturesDir}/${name}.expected.json`, 'utf8')) as CallEventInput[];
+  const expected = JSON.parse(readFileSync(`${dir}/${name}.expected.json`, 'utf8')) as CallEventInput[];
   return { name, lines, expected };
 }
 
