@@ -34,7 +34,7 @@ export function createResync(deps: ResyncDeps): Resync {
 
   function agentMember(call: Call, agent: AmiEvent<'CoreShowChannel'>): Member | undefined {
     if (agent.Uniqueid === undefined || agent.Channel === undefined) return undefined;
-    const known = call.members.get(agent.Uniqueid) ?? call.up?.member;
+    const known = call.members.get(agent.Uniqueid) ?? call.up?.member ?? call.members.get(peerOfChannel(agent.Channel));
     if (known) {
       // A member the hub reported after a restart is known by its interface only: it is this channel.
       if (known.key === known.interface && peerOfChannel(agent.Channel) === known.interface) {

@@ -139,3 +139,29 @@ describe('hub killed with SIGKILL mid-call (07) and started again', () => {
     expect(sent('CoreShowChannels')).toContain(2);
   }, 120_000);
 });
+
+describe('hub restarted while phones ring (10), the call answered while it was down', () => {
+  it('the new hub tells the up and the other member’s ringend, from what the first hub published', async () => {
+    const transcript = loadTranscript('10-drop-while-ringing-answered-elsewhere', resyncFixturesDir);
+    const pbx = await startFakeAmiServer({ transcript, keepOpen: true });
+    cleanup.push(() => pbx.close());
+    const { store, cleanup: dropStore } = await createTestSqliteStore();
+    cleanup.push(dropStore);
+    const source = (sink: Parameters<typeof createAmiSource>[0]['sink'], logger: Parameters<typeof createAmiSource>[0]['logger']) =>
+      createAmiSource({ url: `asterisk://cti:ctisecret@127.0.0.1:${pbx.port}`, ...config, reconnect: { initialMs: 20, maxMs: 100 }, sink, ...(logger ? { logger } : {}) });
+    const first = await startTestHub({ store, sources: [source] });
+    await until(async () => (await store.eventsAfter(0, 10)).length >= 2, 10_000, 'both ringing events stored');
+    await first.stop();
+    await pbx.closedConnection(1);
+
+    const second = await startTestHub({ store, sources: [source] });
+    cleanup.push(() => second.stop());
+    await pbx.replayed;
+    await until(async () => (await store.eventsAfter(0, 100)).length >= transcript.expected.length, 10_000, 'every event stored');
+    await second.hub.close();
+    const stored = (await store.eventsAfter(0, 100)) as unknown as Received[];
+    expect(withoutIds(stored.map(strip))).toEqual(transcript.expected);
+    // The late up carries the id the live one would have had (the member channel's Uniqueid).
+    expect(stored.find((e) => e.event === 'up')?.eventid).toBe('ami:1795975992.0:up:1795975992.1');
+  });
+});
