@@ -21,6 +21,10 @@ export interface BenchFlags {
   out: string | undefined;
   /** A configuration file handed to `shuttle-cti serve --config` (JSON or YAML). */
   hubConfig: string | undefined;
+  /** Every posted event carries an `eventid` (idempotent ingest), to measure what the look-up costs. */
+  eventIds: boolean;
+  /** Instead of the ladder: ingest alone, without ids, with new ids and with repeats (see ingest-ids.ts). */
+  ingestIds: boolean;
 }
 
 export const usage = `npm run bench -- [flags]
@@ -39,6 +43,8 @@ export const usage = `npm run bench -- [flags]
   --seed <n>           traffic seed (default 1)
   --out <file>         where to write the JSON (default bench/results/bench-<time>.json)
   --hub-config <file>  configuration file for the hub (\`serve --config\`), to measure your own settings
+  --event-ids          every posted event carries an eventid (idempotent ingest: one look-up per event)
+  --ingest-ids         instead: ingest alone, rounds without ids, with new ids and with repeated ids, compared
 `;
 
 const number = (value: string | undefined, name: string, fallback: number, min = 0): number => {
@@ -66,6 +72,8 @@ export function parseFlags(argv: string[]): BenchFlags | 'help' {
       seed: { type: 'string' },
       out: { type: 'string' },
       'hub-config': { type: 'string' },
+      'event-ids': { type: 'boolean' },
+      'ingest-ids': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
@@ -93,5 +101,7 @@ export function parseFlags(argv: string[]): BenchFlags | 'help' {
     rounds: Math.floor(number(values.rounds, 'rounds', quick ? 1 : 3, 1)),
     out: values.out,
     hubConfig: values['hub-config'],
+    eventIds: values['event-ids'] ?? false,
+    ingestIds: values['ingest-ids'] ?? false,
   };
 }

@@ -98,7 +98,7 @@ export async function connectTarget(target: Target, flags: BenchFlags, log: (lin
     const supervisor = await startWorker({ kind: 'listener', url: target.url, namespace: '/supervisor', token: target.tokens.supervisor, answerUps: false, index: -1 });
     listeners.push(supervisor);
     workers.push(...listeners);
-    const source = await startWorker({ kind: 'source', url: target.url, token: target.tokens.source, agents: flags.agents, seed: flags.seed });
+    const source = await startWorker({ kind: 'source', url: target.url, token: target.tokens.source, agents: flags.agents, seed: flags.seed, eventIds: flags.eventIds });
     workers.push(source);
     const connected = agents.ready.connected ?? 0;
     const rssConnectedKib = await settledRss(target.pid);

@@ -10,6 +10,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { parseFlags, usage, type BenchFlags } from './flags.js';
+import { runIngestIds } from './ingest-ids.js';
 import { checkBuilt, profileDir, startHub } from './hub-target.js';
 import { connectTarget, medianSteps, saturated, type ConnectedTarget, type PhaseResult, type StepResult } from './phase.js';
 import { newestProfile, profileTop } from './profile-summary.js';
@@ -121,7 +122,10 @@ try {
 if (flags === 'help') {
   process.stdout.write(usage);
 } else {
-  main(flags).then(
+  const run = flags.ingestIds
+    ? runIngestIds({ rounds: flags.quick ? 3 : Math.max(3, flags.rounds), eventsPerRound: flags.quick ? 4000 : 10_000, log: (line) => process.stdout.write(`${line}\n`) })
+    : main(flags);
+  run.then(
     () => process.exit(0),
     (error: unknown) => {
       process.stderr.write(`bench failed: ${error instanceof Error ? error.message : String(error)}\n`);

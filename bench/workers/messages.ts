@@ -13,6 +13,8 @@ export interface SourceSetup {
   token: string;
   agents: number;
   seed: number;
+  /** Give every event an `eventid`. */
+  eventIds?: boolean;
 }
 
 export interface ListenerSetup {

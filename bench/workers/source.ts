@@ -16,6 +16,10 @@ export function createSource(setup: SourceSetup): { run(step: RunStep): Promise<
   const next = createTraffic(benchPeers(setup.agents), setup.seed);
   const agent = new Agent({ keepAlive: true, maxSockets: 64 });
   const target = new URL('/api/v1/events', setup.url);
+  // Unique to this source process (each run has a fresh store anyway).
+  const idPrefix = `bench:${process.pid}:${Date.now().toString(36)}:`;
+  let ids = 0;
+  const withId = (event: BenchEvent): BenchEvent => (setup.eventIds ? { ...event, eventid: `${idPrefix}${++ids}` } : event);
 
   function post(events: BenchEvent[]): Promise<PostResult> {
     const body = JSON.stringify(events);
@@ -70,7 +74,7 @@ export function createSource(setup: SourceSetup): { run(step: RunStep): Promise<
         const count = Math.min(1000, due - done.posted);
         if (count > 0) {
           const sentAt = clock();
-          const batch: BenchEvent[] = Array.from({ length: count }, () => ({ ...next(), bench_t: sentAt, bench_step: step }));
+          const batch: BenchEvent[] = Array.from({ length: count }, () => withId({ ...next(), bench_t: sentAt, bench_step: step }));
           done.posted += count;
           const p = post(batch).then((result) => {
             postTimes.push(clock() - sentAt);

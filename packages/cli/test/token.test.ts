@@ -80,7 +80,10 @@ describe('shuttle-cti simulate', () => {
       socket.on('outbound', resolve);
     });
     const sim = await startCli(['simulate', '--url', url, '--token', source, '--rate', '3000'], /playing demo queue traffic/);
-    expect((await got)['uniqueid']).toBeTruthy();
+    const first = await got;
+    expect(first['uniqueid']).toBeTruthy();
+    // Each simulated event carries an id of its own, so a resent POST is not stored twice.
+    expect(first['eventid']).toMatch(new RegExp(`^sim:${String(first['uniqueid']).replace('.', '\\.')}:(ringing|outbound):\\d+$`));
     socket.close();
     sim.child.kill('SIGTERM');
     expect(await sim.exited).toBe(0);

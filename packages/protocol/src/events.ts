@@ -27,6 +27,17 @@ export const variablesSchema = z
   });
 export type Variables = z.infer<typeof variablesSchema>;
 
+/**
+ * What a source may add to any event (protocol 1.2): `eventid` makes ingest idempotent
+ * (a repeat is answered with the original `seq` and not stored again); `resync` marks
+ * an event the source only learnt of when it resynchronised with the PBX after a
+ * reconnect, so it comes late and its times may be incomplete (docs/asterisk.md).
+ */
+const sourceFields = {
+  eventid: z.string().min(1).max(Limits.eventIdLength).optional(),
+  resync: z.literal(true).optional(),
+};
+
 const agentCallFields = {
   queue: id,
   agentname: text,
@@ -43,6 +54,7 @@ const agentCallFields = {
   channel: text.optional(),
   /** A source may send the call's custom variables with the event itself. */
   variables: variablesSchema.optional(),
+  ...sourceFields,
 };
 
 export const ringingInput = z.looseObject({
@@ -79,6 +91,7 @@ export const abandonInput = z.looseObject({
   channel: text.optional(),
   holdtime: seconds,
   variables: variablesSchema.optional(),
+  ...sourceFields,
   unmanaged: z.literal(true).optional(),
 });
 
@@ -98,6 +111,7 @@ export const outboundInput = z.looseObject({
   peer: peerName,
   sipname: text.optional(),
   variables: variablesSchema.optional(),
+  ...sourceFields,
   outbound: z.literal(true).optional(),
 });
 

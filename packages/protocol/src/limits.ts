@@ -18,6 +18,8 @@ export const Limits = {
   eventsPerRequest: 1000,
   /** Longest client-chosen command id. */
   commandIdLength: 128,
+  /** Longest `eventid` a source may give an event (idempotent ingest). */
+  eventIdLength: 128,
 } as const;
 
 /** Size of a value as UTF-8 JSON text; Infinity when it cannot be serialised. */

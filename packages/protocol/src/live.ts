@@ -17,6 +17,9 @@ export interface LiveCall {
   since: string;
   /** ISO time it was answered. */
   answeredAt?: string;
+  /** `holdtime` and `ringtime` of its `up` (what a PBX source needs after a restart). */
+  holdtime?: string;
+  ringtime?: string;
   variables: Variables;
 }
 

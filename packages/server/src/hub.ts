@@ -14,6 +14,7 @@ import { resolveHubConfig, type HubConfig, type HubConfigInput } from './config.
 import type { HubContext } from './context.js';
 import { createCallTracker } from './core/call-tracker.js';
 import { warmUpTracker } from './core/warm-up.js';
+import { publishedCalls, type PublishedCall } from './core/published-calls.js';
 import { createFanout } from './core/fanout.js';
 import { createIngest, type IngestResult } from './core/ingest.js';
 import { createRouter } from './core/router.js';
@@ -38,6 +39,8 @@ export interface CallEventSink {
   /** Ingests one event; rejects with a CtiError when it is refused. */
   emit(event: CallEventInput): Promise<void>;
   setVariables(uniqueid: string, variables: Variables): Promise<void>;
+  /** The calls in progress as this hub published them (its live view), for a PBX source's resync. */
+  calls(): Promise<PublishedCall[]>;
 }
 
 /** A PBX source the hub starts and stops with itself (AMI client, simulator). */
@@ -182,6 +185,11 @@ export async function createHub(options: HubOptions = {}): Promise<Hub> {
     },
     async setVariables(uniqueid, update) {
       await variables.merge(uniqueid, update, new Date().toISOString());
+    },
+    // After draining ingest, so that what was accepted is in the view.
+    calls: async () => {
+      await ingest.drain();
+      return publishedCalls(tracker);
     },
   };
   const sources = (options.sources ?? []).map((make) => make(sink, logger));

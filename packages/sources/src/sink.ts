@@ -6,6 +6,24 @@ export interface CallEventSink {
   emit(event: CallEventInput): Promise<void>;
   /** Sets custom variables of a call (an empty value unsets one). */
   setVariables(uniqueid: string, variables: Variables): Promise<void>;
+  /**
+   * The calls in progress as the hub has published them (its live view, rebuilt from the
+   * store after a restart). A PBX source reads it after every (re)connect to know what
+   * was published already. Absent on sinks that cannot tell (HTTP).
+   */
+  calls?(): Promise<PublishedCall[]>;
+}
+
+/** A call in progress as the hub published it. */
+export interface PublishedCall {
+  uniqueid: string;
+  queue: string;
+  callernum: string;
+  callername?: string;
+  /** The member whose `up` was published, with that event's times. */
+  answered?: { peer: string; agentname?: string; holdtime?: string; ringtime?: string };
+  /** Members whose `ringing` was published and whose ringing has not ended. */
+  ringing: Array<{ peer: string; agentname?: string }>;
 }
 
 /** The logging a source needs; a pino logger fits. */

@@ -5,6 +5,7 @@ export type { SqliteStoreOptions } from './sqlite/sqlite-store.js';
 export { createPostgresStore } from './postgres/postgres-store.js';
 export type { PostgresStoreOptions } from './postgres/postgres-store.js';
 export type {
+  AppendedEvent,
   NewToken,
   OutboxItem,
   OutboxKind,

@@ -3,6 +3,12 @@ import type { CallEvent, RealtimeRow, Role, Variables } from '@shuttle-cti/proto
 /** A call event as the hub hands it to the store: everything but `seq`. */
 export type UnnumberedEvent = Omit<CallEvent, 'seq'>;
 
+/**
+ * What `appendEvents` returns for each event: the event numbered, or, for an event whose
+ * `eventid` was stored already, the stored original (its `seq`) marked `duplicate`.
+ */
+export type AppendedEvent = CallEvent & { duplicate?: true };
+
 export interface TokenRecord {
   id: string;
   role: Role;
@@ -57,8 +63,14 @@ export interface Store {
   ping(): Promise<void>;
   close(): Promise<void>;
 
-  /** Stores events in order, assigning each a `seq` greater than any before; returns them numbered. */
-  appendEvents(events: readonly UnnumberedEvent[]): Promise<CallEvent[]>;
+  /**
+   * Stores events in order, assigning each a `seq` greater than any before; returns them
+   * numbered, one result per event. An event with an `eventid` that a stored event (not
+   * yet pruned) or an earlier event of the same `events` already has is not stored: its
+   * result is that stored event, with `duplicate: true`. Atomic with respect to other
+   * appends, also from other processes on the same database.
+   */
+  appendEvents(events: readonly UnnumberedEvent[]): Promise<AppendedEvent[]>;
   /** Events with `seq > after`, ascending, at most `limit`. */
   eventsAfter(after: number, limit: number): Promise<CallEvent[]>;
   /** Smallest and largest stored `seq` (0 and 0 when empty). */

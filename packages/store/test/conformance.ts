@@ -1,6 +1,7 @@
 import { afterAll, afterEach, beforeEach, describe } from 'vitest';
 import type { Store } from '../src/store.js';
 import type { ConformanceContext } from './conformance/context.js';
+import { eventIdTests } from './conformance/event-ids.js';
 import { eventTests } from './conformance/events.js';
 import { lifecycleTests } from './conformance/lifecycle.js';
 import { outboxTests } from './conformance/outbox.js';
@@ -50,6 +51,7 @@ export function runStoreConformance(name: string, makeStore: () => Promise<Store
 
     lifecycleTests(ctx);
     eventTests(ctx);
+    eventIdTests(ctx);
     variableTests(ctx);
     tokenTests(ctx);
     outboxTests(ctx);

@@ -120,3 +120,45 @@ describePostgres('postgres migrations', () => {
     expect(() => createPostgresStore({ url: testDatabaseUrl, schema: 'x; DROP TABLE y' })).toThrow(/schema name/);
   });
 });
+
+describe('migration 2 (event ids) on a database of version 1', () => {
+  it('sqlite: keeps the stored events, which have no id, and then recognises ids', async () => {
+    const db = await createTestSqliteStore();
+    cleanups.push(db.cleanup);
+    await db.store.close();
+    // Back to what a version-1 release left: its schema and one event.
+    const raw = new Database(db.file);
+    raw.exec('DROP INDEX events_eventid; ALTER TABLE events DROP COLUMN eventid; DELETE FROM schema_migrations WHERE version >= 2');
+    raw.prepare('INSERT INTO events (event, uniqueid, time, body) VALUES (?, ?, ?, ?)').run('ringing', 'u1', ringing().time, JSON.stringify(ringing()));
+    raw.close();
+    const store = await db.reopen();
+    await store.migrate();
+    const [old] = await store.eventsAfter(0, 10);
+    expect(old?.seq).toBe(1);
+    const [first] = await store.appendEvents([ringing({ eventid: 'after-upgrade' })]);
+    const [again] = await store.appendEvents([ringing({ eventid: 'after-upgrade' })]);
+    expect(again).toEqual({ ...first, duplicate: true });
+  });
+
+  describePostgres('postgres', () => {
+    it('keeps the stored events, which have no id, and then recognises ids', async () => {
+      const schema = randomSchemaName();
+      const store = createPostgresStore({ url: testDatabaseUrl, schema, max: 2 });
+      cleanups.push(async () => {
+        await store.close();
+        await dropSchema(testDatabaseUrl, schema);
+      });
+      await store.migrate();
+      const client = new pg.Client({ connectionString: testDatabaseUrl });
+      await client.connect();
+      const s = pg.escapeIdentifier(schema);
+      await client.query(`DROP INDEX ${s}.events_eventid; ALTER TABLE ${s}.events DROP COLUMN eventid; DELETE FROM ${s}.schema_migrations WHERE version >= 2`);
+      await client.query(`INSERT INTO ${s}.events (event, uniqueid, time, body) VALUES ('ringing', 'u1', now(), $1)`, [JSON.stringify(ringing())]);
+      await client.end();
+      await store.migrate();
+      expect(await store.eventsAfter(0, 10)).toHaveLength(1);
+      const [first] = await store.appendEvents([ringing({ eventid: 'after-upgrade' })]);
+      expect(await store.appendEvents([ringing({ eventid: 'after-upgrade' })])).toEqual([{ ...first, duplicate: true }]);
+    });
+  });
+});

@@ -82,6 +82,8 @@ export function applyCallEvent(state: FloorState, event: CallEvent): FloorChange
       answerCall(state, call, event.peer);
       call.agentname = event.agentname;
       call.answeredAt = event.time;
+      call.holdtime = event.holdtime;
+      call.ringtime = event.ringtime;
       call.ringing = call.ringing.filter((p) => p !== event.peer);
       touchCall(state, call, event.time);
       if (counted) {

@@ -11,12 +11,13 @@ import {
   type CallEventInput,
   type WireError,
 } from '@shuttle-cti/protocol';
-import type { Store, UnnumberedEvent } from '@shuttle-cti/store';
+import type { AppendedEvent, Store, UnnumberedEvent } from '@shuttle-cti/store';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
 import type { VariablesService } from './variables.js';
 
-export type IngestResult = { ok: true; seq: number } | { ok: false; error: WireError };
+/** `duplicate`: the event's `eventid` was accepted before; `seq` is the original's, nothing was stored. */
+export type IngestResult = { ok: true; seq: number; duplicate?: true } | { ok: false; error: WireError };
 
 export interface Ingest {
   /** Validates, numbers, stores, then publishes; one result per item, in order. */
@@ -68,7 +69,7 @@ export function createIngest(deps: {
   async function work(): Promise<void> {
     while (queue.length > 0) {
       const batch = queue.splice(0, maxBatch);
-      let stored: CallEvent[];
+      let stored: AppendedEvent[];
       try {
         stored = await store.appendEvents(batch.map((p) => p.event));
       } catch (error) {
@@ -77,8 +78,10 @@ export function createIngest(deps: {
         for (const p of batch) p.resolve({ ok: false, error: wire });
         continue;
       }
+      // A repeat of an accepted eventid was neither stored nor is it published again.
+      const fresh = stored.filter((event) => event.duplicate !== true);
       try {
-        publish(stored);
+        if (fresh.length > 0) publish(fresh);
       } catch (error) {
         logger.error({ err: error }, 'publishing events failed');
       }
@@ -86,6 +89,10 @@ export function createIngest(deps: {
       for (const [i, p] of batch.entries()) {
         const event = stored[i];
         if (!event) continue;
+        if (event.duplicate === true) {
+          p.resolve({ ok: true, seq: event.seq, duplicate: true });
+          continue;
+        }
         metrics.eventsIngested.inc({ event: event.event });
         metrics.ingestLatency.observe(Number(done - p.acceptedAt) / 1e9);
         if (event.event === 'hangup' || event.event === 'abandon') variables.forget(event.uniqueid);

@@ -1,4 +1,5 @@
 import type { CallEventInput } from '@shuttle-cti/protocol';
+import { amiEventId } from './event-ids.js';
 import type { VariableSet } from './variables.js';
 
 /** What the tracker knows about the caller of a queue call (its channel's fields). */
@@ -30,7 +31,8 @@ export interface Call {
   members: Map<string, Member>;
   /** A member answered (a `DialEnd ANSWER` or `AgentConnect`). */
   answered: boolean;
-  up?: { member: Member; ringtime: string };
+  /** The `up` published (holdtime known when this process saw it, or the hub reported it). */
+  up?: { member: Member; ringtime: string; holdtime?: string };
   /** Resync generation in which the call was last seen. */
   seen: number;
 }
@@ -80,17 +82,32 @@ function memberFields(call: Call, member: Member) {
 }
 
 export function ringingEvent(call: Call, member: Member): CallEventInput {
-  return { event: 'ringing', ...memberFields(call, member), ringing: true, variables: call.vars.take() };
+  return { event: 'ringing', ...memberFields(call, member), ringing: true, variables: call.vars.take(), eventid: amiEventId(call.caller.uniqueid, 'ringing', member.key) };
 }
 
 export type RingendReason = Extract<CallEventInput, { event: 'ringend' }>['reason'];
 
 export function ringendEvent(call: Call, member: Member, reason: RingendReason): CallEventInput {
-  return { event: 'ringend', ...memberFields(call, member), reason, ringend: true, variables: call.vars.take() };
+  return {
+    event: 'ringend',
+    ...memberFields(call, member),
+    reason,
+    ringend: true,
+    variables: call.vars.take(),
+    eventid: amiEventId(call.caller.uniqueid, 'ringend', member.key),
+  };
 }
 
 export function upEvent(call: Call, member: Member, holdtime: string, ringtime: string): CallEventInput {
-  return { event: 'up', ...memberFields(call, member), holdtime, ringtime, up: true, variables: call.vars.take() };
+  return {
+    event: 'up',
+    ...memberFields(call, member),
+    holdtime,
+    ringtime,
+    up: true,
+    variables: call.vars.take(),
+    eventid: amiEventId(call.caller.uniqueid, 'up', member.key),
+  };
 }
 
 export function hangupEvent(
@@ -99,7 +116,15 @@ export function hangupEvent(
   times: { holdtime: string; ringtime: string; talktime: string },
   reason: string,
 ): CallEventInput {
-  return { event: 'hangup', ...memberFields(call, member), ...times, reason, hangup: true, variables: call.vars.take() };
+  return {
+    event: 'hangup',
+    ...memberFields(call, member),
+    ...times,
+    reason,
+    hangup: true,
+    variables: call.vars.take(),
+    eventid: amiEventId(call.caller.uniqueid, 'hangup', member.key),
+  };
 }
 
 export function abandonEvent(call: Call, queue: string, holdtime: string): CallEventInput {
@@ -115,6 +140,7 @@ export function abandonEvent(call: Call, queue: string, holdtime: string): CallE
     holdtime,
     variables: call.vars.take(),
     unmanaged: true,
+    eventid: amiEventId(caller.uniqueid, 'abandon', queue),
   };
 }
 
@@ -140,5 +166,6 @@ export function outboundEvent(
     sipname: resourceOf(peer),
     outbound: true,
     variables: vars.take(),
+    eventid: amiEventId(agent.uniqueid, 'outbound'),
   };
 }

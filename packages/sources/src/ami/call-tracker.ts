@@ -1,5 +1,5 @@
 import type { CallEventInput } from '@shuttle-cti/protocol';
-import { silentLogger, type SourceLogger } from '../sink.js';
+import { silentLogger, type PublishedCall, type SourceLogger } from '../sink.js';
 import {
   abandonEvent,
   hangupEvent,
@@ -13,6 +13,7 @@ import {
 } from './call-fields.js';
 import { isAmiEvent, type AmiEvent, type ChannelHeaders, type DestChannelHeaders } from './events.js';
 import type { AmiMessage } from './parser.js';
+import { adoptedCall } from './adopt.js';
 import { createResync, type Resync } from './resync.js';
 import { createVariableSet, type VariableSet } from './variables.js';
 
@@ -38,6 +39,11 @@ export interface CallTracker {
   beginResync(): void;
   /** The lists could not be had (e.g. no permission): keep what is known. */
   abortResync(): void;
+  /**
+   * Takes in the calls the hub has published and this process does not know (it
+   * restarted): the resynchronisation that follows then tells what they missed.
+   */
+  adopt(calls: readonly PublishedCall[]): void;
   /** Calls in progress. */
   readonly size: number;
 }
@@ -214,7 +220,7 @@ export function createCallTracker(options: CallTrackerOptions = {}): CallTracker
       const member = memberFrom(call, message);
       member.done = true;
       call.answered = true;
-      call.up = { member, ringtime: message.RingTime };
+      call.up = { member, ringtime: message.RingTime, holdtime: message.HoldTime };
       return [upEvent(call, member, message.HoldTime, message.RingTime)];
     } else if (isAmiEvent(message, 'AgentComplete')) {
       const call = findCall(message) ?? (uniqueid === undefined ? undefined : ensureCall({ ...message, Uniqueid: uniqueid }));
@@ -238,7 +244,7 @@ export function createCallTracker(options: CallTrackerOptions = {}): CallTracker
     } else if (isAmiEvent(message, 'Hangup')) {
       if (uniqueid !== undefined) hangup(uniqueid);
     } else if (resync) {
-      resync.handle(message);
+      return resync.handle(message);
     }
     return [];
   }
@@ -262,6 +268,15 @@ export function createCallTracker(options: CallTrackerOptions = {}): CallTracker
     },
     abortResync() {
       resync = undefined;
+    },
+    adopt(published) {
+      for (const known of published) {
+        if (calls.has(known.uniqueid)) continue;
+        const call = adoptedCall(known, channel(known.uniqueid).vars, generation - 1);
+        calls.set(known.uniqueid, call);
+        for (const key of call.members.keys()) memberIndex.set(key, known.uniqueid);
+        evictOldest();
+      }
     },
     get size() {
       return calls.size;

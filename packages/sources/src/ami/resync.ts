@@ -1,11 +1,14 @@
+import type { CallEventInput } from '@shuttle-cti/protocol';
 import type { SourceLogger } from '../sink.js';
 import { peerOfChannel, type Call, type Member } from './call-fields.js';
+import { catchUpAnswered, catchUpEnded, catchUpWaiting } from './catch-up.js';
 import { isAmiEvent, type AmiEvent, type ChannelHeaders } from './events.js';
 import type { AmiMessage } from './parser.js';
 
 /** One resynchronisation in progress: collects the list items, applies them when complete. */
 export interface Resync {
-  handle(message: AmiMessage): void;
+  /** Returns the call events the agents missed, once the channel list is complete. */
+  handle(message: AmiMessage): CallEventInput[];
 }
 
 interface ResyncDeps {
@@ -31,8 +34,15 @@ export function createResync(deps: ResyncDeps): Resync {
 
   function agentMember(call: Call, agent: AmiEvent<'CoreShowChannel'>): Member | undefined {
     if (agent.Uniqueid === undefined || agent.Channel === undefined) return undefined;
-    const known = call.members.get(agent.Uniqueid) ?? call.up?.member;
-    if (known) return known;
+    const known = call.members.get(agent.Uniqueid) ?? call.up?.member ?? call.members.get(peerOfChannel(agent.Channel));
+    if (known) {
+      // A member the hub reported after a restart is known by its interface only: it is this channel.
+      if (known.key === known.interface && peerOfChannel(agent.Channel) === known.interface) {
+        call.members.delete(known.key);
+        known.key = agent.Uniqueid;
+      }
+      return known;
+    }
     const iface = peerOfChannel(agent.Channel);
     const entry = members.find((m) => m.Location === iface && m.InCall === '1') ?? members.find((m) => m.Location === iface);
     const member: Member = { key: agent.Uniqueid, interface: iface, done: true };
@@ -42,8 +52,12 @@ export function createResync(deps: ResyncDeps): Resync {
     return member;
   }
 
-  function complete(): void {
+  function complete(): CallEventInput[] {
     const generation = deps.generation();
+    const out: CallEventInput[] = [];
+    // Calls followed before the lists came (seen on the previous connection, or reported
+    // by the hub): only those get the events they missed.
+    const known = new Set(deps.calls.keys());
     const byBridge = new Map<string, Array<AmiEvent<'CoreShowChannel'>>>();
     for (const ch of listed) {
       if (ch.BridgeId === undefined || ch.BridgeId === '') continue;
@@ -56,11 +70,17 @@ export function createResync(deps: ResyncDeps): Resync {
       const bridged = ch.BridgeId ? byBridge.get(ch.BridgeId) : undefined;
       const agent = bridged?.find((other) => other.Uniqueid !== ch.Uniqueid && other.Application === 'AppQueue');
       const member = agent && agentMember(call, agent);
-      if (!member) continue;
-      call.answered = true;
+      if (!member) {
+        if (known.has(ch.Uniqueid)) out.push(...catchUpWaiting(call, listed));
+        continue;
+      }
       call.members.set(member.key, member);
       deps.memberIndex.set(member.key, call.caller.uniqueid);
-      call.up ??= { member, ringtime: '0' };
+      if (known.has(ch.Uniqueid)) out.push(...catchUpAnswered(call, member));
+      else {
+        call.answered = true;
+        call.up ??= { member, ringtime: '0' };
+      }
     }
 
     const present = new Set(listed.map((ch) => ch.Uniqueid));
@@ -68,8 +88,9 @@ export function createResync(deps: ResyncDeps): Resync {
       if (call.seen >= generation || present.has(call.caller.uniqueid)) continue;
       deps.logger.info(
         { uniqueid: call.caller.uniqueid },
-        'AMI: call ended while the connection was down; its end was not seen, so no hangup is sent',
+        'AMI: call ended while the connection was down; its end was not seen, so it ends with reason "unknown"',
       );
+      out.push(...catchUpEnded(call));
       deps.calls.delete(call.caller.uniqueid);
     }
     for (const [uniqueid, record] of deps.channels) {
@@ -78,13 +99,15 @@ export function createResync(deps: ResyncDeps): Resync {
     for (const [member, owner] of deps.memberIndex) if (!deps.calls.has(owner)) deps.memberIndex.delete(member);
     for (const uniqueid of deps.outboundSent) if (!deps.channels.has(uniqueid)) deps.outboundSent.delete(uniqueid);
     deps.done();
+    return out;
   }
 
   return {
     handle(message) {
       if (isAmiEvent(message, 'QueueMember')) members.push(message);
       else if (isAmiEvent(message, 'CoreShowChannel')) listed.push(message);
-      else if (isAmiEvent(message, 'CoreShowChannelsComplete')) complete();
+      else if (isAmiEvent(message, 'CoreShowChannelsComplete')) return complete();
+      return [];
     },
   };
 }

@@ -4,14 +4,15 @@ import { silentLogger, type CallEventSink, type SourceLogger } from '../sink.js'
 import { createCallTracker } from './call-tracker.js';
 import { createAmiClient, type AmiClientState } from './client.js';
 import { resolveAmiEndpoint, type AmiEndpointInput } from './endpoint.js';
+import { createResyncFlow } from './resync-flow.js';
 
 export interface AmiSourceOptions extends AmiEndpointInput {
   /** Channel variables that become the calls' custom variables (config `customVariables`). */
   customVariables?: readonly string[];
   /** Dialplan contexts whose calls are agents calling out; default `['from-internal']`. */
   outboundContexts?: readonly string[];
-  /** Where the call events go (the hub's ingest). */
-  sink: Pick<CallEventSink, 'emit'>;
+  /** Where the call events go (the hub's ingest); `calls` tells what the hub published (see resync-flow.ts). */
+  sink: Pick<CallEventSink, 'emit' | 'calls'>;
   /** A pino logger fits; silent by default. */
   logger?: SourceLogger;
   /** `md5` logs in with the MD5 challenge instead of sending the secret. */
@@ -75,8 +76,10 @@ export function createAmiSource(options: AmiSourceOptions): AmiSource {
 
   function deliver(events: CallEventInput[]): void {
     for (const event of events) {
+      // Prepared at once, while the connection that reported the event is still there.
+      const ready = flow.prepare(event);
       delivered = delivered
-        .then(() => options.sink.emit(event))
+        .then(async () => options.sink.emit(await ready))
         .catch((error: unknown) => {
           logger.error({ err: error, event: event.event, uniqueid: event.uniqueid }, 'AMI: the hub refused a call event');
         });
@@ -97,18 +100,25 @@ export function createAmiSource(options: AmiSourceOptions): AmiSource {
     }
   }
 
-  client.on('event', (message) => {
-    try {
-      deliver(tracker.handle(message));
-    } catch (error) {
-      logger.error({ err: error, event: message['Event'] }, 'AMI: could not map an event');
-    }
+  const flow = createResyncFlow({
+    tracker,
+    client,
+    sink: options.sink,
+    logger,
+    handle(message) {
+      try {
+        deliver(tracker.handle(message));
+      } catch (error) {
+        logger.error({ err: error, event: message['Event'] }, 'AMI: could not map an event');
+      }
+    },
   });
+  client.on('event', (message) => flow.event(message));
   client.on('ready', () => void resync());
   client.on('state', (state) => {
     // Marked on the greeting, before any event of the new connection: the events that
     // come in with the login answer already count as seen since the reconnect.
-    if (state === 'connected') tracker.beginResync();
+    if (state === 'connected') flow.connected();
     emitter.emit('state', state);
   });
   client.on('error', (error) => {

@@ -69,7 +69,11 @@ export function createSimulator(options: SimulatorOptions): Simulator {
     timers.add(timer);
   }
 
-  const emit = (event: CallEventInput): Promise<void> => sink.emit(event);
+  // Every event gets an id of its own (idempotent ingest): a sink that resends one after a
+  // timeout cannot make the hub store it twice.
+  let sent = 0;
+  const emit = (event: CallEventInput): Promise<void> =>
+    sink.emit({ ...event, eventid: `sim:${event.uniqueid}:${event.event}:${++sent}` });
 
   function agentFields(peer: string) {
     const a = agentOf(peer);

@@ -32,6 +32,12 @@ export interface FakeAmiServerOptions {
   gate?: Promise<void>;
   /** Actions answered `Permission denied`, as for a manager.conf user without the right. */
   refuse?: string[];
+  /**
+   * Leave a connection open at its end even when a later recorded connection follows:
+   * the client goes away by itself (a hub killed with SIGKILL), and the next client to
+   * connect gets the next recorded connection.
+   */
+  keepOpen?: boolean;
 }
 
 export interface FakeAmiServer {
@@ -135,7 +141,7 @@ export async function startFakeAmiServer(options: FakeAmiServerOptions = {}): Pr
         if (id === undefined || !clientIds.has(id)) session.send(line.raw);
       }
       if (conn >= lastConn) markReplayed();
-      else socket.destroy();
+      else if (!options.keepOpen) socket.destroy();
     }
 
     async function answerRecorded(session: AmiServerSession, line: TranscriptLine, all: TranscriptLine[]): Promise<void> {
@@ -165,6 +171,10 @@ export async function startFakeAmiServer(options: FakeAmiServerOptions = {}): Pr
           s.reply(action, { Response: 'Error', Message: 'Permission denied' });
           return true;
         }
+        if (name === 'Getvar') {
+          answerGetvar(action, s, conn);
+          return true;
+        }
         if (!listActions.has(name)) return false;
         if ((expected.get(name) ?? 0) > 0) {
           const waiter = waiters.get(name);
@@ -179,6 +189,33 @@ export async function startFakeAmiServer(options: FakeAmiServerOptions = {}): Pr
     });
     sessions.add(session);
     socket.on('close', () => sessions.delete(session));
+  }
+
+  /**
+   * Getvar as Asterisk answers it: the recorded answer where the recording shows one for
+   * that channel and variable; else the value of the last recorded VarSet of that channel
+   * up to this connection ('' when never set); `No such channel` for a channel the
+   * recording never showed.
+   */
+  function answerGetvar(action: AmiMessage, session: AmiServerSession, conn: number): void {
+    const channel = amiField(action, 'Channel');
+    const variable = amiField(action, 'Variable') ?? '';
+    const asked = lines.find(
+      (l) => l.conn === conn && l.dir === 'client' && header(l.raw, 'Action') === 'Getvar' && header(l.raw, 'Channel') === channel && header(l.raw, 'Variable') === variable,
+    );
+    const recordedId = asked && header(asked.raw, 'ActionID');
+    const answer = recordedId === undefined ? undefined : lines.find((l) => l.dir === 'server' && l.conn === conn && header(l.raw, 'ActionID') === recordedId);
+    if (answer) {
+      session.send(withActionId(answer.raw, amiField(action, 'ActionID')));
+      return;
+    }
+    const before = lines.filter((l) => l.dir === 'server' && l.conn <= conn && header(l.raw, 'Channel') === channel);
+    if (before.length === 0) {
+      session.reply(action, { Response: 'Error', Message: 'No such channel' });
+      return;
+    }
+    const set = before.filter((l) => header(l.raw, 'Event') === 'VarSet' && header(l.raw, 'Variable') === variable).at(-1);
+    session.reply(action, { Response: 'Success', Variable: variable, Value: (set && header(set.raw, 'Value')) ?? '' });
   }
 
   const server: Server = createServer(serve);

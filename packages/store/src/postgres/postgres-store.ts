@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import { Limits, type CallEvent, type RealtimeRow, type Variables } from '@shuttle-cti/protocol';
+import { batchIds, eventIdOf, planAppend } from '../event-ids.js';
 import type { OutboxItem, OutboxKind, Store, TokenRecord, UnnumberedEvent } from '../store.js';
 import { isoTime, nowIso, rowLimit, seqCursor, textField } from '../normalize.js';
 import { realtimeSelect } from '../realtime-query.js';
@@ -103,30 +104,45 @@ export function createPostgresStore(options: PostgresStoreOptions): Store {
 
     async appendEvents(events) {
       if (events.length === 0) return [];
-      const names = events.map((e) => textField(e.event, 'event'));
-      const uniqueids = events.map((e) => textField(e.uniqueid, 'uniqueid'));
-      const times = events.map((e) => isoTime(e.time, 'time'));
+      const ids = batchIds(events);
       // The advisory lock serialises appends across all hubs sharing the database, so
       // events commit in seq order: a reader never sees seq n+1 before seq n is visible,
-      // which would make a client resuming from n+1 miss n for good.
-      const seqs = await inTransaction(
+      // which would make a client resuming from n+1 miss n for good. Under the same lock,
+      // the look-up of the batch's ids cannot miss one that another hub is storing.
+      return inTransaction(
         pool,
         async (client) => {
+          const stored = new Map<string, CallEvent>();
+          if (ids.length > 0) {
+            const { rows } = await client.query<{ eventid: string; seq: string; body: UnnumberedEvent }>(
+              'SELECT eventid, seq, body FROM events WHERE eventid = ANY($1::text[])',
+              [ids],
+            );
+            for (const r of rows) stored.set(r.eventid, { ...r.body, seq: Number(r.seq) } as CallEvent);
+          }
+          const { fresh, assemble } = planAppend(events, stored);
+          if (fresh.length === 0) return assemble([]);
           const { rows } = await client.query<{ seq: string }>(
-            `INSERT INTO events (event, uniqueid, time, body)
-             SELECT event, uniqueid, time, body
-             FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::json[]) WITH ORDINALITY
-               AS u(event, uniqueid, time, body, n)
+            `INSERT INTO events (event, uniqueid, time, body, eventid)
+             SELECT event, uniqueid, time, body, eventid
+             FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::json[], $5::text[]) WITH ORDINALITY
+               AS u(event, uniqueid, time, body, eventid, n)
              ORDER BY n
              RETURNING seq`,
-            [names, uniqueids, times, events.map((e) => JSON.stringify(e))],
+            [
+              fresh.map((e) => textField(e.event, 'event')),
+              fresh.map((e) => textField(e.uniqueid, 'uniqueid')),
+              fresh.map((e) => isoTime(e.time, 'time')),
+              fresh.map((e) => JSON.stringify(e)),
+              fresh.map((e) => eventIdOf(e)),
+            ],
           );
-          return rows.map((r) => Number(r.seq)).sort((a, b) => a - b);
+          // Rows are numbered in the ORDER BY n order, so the i-th smallest seq is the i-th event.
+          const seqs = rows.map((r) => Number(r.seq)).sort((a, b) => a - b);
+          return assemble(fresh.map((event, i) => ({ ...event, seq: seqs[i] }) as CallEvent));
         },
         `BEGIN; SELECT pg_advisory_xact_lock(${lockClass.append}, hashtext(current_schema()))`,
       );
-      // Rows are numbered in the ORDER BY n order, so the i-th smallest seq is the i-th event.
-      return events.map((event, i) => ({ ...event, seq: seqs[i] }) as CallEvent);
     },
     async eventsAfter(after, limit) {
       const { rows } = await query<{ seq: string; body: UnnumberedEvent }>(

@@ -63,4 +63,14 @@ export const sqliteMigrations: readonly Migration[] = checkMigrations([
       CREATE INDEX realtime_type_time ON realtime (type, time, pos);
     `,
   },
+  {
+    version: 2,
+    name: 'event ids (idempotent ingest)',
+    sql: `
+      -- A source's own id for an event; NULL for events sent without one. Pruned with its
+      -- event, so a repeat is recognised for as long as the event is kept.
+      ALTER TABLE events ADD COLUMN eventid TEXT;
+      CREATE UNIQUE INDEX events_eventid ON events (eventid) WHERE eventid IS NOT NULL;
+    `,
+  },
 ]);

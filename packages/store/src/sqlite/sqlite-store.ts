@@ -1,5 +1,6 @@
 import type { CallEvent, RealtimeRow, Variables } from '@shuttle-cti/protocol';
-import type { NewToken, OutboxItem, OutboxKind, Store, TokenRecord, UnnumberedEvent } from '../store.js';
+import { eventIdOf } from '../event-ids.js';
+import type { AppendedEvent, NewToken, OutboxItem, OutboxKind, Store, TokenRecord, UnnumberedEvent } from '../store.js';
 import { isoTime, nowIso, rowLimit, seqCursor, textField } from '../normalize.js';
 import { realtimeSelect } from '../realtime-query.js';
 import { applyChanges, checkCallVariables } from '../variables.js';
@@ -80,16 +81,26 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
       : undefined;
 
   // One transaction per batch: a single fsync (in WAL, at checkpoint) instead of one per event.
-  const appendBatch = db.transaction((events: readonly UnnumberedEvent[]): CallEvent[] => {
-    const insert = sql('INSERT INTO events (event, uniqueid, time, body) VALUES (?, ?, ?, ?)');
-    return events.map((event) => {
-      const { lastInsertRowid } = insert.run(
+  // An event with an id is inserted unless the id is stored already (the unique index
+  // decides, inside the transaction and its write lock, so no other process can slip the
+  // same id in between); only a repeat costs a look-up, of the original.
+  const appendBatch = db.transaction((events: readonly UnnumberedEvent[]): AppendedEvent[] => {
+    const insert = sql(
+      'INSERT INTO events (event, uniqueid, time, body, eventid) VALUES (?, ?, ?, ?, ?) ON CONFLICT (eventid) WHERE eventid IS NOT NULL DO NOTHING',
+    );
+    const original = sql('SELECT seq, body FROM events WHERE eventid = ?');
+    return events.map((event): AppendedEvent => {
+      const eventid = eventIdOf(event);
+      const { changes, lastInsertRowid } = insert.run(
         textField(event.event, 'event'),
         textField(event.uniqueid, 'uniqueid'),
         isoTime(event.time, 'time'),
         JSON.stringify(event),
+        eventid,
       );
-      return { ...event, seq: Number(lastInsertRowid) } as CallEvent;
+      if (changes === 1) return { ...event, seq: Number(lastInsertRowid) } as CallEvent;
+      const row = original.get(eventid) as { seq: number; body: string };
+      return { ...(JSON.parse(row.body) as UnnumberedEvent), seq: row.seq, duplicate: true } as AppendedEvent;
     });
   });
 
