@@ -65,11 +65,16 @@ export const hubConfigSchema = z.object({
       idleTimeoutMs: z.number().int().positive().default(120_000),
     })
     .prefault({}),
-  /** Failed authentications: an address with this many within the window is refused (RATE_LIMITED) until it ends. */
+  /**
+   * Failed authentications: once an address has this many within the window, its further
+   * failures are answered RATE_LIMITED, and only after delayMs, until the window ends
+   * (valid tokens are never held back).
+   */
   authFailures: z
     .object({
       max: z.number().int().positive().default(20),
       windowMs: z.number().int().positive().default(60_000),
+      delayMs: z.number().int().min(0).max(10_000).default(1_000),
     })
     .prefault({}),
   /** Time-to-live of commands queued for a peer with no session. */

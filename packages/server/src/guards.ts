@@ -6,16 +6,20 @@ import { createRateLimiter } from './namespaces/commands.js';
 /**
  * Limits that hold per token or per address rather than per connection: opening more
  * connections must not buy more commands, and guessing tokens gets slower, not cheaper.
+ * A valid token is never refused for its address's failures: agents behind one NAT must
+ * not be locked out by one of them typing bad tokens.
  */
 export interface Guards {
   /** A command of this token (or of the loopback integrations) may go ahead. */
   tokenCommand(tokenKey: string): boolean;
   /** An HTTP request with this token may go ahead. */
   tokenRequest(tokenId: string): boolean;
-  /** Seconds the address must wait after too many failed authentications; 0 when it may try. */
-  authBlocked(address: string): number;
-  /** Records and logs (never the token) a failed authentication. */
-  authFailed(address: string, via: string): void;
+  /**
+   * Records and logs (never the token) a failed authentication. Returns 0, or, once the
+   * address has failed `authFailures.max` times in the window, the seconds left in it: the
+   * caller then answers RATE_LIMITED, and only after `authFailures.delayMs`.
+   */
+  authFailed(address: string, via: string): number;
 }
 
 /** Addresses remembered for failed authentications; the oldest are forgotten beyond this. */
@@ -30,6 +34,11 @@ export function guardsOf(ctx: HubContext): Guards {
   return guards;
 }
 
+/** Resolves after `ms`: failed authentications of a throttled address are answered late. */
+export function pause(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
 /** RATE_LIMITED with the seconds to wait, which the HTTP error handler sends as Retry-After. */
 export function rateLimited(message: string, retryAfterSeconds: number): CtiError {
   return Object.assign(new CtiError(ErrorCode.RATE_LIMITED, message), { retryAfterSeconds });
@@ -39,7 +48,7 @@ function createGuards(ctx: HubContext): Guards {
   const { config, logger, metrics } = ctx;
   const registers = [metrics.registry];
   const authFailures = new Counter({ name: 'shuttle_cti_auth_failures_total', help: 'Authentications refused for an invalid or revoked token, by where', labelNames: ['via'] as const, registers });
-  const authThrottled = new Counter({ name: 'shuttle_cti_auth_throttled_total', help: 'Authentications not even tried: the address failed too often', registers });
+  const authThrottled = new Counter({ name: 'shuttle_cti_auth_throttled_total', help: 'Failed authentications answered late with RATE_LIMITED: the address had failed too often', registers });
   const httpLimited = new Counter({ name: 'shuttle_cti_http_rate_limited_total', help: 'HTTP API requests refused with 429: their token went over limits.httpRequestsPerSecond', registers });
 
   const commandBuckets = new Map<string, () => boolean>();
@@ -59,18 +68,6 @@ function createGuards(ctx: HubContext): Guards {
       if (!ok) httpLimited.inc();
       return ok;
     },
-    authBlocked(address) {
-      const entry = failures.get(address);
-      if (!entry) return 0;
-      const left = entry.since + config.authFailures.windowMs - Date.now();
-      if (left <= 0) {
-        failures.delete(address);
-        return 0;
-      }
-      if (entry.count < config.authFailures.max) return 0;
-      authThrottled.inc();
-      return Math.ceil(left / 1000);
-    },
     authFailed(address, via) {
       authFailures.inc({ via });
       const now = Date.now();
@@ -87,8 +84,11 @@ function createGuards(ctx: HubContext): Guards {
       // The token is never logged, not even in part: a near miss is still a secret.
       logger.warn({ address, via, failures: entry.count }, 'authentication failed: invalid or revoked token');
       if (entry.count === config.authFailures.max) {
-        logger.warn({ address, windowMs: config.authFailures.windowMs }, 'too many failed authentications: this address is refused until the window ends');
+        logger.warn({ address, windowMs: config.authFailures.windowMs }, 'too many failed authentications: this address is now answered slowly until the window ends');
       }
+      if (entry.count <= config.authFailures.max) return 0;
+      authThrottled.inc();
+      return Math.max(1, Math.ceil((entry.since + config.authFailures.windowMs - now) / 1000));
     },
   };
 }

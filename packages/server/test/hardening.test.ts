@@ -115,7 +115,7 @@ describe('failed authentications', () => {
   beforeAll(async () => {
     dataDir = join(await mkdtemp(join(tmpdir(), 'shuttle-cti-auth-')), 'data');
     const logger = createLogger('warn', { write: (line: string) => void lines.push(line) });
-    hub = await createHub({ config: { host: '127.0.0.1', port: 0, dataDir, authFailures: { max: 5, windowMs: 60_000 } }, logger });
+    hub = await createHub({ config: { host: '127.0.0.1', port: 0, dataDir, authFailures: { max: 5, windowMs: 60_000, delayMs: 50 } }, logger });
     await hub.listen();
   });
   afterAll(async () => {
@@ -124,7 +124,7 @@ describe('failed authentications', () => {
   });
   afterEach(() => void lines.splice(0));
 
-  it('are logged without the token, counted, and slow the address down after repeated failures', async () => {
+  it('are logged without the token, counted, and slow the address down after repeated failures, never its valid tokens', async () => {
     const good = (await createToken(hub.store, { role: 'supervisor' })).secret;
     const guesses = Array.from({ length: 5 }, (_, i) => `sct_guess${i}${'x'.repeat(20)}`);
     for (const guess of guesses.slice(0, 3)) {
@@ -139,12 +139,15 @@ describe('failed authentications', () => {
     for (const guess of guesses) expect(lines.join('\n')).not.toContain(guess.slice(4, 14));
     expect(JSON.parse(failures[0] ?? '{}')).toMatchObject({ address: '127.0.0.1', via: 'http GET /api/v1/events' });
 
-    // Now even the right token waits for the window to end.
-    const blocked = await fetch(`${hub.url}/api/v1/events`, { headers: { authorization: `Bearer ${good}` } });
+    // Further guesses from this address are answered late, with RATE_LIMITED until the window ends.
+    const blocked = await fetch(`${hub.url}/api/v1/events`, { headers: { authorization: 'Bearer sct_another_guess_xxxxxxxxxxxx' } });
     expect(blocked.status).toBe(429);
     expect(Number(blocked.headers.get('retry-after'))).toBeGreaterThan(0);
-    await expect(connectClient(hub.url, '/supervisor', { token: good })).rejects.toMatchObject({ data: { code: 'RATE_LIMITED' } });
+    await expect(connectClient(hub.url, '/supervisor', { token: 'sct_yet_another_guess_xxxxxxxx' })).rejects.toMatchObject({ data: { code: 'RATE_LIMITED' } });
     expect(await metric(hub, 'shuttle_cti_auth_throttled_total')).toBe(2);
+    // A colleague behind the same address with a valid token is not held back.
+    expect((await fetch(`${hub.url}/api/v1/events`, { headers: { authorization: `Bearer ${good}` } })).status).toBe(200);
+    (await connectClient(hub.url, '/supervisor', { token: good })).close();
   });
 
   it('the data directory is created 0700 and the SQLite files 0600', async () => {

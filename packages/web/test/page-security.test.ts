@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { Browser, BrowserContext } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
 import { connectClient, startTestHub, until, type TestHub } from '../../server/test/helpers.js';
-import { buildPages, describeBrowser, launchBrowser, newContext, openAgentPanel, watchErrors } from './browser.js';
+import { buildPages, describeBrowser, launchBrowser, newContext, openAgentPanel, startTargetServer, watchErrors } from './browser.js';
 
 describeBrowser('page security', () => {
   let t: TestHub;
@@ -93,5 +93,44 @@ describeBrowser('page security', () => {
     expect(await page.title()).toBe(title);
     expect(await page.locator('.frame-panel iframe').getAttribute('sandbox')).not.toContain('allow-same-origin');
     integration.close();
+  });
+
+  it('with --trust-loopback, a page of another site open in a browser on the hub host cannot become an integration', async () => {
+    const trusting = await startTestHub({ config: { trustLoopbackIntegrations: true } });
+    const site = await startTargetServer();
+    try {
+      context = await newContext(browser);
+      const page = await context.newPage();
+      await page.goto(`${site.url}/crm/elsewhere`);
+      const wsUrl = `${trusting.url.replace(/^http/, 'ws')}/socket.io/?EIO=4&transport=websocket`;
+      // The attack: a plain WebSocket (no CORS applies) speaking socket.io, then the polling handshake with credentials.
+      const outcome = await page.evaluate(
+        async ({ wsUrl, pollUrl }) => {
+          const socket = await new Promise<string>((resolve) => {
+            const ws = new WebSocket(wsUrl);
+            const seen: string[] = [];
+            ws.onmessage = (m) => {
+              const text = String(m.data);
+              seen.push(text);
+              if (text.startsWith('0')) ws.send('40');
+              if (text.startsWith('42["welcome"')) resolve(`became an integration: ${seen.join(' | ')}`);
+            };
+            ws.onerror = () => resolve('refused');
+            ws.onclose = () => resolve('refused');
+          });
+          const polling = await fetch(pollUrl, { credentials: 'include' }).then(
+            (r) => `read ${r.status}`,
+            () => 'blocked',
+          );
+          return { socket, polling };
+        },
+        { wsUrl, pollUrl: `${trusting.url}/socket.io/?EIO=4&transport=polling` },
+      );
+      expect(outcome).toEqual({ socket: 'refused', polling: 'blocked' });
+      expect(trusting.hub.io.of('/').sockets.size).toBe(0);
+    } finally {
+      await site.close();
+      await trusting.stop();
+    }
   });
 });

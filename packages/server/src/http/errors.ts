@@ -2,7 +2,7 @@ import { CtiError, ErrorCode, httpStatusOf, toCtiError, type Role } from '@shutt
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { authenticate } from '../auth.js';
 import type { HubContext } from '../context.js';
-import { guardsOf, rateLimited } from '../guards.js';
+import { guardsOf, pause, rateLimited } from '../guards.js';
 
 export function sendError(reply: FastifyReply, error: CtiError): FastifyReply {
   return reply.code(httpStatusOf[error.code]).send({ error: error.toWire() });
@@ -43,8 +43,6 @@ export async function requireBearer(ctx: HubContext, request: FastifyRequest, ro
   const match = typeof header === 'string' ? /^Bearer\s+(\S+)$/i.exec(header) : null;
   if (!match) throw new CtiError(ErrorCode.UNAUTHORIZED, 'send the token as Authorization: Bearer <token>');
   const guards = guardsOf(ctx);
-  const wait = guards.authBlocked(request.ip);
-  if (wait > 0) throw rateLimited(`too many failed authentications from this address; retry in ${wait} s`, wait);
   let token;
   try {
     token = await authenticate(ctx.store, match[1]);
@@ -52,7 +50,11 @@ export async function requireBearer(ctx: HubContext, request: FastifyRequest, ro
     throw new CtiError(ErrorCode.UNAVAILABLE, 'the store is unreachable, so the hub cannot check tokens right now; retry later', { cause: error });
   }
   if (!token) {
-    guards.authFailed(request.ip, `http ${request.method} ${request.routeOptions.url ?? ''}`);
+    const wait = guards.authFailed(request.ip, `http ${request.method} ${request.routeOptions.url ?? ''}`);
+    if (wait > 0) {
+      await pause(ctx.config.authFailures.delayMs);
+      throw rateLimited(`too many failed authentications from this address; retry in ${wait} s`, wait);
+    }
     throw new CtiError(ErrorCode.UNAUTHORIZED, 'invalid or revoked token');
   }
   if (token.role !== role) throw new CtiError(ErrorCode.FORBIDDEN, `this route needs a ${role} token, not ${token.role}`);

@@ -43,14 +43,13 @@ export function requireRole(nsp: Namespace, role: Role, ctx: HubContext): void {
     const lastSeq = parseLastSeq(handshakeValue(socket, 'lastSeq'));
     const guards = guardsOf(ctx);
     const address = socket.handshake.address;
-    const wait = guards.authBlocked(address);
-    if (wait > 0) {
-      next(refuse(ErrorCode.RATE_LIMITED, `too many failed authentications from this address; retry in ${wait} s`));
-      return;
-    }
     authenticate(ctx.store, secret)
       .then((token) => {
-        if (!token && typeof secret === 'string' && secret !== '') guards.authFailed(address, `socket.io ${nsp.name}`);
+        const wait = !token && typeof secret === 'string' && secret !== '' ? guards.authFailed(address, `socket.io ${nsp.name}`) : 0;
+        if (wait > 0) {
+          setTimeout(() => next(refuse(ErrorCode.RATE_LIMITED, `too many failed authentications from this address; retry in ${wait} s`)), ctx.config.authFailures.delayMs);
+          return;
+        }
         if (!token) {
           const trusted =
             role === 'integration' &&
