@@ -40,6 +40,8 @@ export const hubConfigSchema = z.object({
     .object({
       eventsMs: z.number().int().positive().default(7 * 24 * 3600_000),
       variablesMs: z.number().int().positive().default(24 * 3600_000),
+      /** Call summaries (the reports' data), kept apart from the replayable events. */
+      callsMs: z.number().int().positive().default(400 * 24 * 3600_000),
       /** A live call with no end event after this long is dropped from the live view. */
       staleCallMs: z.number().int().positive().default(12 * 3600_000),
       sweepIntervalMs: z.number().int().positive().default(60_000),

@@ -33,6 +33,8 @@ export function startHousekeeping(ctx: HubContext): () => void {
       // A call with no end event for this long lost its hangup: stop showing it as live.
       const stale = ctx.tracker.prune(new Date(now - config.retention.staleCallMs).toISOString());
       if (events + calls + stale > 0) logger.info({ events, calls, stale }, 'retention: pruned old events, variables and stale live calls');
+      const summaries = await store.pruneCallsBefore(new Date(now - config.retention.callsMs).toISOString());
+      if (summaries > 0) logger.info({ summaries }, 'retention: pruned old call summaries');
     },
     'retention sweep',
   );

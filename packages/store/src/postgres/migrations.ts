@@ -1,3 +1,4 @@
+import { postgresCallsMigration } from '../calls/postgres-schema.js';
 import { checkMigrations, type Migration } from '../migration.js';
 
 /**
@@ -65,4 +66,6 @@ export const postgresMigrations: readonly Migration[] = checkMigrations([
       CREATE INDEX realtime_type_time ON realtime (type, time, pos);
     `,
   },
+  // Version 2 is another change's (event ids); 3 is independent of it, so either may come first.
+  postgresCallsMigration,
 ]);

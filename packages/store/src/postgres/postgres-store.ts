@@ -4,6 +4,7 @@ import type { OutboxItem, OutboxKind, Store, TokenRecord, UnnumberedEvent } from
 import { isoTime, nowIso, rowLimit, seqCursor, textField } from '../normalize.js';
 import { realtimeSelect } from '../realtime-query.js';
 import { splitChanges } from '../variables.js';
+import { createPostgresCalls } from '../calls/postgres-calls.js';
 import { lockClass, migratePostgres } from './migrate.js';
 import { createPool, inTransaction, mapError } from './pool.js';
 
@@ -87,8 +88,15 @@ export function createPostgresStore(options: PostgresStoreOptions): Store {
     }
   };
 
+  const calls = createPostgresCalls(query);
+
   return {
     kind: 'postgres',
+    listCalls: calls.listCalls,
+    queueSlots: calls.queueSlots,
+    agentSlots: calls.agentSlots,
+    pauseSpans: calls.pauseSpans,
+    pruneCallsBefore: calls.pruneCallsBefore,
 
     async migrate() {
       await migratePostgres(pool, options.schema);
@@ -121,6 +129,9 @@ export function createPostgresStore(options: PostgresStoreOptions): Store {
              RETURNING seq`,
             [names, uniqueids, times, events.map((e) => JSON.stringify(e))],
           );
+          // In the same transaction: a call's summary is exactly as stored as its events,
+          // whichever hub stored them.
+          await calls.record(client, events);
           return rows.map((r) => Number(r.seq)).sort((a, b) => a - b);
         },
         `BEGIN; SELECT pg_advisory_xact_lock(${lockClass.append}, hashtext(current_schema()))`,

@@ -1,3 +1,4 @@
+import { sqliteCallsMigration } from '../calls/sqlite-schema.js';
 import { checkMigrations, type Migration } from '../migration.js';
 
 /**
@@ -63,4 +64,6 @@ export const sqliteMigrations: readonly Migration[] = checkMigrations([
       CREATE INDEX realtime_type_time ON realtime (type, time, pos);
     `,
   },
+  // Version 2 is another change's (event ids); 3 is independent of it, so either may come first.
+  sqliteCallsMigration,
 ]);

@@ -3,6 +3,7 @@ import type { NewToken, OutboxItem, OutboxKind, Store, TokenRecord, UnnumberedEv
 import { isoTime, nowIso, rowLimit, seqCursor, textField } from '../normalize.js';
 import { realtimeSelect } from '../realtime-query.js';
 import { applyChanges } from '../variables.js';
+import { createSqliteCalls } from '../calls/sqlite-calls.js';
 import { startCheckpointer } from './checkpointer.js';
 import { createStatementCache, migrateSqlite, openSqlite } from './database.js';
 import { createWriteBatcher } from './write-batcher.js';
@@ -80,9 +81,10 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
       : undefined;
 
   // One transaction per batch: a single fsync (in WAL, at checkpoint) instead of one per event.
+  const calls = createSqliteCalls(sql);
   const appendBatch = db.transaction((events: readonly UnnumberedEvent[]): CallEvent[] => {
     const insert = sql('INSERT INTO events (event, uniqueid, time, body) VALUES (?, ?, ?, ?)');
-    return events.map((event) => {
+    const stored = events.map((event) => {
       const { lastInsertRowid } = insert.run(
         textField(event.event, 'event'),
         textField(event.uniqueid, 'uniqueid'),
@@ -91,6 +93,9 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
       );
       return { ...event, seq: Number(lastInsertRowid) } as CallEvent;
     });
+    // In the same transaction: a call's summary is exactly as stored as its events.
+    calls.record(stored);
+    return stored;
   });
 
   const mergeVars = db.transaction((uniqueid: string, changes: Variables, at: string): Variables => {
@@ -124,6 +129,11 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
 
   return {
     kind: 'sqlite',
+    listCalls: calls.listCalls,
+    queueSlots: calls.queueSlots,
+    agentSlots: calls.agentSlots,
+    pauseSpans: calls.pauseSpans,
+    pruneCallsBefore: calls.pruneCallsBefore,
 
     async migrate() {
       migrateSqlite(db);
