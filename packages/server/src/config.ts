@@ -59,6 +59,17 @@ export const hubConfigSchema = z.object({
     .prefault({}),
   /** How often connected sessions' tokens are re-checked (revocation takes effect within this). */
   tokenRecheckMs: z.number().int().positive().default(2_000),
+  /** Reports (GET /api/v1/reports/…, the dashboard's Reports view, `shuttle-cti report`). */
+  reports: z
+    .object({
+      /** IANA zone in which hours and days are cut; default the hub's own. */
+      timeZone: z.string().min(1).max(64).optional(),
+      /** Seconds within which an answer counts toward the service level, unless a report asks otherwise. */
+      sla: z.number().int().min(0).max(3600).default(20),
+      /** The service level (percent) the dashboard colours against. */
+      serviceLevelTarget: z.number().min(0).max(100).default(80),
+    })
+    .prefault({}),
   /** Integration Realtime rows in a supervisor snapshot. */
   snapshotRealtimeRows: z.number().int().min(0).max(1000).default(100),
 });

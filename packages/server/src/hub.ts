@@ -23,6 +23,7 @@ import { installErrorHandler } from './http/errors.js';
 import { frameworkOptions } from './http/framework-errors.js';
 import { registerHealth } from './http/health.js';
 import { findWebDist, registerWeb } from './http/web.js';
+import { registerReports } from './reports/routes.js';
 import { createLogger, type Logger } from './logger.js';
 import { createMetrics, type Metrics } from './metrics.js';
 import { setupAgents, peerRoom } from './namespaces/agent.js';
@@ -152,6 +153,7 @@ export async function createHub(options: HubOptions = {}): Promise<Hub> {
   installErrorHandler(app, ctx);
   registerHealth(app, ctx);
   registerApi(app, ctx);
+  registerReports(app, ctx);
   registerWeb(app, options.webDist ?? findWebDist());
   setupIntegrations(ctx);
   setupAgents(ctx);
