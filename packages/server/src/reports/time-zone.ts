@@ -60,7 +60,10 @@ const dayMs = 86_400_000;
 /** The next local hour or midnight after `ms`. */
 export function nextBoundary(timeZone: string, ms: number, unit: 'hour' | 'day'): number {
   const local = ms + offsetAt(timeZone, ms);
-  const size = unit === 'hour' ? hourMs : dayMs;
+  // An hour lasts 3,600 s whatever the clock does: counted in real time, the hour a clock
+  // going back repeats is two hours, as it was lived.
+  if (unit === 'hour') return ms - (((local % hourMs) + hourMs) % hourMs) + hourMs;
+  const size = dayMs;
   const next = instantOf(timeZone, Math.floor(local / size) * size + size);
   // A clock that goes back (the end of summer time) shows the same hour twice: step past it.
   return next > ms ? next : nextBoundary(timeZone, ms + size, unit);
