@@ -16,6 +16,7 @@ const commands: Record<string, () => Promise<Register>> = {
   run: async () => (await import('./commands/run.js')).registerRunCommand,
   replay: async () => (await import('./commands/replay.js')).registerReplayCommand,
   service: async () => (await import('./commands/service.js')).registerServiceCommand,
+  report: async () => (await import('./commands/report.js')).registerReportCommand,
 };
 
 const program = new Command()

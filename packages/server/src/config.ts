@@ -94,6 +94,8 @@ export const hubConfigSchema = z.object({
       variablesMs: z.number().int().positive().default(24 * 3600_000),
       /** Integration Realtime rows older than this are deleted. */
       realtimeMs: z.number().int().positive().default(30 * 24 * 3600_000),
+      /** Call summaries (the reports' data), kept apart from the replayable events. */
+      callsMs: z.number().int().positive().default(400 * 24 * 3600_000),
       /** A talking live call with no event for this long (a lost hangup) is dropped from the live view. */
       staleCallMs: z.number().int().positive().default(12 * 3600_000),
       sweepIntervalMs: z.number().int().positive().default(60_000),
@@ -134,6 +136,17 @@ export const hubConfigSchema = z.object({
     .prefault({}),
   /** How often connected sessions' tokens are re-checked (revocation takes effect within this). */
   tokenRecheckMs: z.number().int().positive().default(2_000),
+  /** Reports (GET /api/v1/reports/…, the dashboard's Reports view, `shuttle-cti report`). */
+  reports: z
+    .object({
+      /** IANA zone in which hours and days are cut; default the hub's own. */
+      timeZone: z.string().min(1).max(64).optional(),
+      /** Seconds within which an answer counts toward the service level, unless a report asks otherwise. */
+      sla: z.number().int().min(0).max(3600).default(20),
+      /** The service level (percent) the dashboard colours against. */
+      serviceLevelTarget: z.number().min(0).max(100).default(80),
+    })
+    .prefault({}),
   /** Integration Realtime rows in a supervisor snapshot. */
   snapshotRealtimeRows: z.number().int().min(0).max(1000).default(100),
 });

@@ -33,6 +33,8 @@ export function startHousekeeping(ctx: HubContext): () => void {
       const realtime = await store.pruneRealtimeBefore(new Date(now - config.retention.realtimeMs).toISOString());
       if (realtime > 0) logger.info({ realtime }, 'retention: pruned old Integration Realtime rows');
       if (events + calls > 0) logger.info({ events, calls }, 'retention: pruned old events and variables');
+      const summaries = await store.pruneCallsBefore(new Date(now - config.retention.callsMs).toISOString());
+      if (summaries > 0) logger.info({ summaries }, 'retention: pruned old call summaries');
     },
     'retention sweep',
   );

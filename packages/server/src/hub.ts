@@ -26,6 +26,7 @@ import { registerHealth } from './http/health.js';
 import { createOriginPolicy } from './http/origins.js';
 import { guardConnections, serverTimeouts } from './http/connections.js';
 import { findWebDist, registerWeb } from './http/web.js';
+import { registerReports } from './reports/routes.js';
 import { createLogger, type Logger } from './logger.js';
 import { createMetrics, type Metrics } from './metrics.js';
 import { setupAgents, peerRoom } from './namespaces/agent.js';
@@ -173,6 +174,7 @@ export async function createHub(options: HubOptions = {}): Promise<Hub> {
   installErrorHandler(app, ctx);
   registerHealth(app, ctx);
   registerApi(app, ctx);
+  registerReports(app, ctx);
   registerWeb(app, options.webDist ?? findWebDist(), { hubs: config.web.hubs, frameAncestors: config.web.frameAncestors });
   setupIntegrations(ctx);
   setupAgents(ctx);

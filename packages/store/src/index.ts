@@ -14,3 +14,12 @@ export type {
   TokenRecord,
   UnnumberedEvent,
 } from './store.js';
+export type {
+  AgentSlot,
+  CallRange,
+  CallSummary,
+  CallSummaryStore,
+  PauseSpan,
+  QueueSlot,
+  SlotQuery,
+} from './calls/types.js';

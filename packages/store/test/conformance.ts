@@ -2,6 +2,7 @@ import { afterAll, afterEach, beforeEach, describe } from 'vitest';
 import type { Store } from '../src/store.js';
 import type { ConformanceContext } from './conformance/context.js';
 import { eventIdTests } from './conformance/event-ids.js';
+import { callTests } from './conformance/calls.js';
 import { eventTests } from './conformance/events.js';
 import { lifecycleTests } from './conformance/lifecycle.js';
 import { outboxTests } from './conformance/outbox.js';
@@ -56,6 +57,7 @@ export function runStoreConformance(name: string, makeStore: () => Promise<Store
     tokenTests(ctx);
     outboxTests(ctx);
     realtimeTests(ctx);
+    callTests(ctx);
   });
 }
 

@@ -31,6 +31,12 @@ describe('migration lists', () => {
     expect(pendingMigrations([m(1)], new Set([1]))).toEqual([]);
     expect(() => pendingMigrations([m(1)], new Set([1, 7]))).toThrow(/version 7 is unknown/);
   });
+
+  it('accept a gap: 3 without 2 now, and 2 applied after 3 once it is added', () => {
+    expect(() => checkMigrations([m(1), m(3)])).not.toThrow();
+    expect(pendingMigrations([m(1), m(3)], new Set()).map((x) => x.version)).toEqual([1, 3]);
+    expect(pendingMigrations([m(1), m(2), m(3)], new Set([1, 3])).map((x) => x.version)).toEqual([2]);
+  });
 });
 
 describe('sqlite migrations', () => {

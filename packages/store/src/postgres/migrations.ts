@@ -1,3 +1,4 @@
+import { postgresCallsMigration } from '../calls/postgres-schema.js';
 import { checkMigrations, type Migration } from '../migration.js';
 
 /**
@@ -75,4 +76,5 @@ export const postgresMigrations: readonly Migration[] = checkMigrations([
       CREATE UNIQUE INDEX events_eventid ON events (eventid) WHERE eventid IS NOT NULL;
     `,
   },
+  postgresCallsMigration,
 ]);

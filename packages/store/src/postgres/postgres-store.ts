@@ -5,6 +5,7 @@ import type { OutboxItem, OutboxKind, Store, TokenRecord, UnnumberedEvent } from
 import { isoTime, nowIso, rowLimit, seqCursor, textField } from '../normalize.js';
 import { realtimeSelect } from '../realtime-query.js';
 import { callVariablesTooLarge, checkCallVariables, splitChanges } from '../variables.js';
+import { createPostgresCalls } from '../calls/postgres-calls.js';
 import { lockClass, migratePostgres } from './migrate.js';
 import { createPool, inTransaction, mapError } from './pool.js';
 
@@ -88,8 +89,15 @@ export function createPostgresStore(options: PostgresStoreOptions): Store {
     }
   };
 
+  const calls = createPostgresCalls(query);
+
   return {
     kind: 'postgres',
+    listCalls: calls.listCalls,
+    queueSlots: calls.queueSlots,
+    agentSlots: calls.agentSlots,
+    pauseSpans: calls.pauseSpans,
+    pruneCallsBefore: calls.pruneCallsBefore,
 
     async migrate() {
       await migratePostgres(pool, options.schema);
@@ -137,6 +145,9 @@ export function createPostgresStore(options: PostgresStoreOptions): Store {
               fresh.map((e) => eventIdOf(e)),
             ],
           );
+          // In the same transaction: a call's summary is exactly as stored as its events,
+          // whichever hub stored them (a repeated eventid was not stored, so not counted).
+          await calls.record(client, fresh);
           // Rows are numbered in the ORDER BY n order, so the i-th smallest seq is the i-th event.
           const seqs = rows.map((r) => Number(r.seq)).sort((a, b) => a - b);
           return assemble(fresh.map((event, i) => ({ ...event, seq: seqs[i] }) as CallEvent));

@@ -1,3 +1,4 @@
+import { sqliteCallsMigration } from '../calls/sqlite-schema.js';
 import { checkMigrations, type Migration } from '../migration.js';
 
 /**
@@ -73,4 +74,5 @@ export const sqliteMigrations: readonly Migration[] = checkMigrations([
       CREATE UNIQUE INDEX events_eventid ON events (eventid) WHERE eventid IS NOT NULL;
     `,
   },
+  sqliteCallsMigration,
 ]);

@@ -4,6 +4,7 @@ import type { AppendedEvent, NewToken, OutboxItem, OutboxKind, Store, TokenRecor
 import { isoTime, nowIso, rowLimit, seqCursor, textField } from '../normalize.js';
 import { realtimeSelect } from '../realtime-query.js';
 import { applyChanges, checkCallVariables } from '../variables.js';
+import { createSqliteCalls } from '../calls/sqlite-calls.js';
 import { startCheckpointer } from './checkpointer.js';
 import { createStatementCache, migrateSqlite, openSqlite } from './database.js';
 import { createWriteBatcher } from './write-batcher.js';
@@ -84,12 +85,13 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
   // An event with an id is inserted unless the id is stored already (the unique index
   // decides, inside the transaction and its write lock, so no other process can slip the
   // same id in between); only a repeat costs a look-up, of the original.
+  const calls = createSqliteCalls(sql);
   const appendBatch = db.transaction((events: readonly UnnumberedEvent[]): AppendedEvent[] => {
     const insert = sql(
       'INSERT INTO events (event, uniqueid, time, body, eventid) VALUES (?, ?, ?, ?, ?) ON CONFLICT (eventid) WHERE eventid IS NOT NULL DO NOTHING',
     );
     const original = sql('SELECT seq, body FROM events WHERE eventid = ?');
-    return events.map((event): AppendedEvent => {
+    const stored = events.map((event): AppendedEvent => {
       const eventid = eventIdOf(event);
       const { changes, lastInsertRowid } = insert.run(
         textField(event.event, 'event'),
@@ -102,6 +104,10 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
       const row = original.get(eventid) as { seq: number; body: string };
       return { ...(JSON.parse(row.body) as UnnumberedEvent), seq: row.seq, duplicate: true } as AppendedEvent;
     });
+    // In the same transaction: a call's summary is exactly as stored as its events (a
+    // repeated eventid was not stored again, so it does not count again).
+    calls.record(stored.filter((event) => event.duplicate !== true));
+    return stored;
   });
 
   const mergeVars = db.transaction((uniqueid: string, changes: Variables, at: string): Variables => {
@@ -136,6 +142,11 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
 
   return {
     kind: 'sqlite',
+    listCalls: calls.listCalls,
+    queueSlots: calls.queueSlots,
+    agentSlots: calls.agentSlots,
+    pauseSpans: calls.pauseSpans,
+    pruneCallsBefore: calls.pruneCallsBefore,
 
     async migrate() {
       migrateSqlite(db);

@@ -26,6 +26,8 @@ import { createMinuteChart } from './minute-chart.js';
 import { createMinuteSeries, minuteOf } from './minute-series.js';
 import { createHubApi } from './realtime-api.js';
 import { createRealtimeView } from './realtime-view.js';
+import { createReportsApi } from './reports-api.js';
+import { mountReports } from './reports-mount.js';
 
 type SupervisorSocket = Socket<SupervisorServerToClient, SupervisorClientToServer>;
 type Update = { kind: 'call'; event: CallEvent } | { kind: 'agent'; presence: AgentPresence } | { kind: 'row'; row: RealtimeRow };
@@ -62,6 +64,7 @@ function startDashboard(token: string): void {
   const callsView = createCallsView(clock);
   const agentsView = createAgentsView(clock);
   const realtime = createRealtimeView(api);
+  const reports = mountReports(createReportsApi(token, () => hubs.current()));
   let state = emptyState();
   let series = createMinuteSeries(Date.now());
 
@@ -74,6 +77,7 @@ function startDashboard(token: string): void {
       { class: 'topbar' },
       h('div', { class: 'brand' }, h('span', { class: 'brand-mark' }, 'S'), 'Shuttle CTI', h('span', { class: 'brand-sub' }, 'Dashboard')),
       who,
+      reports.toggle,
       h('div', { class: 'topbar-spacer' }),
       badge.element,
       h('button', { type: 'button', class: 'button ghost small', onclick: () => signOut() }, icon(icons.logout), 'Sign out'),
@@ -85,6 +89,7 @@ function startDashboard(token: string): void {
       h('div', { class: 'live-row' }, callsView.queues, callsView.calls, agentsView.element),
       realtime.element,
     ),
+    reports.element,
   );
   root.replaceChildren(element);
   document.title = 'Shuttle CTI dashboard';

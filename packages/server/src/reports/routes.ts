@@ -1,0 +1,45 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { HubContext } from '../context.js';
+import { requireBearer } from '../http/errors.js';
+import { agentReport, queueReport } from './compute.js';
+import { agentColumns, queueColumns, toCsv } from './csv.js';
+import { parseReportParams, type ReportParams } from './params.js';
+import { systemTimeZone } from './time-zone.js';
+
+/** `GET /api/v1/reports/queues` and `/agents` (docs/PROTOCOL.md, Reports), for supervisor tokens. */
+export function registerReports(app: FastifyInstance, ctx: HubContext): void {
+  const settings = ctx.config.reports;
+  const params = (request: FastifyRequest): ReportParams =>
+    parseReportParams((request.query ?? {}) as Record<string, unknown>, {
+      timeZone: settings.timeZone ?? systemTimeZone(),
+      sla: settings.sla,
+      nowMs: Date.now(),
+    });
+  const wantsCsv = (request: FastifyRequest, p: ReportParams): boolean =>
+    p.format === 'csv' || (request.headers.accept ?? '').split(',').some((t) => t.trim().toLowerCase().startsWith('text/csv'));
+  const head = (p: ReportParams) => ({
+    from: new Date(p.fromMs).toISOString(),
+    to: new Date(p.toMs).toISOString(),
+    interval: p.interval,
+    timeZone: p.timeZone,
+    sla: p.sla,
+  });
+  const csv = (reply: FastifyReply, name: string, body: string): FastifyReply =>
+    reply.header('content-type', 'text/csv; charset=utf-8').header('content-disposition', `attachment; filename="${name}.csv"`).send(body);
+
+  app.get('/api/v1/reports/queues', async (request, reply) => {
+    await requireBearer(ctx, request, 'supervisor');
+    const p = params(request);
+    const rows = await queueReport(ctx.store, p);
+    if (wantsCsv(request, p)) return csv(reply, 'queues', toCsv(queueColumns, rows as unknown as Record<string, unknown>[]));
+    return { ...head(p), target: { serviceLevel: settings.serviceLevelTarget, sla: settings.sla }, rows };
+  });
+
+  app.get('/api/v1/reports/agents', async (request, reply) => {
+    await requireBearer(ctx, request, 'supervisor');
+    const p = params(request);
+    const rows = await agentReport(ctx.store, p);
+    if (wantsCsv(request, p)) return csv(reply, 'agents', toCsv(agentColumns, rows as unknown as Record<string, unknown>[]));
+    return { ...head(p), rows };
+  });
+}

@@ -1,0 +1,104 @@
+import type { SqliteStatement } from '../sqlite/database.js';
+import { isoTime, rowLimit } from '../normalize.js';
+import { summaryChanges } from './deltas.js';
+import {
+  agentSlotsSql,
+  pauseSpansSql,
+  queueSlotsSql,
+  toAgentSlot,
+  toCallSummaries,
+  toPauseSpan,
+  toQueueSlot,
+  type AgentSlotRow,
+  type Placeholder,
+  type CallAgentRow,
+  type CallRow,
+  type PauseRow,
+  type QueueSlotRow,
+} from './report-sql.js';
+import type { CallSummaryStore } from './types.js';
+import { agentColumns, agentsConflictSet, callColumns, callsConflictSet } from './upsert-sql.js';
+
+const fn = { max: 'max', min: 'min' };
+const q = (): string => '?';
+// better-sqlite3 binds every JS number as REAL: an integer division needs an INTEGER divisor.
+const placeholder: Placeholder = (_n, type) => (type === 'int' ? 'CAST(? AS INTEGER)' : '?');
+
+export interface SqliteCalls extends CallSummaryStore {
+  /** Folds stored events into the summaries; call it inside the transaction that stores them. */
+  record(events: readonly Record<string, unknown>[]): void;
+}
+
+/** Call summaries in SQLite; `sql` is the store's statement cache. */
+export function createSqliteCalls(sql: (text: string) => SqliteStatement): SqliteCalls {
+  const record = (events: readonly Record<string, unknown>[]): void => {
+    const { calls, agents, pauses } = summaryChanges(events);
+    const upsertCall = sql(`INSERT INTO calls (${callColumns}) VALUES (${callColumns.split(',').map(q).join(', ')}) ${callsConflictSet(fn)}`);
+    for (const c of calls) {
+      upsertCall.run(c.uniqueid, c.queue, c.outbound, c.enteredMs, c.enteredExact, c.answeredMs, c.endedMs, c.peer, c.agentname,
+        c.answered, c.abandoned, c.hungup, c.holdtime, c.talktime, c.reason);
+    }
+    if (agents.length > 0) {
+      const upsertAgent = sql(`INSERT INTO call_agents (${agentColumns}) VALUES (${agentColumns.split(',').map(q).join(', ')}) ${agentsConflictSet(fn)}`);
+      for (const a of agents) {
+        upsertAgent.run(a.uniqueid, a.queue, a.peer, a.agentname, a.enteredMs, a.rings, a.ringNoAnswer, a.answered, a.hungup, a.talktime, a.outbound);
+      }
+      // A peer's part counts when the call entered the queue, which a later event may correct.
+      const sync = sql(
+        `UPDATE call_agents SET entered_ms = (SELECT entered_ms FROM calls c WHERE c.uniqueid = call_agents.uniqueid AND c.queue = call_agents.queue)
+         WHERE uniqueid = ? AND queue = ?`,
+      );
+      for (const c of calls) sync.run(c.uniqueid, c.queue);
+    }
+    for (const p of pauses) {
+      if (p.paused) {
+        sql('INSERT INTO agent_pauses (peer, queue, agentname, start_ms) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING').run(p.peer, p.queue, p.agentname, p.atMs);
+      } else {
+        sql('UPDATE agent_pauses SET end_ms = max(start_ms, ?) WHERE peer = ? AND queue = ? AND end_ms IS NULL').run(p.atMs, p.peer, p.queue);
+      }
+    }
+  };
+
+  const pruneChunk = 500;
+  const prune = async (statement: SqliteStatement, cutoff: number): Promise<number> => {
+    let total = 0;
+    for (;;) {
+      const n = statement.run(cutoff, pruneChunk).changes;
+      total += n;
+      if (n < pruneChunk) return total;
+      // Let the event loop run between chunks, as the store's other deletes do.
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+  };
+
+  return {
+    record,
+    async listCalls(range) {
+      const rows = sql(
+        `SELECT ${callColumns} FROM calls WHERE entered_ms >= ? AND entered_ms < ? ORDER BY entered_ms, uniqueid, queue LIMIT ?`,
+      ).all(Math.floor(range.fromMs), Math.ceil(range.toMs), rowLimit(range.limit)) as CallRow[];
+      const agentRows = sql('SELECT uniqueid, queue, peer, rings, ring_no_answer FROM call_agents WHERE uniqueid = ? AND queue = ?');
+      const parts = rows.flatMap((r) => agentRows.all(r.uniqueid, r.queue) as CallAgentRow[]);
+      return toCallSummaries(rows, parts);
+    },
+    async queueSlots(query) {
+      const { sql: text, params } = queueSlotsSql(query, placeholder);
+      return (sql(text).all(...params) as QueueSlotRow[]).map(toQueueSlot);
+    },
+    async agentSlots(query) {
+      const { sql: text, params } = agentSlotsSql(query, placeholder);
+      return (sql(text).all(...params) as AgentSlotRow[]).map(toAgentSlot);
+    },
+    async pauseSpans(range) {
+      const { sql: text, params } = pauseSpansSql(range, placeholder);
+      return (sql(text).all(...params) as PauseRow[]).map(toPauseSpan);
+    },
+    async pruneCallsBefore(before) {
+      const cutoff = Date.parse(isoTime(before, 'before'));
+      const calls = await prune(sql('DELETE FROM calls WHERE rowid IN (SELECT rowid FROM calls WHERE entered_ms < ? LIMIT ?)'), cutoff);
+      await prune(sql('DELETE FROM call_agents WHERE rowid IN (SELECT rowid FROM call_agents WHERE entered_ms < ? LIMIT ?)'), cutoff);
+      await prune(sql('DELETE FROM agent_pauses WHERE id IN (SELECT id FROM agent_pauses WHERE end_ms < ? LIMIT ?)'), cutoff);
+      return calls;
+    },
+  };
+}

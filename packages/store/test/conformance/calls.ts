@@ -1,0 +1,155 @@
+import { describe, expect, it } from 'vitest';
+import type { UnnumberedEvent } from '../../src/store.js';
+import { agentStateEvent, byTime, outboundEvent, queueCallEvents } from '../call-events.js';
+import type { ConformanceContext } from './context.js';
+
+const t0 = Date.parse('2026-03-02T09:00:00.000Z');
+const all = { fromMs: t0 - 86_400_000, toMs: t0 + 86_400_000, limit: 100 };
+const iso = (ms: number): string => new Date(ms).toISOString();
+
+/** Answered by B after A timed out; C was rung and told answered-elsewhere. */
+const answered = queueCallEvents({
+  uniqueid: 'c1',
+  queue: 'Support',
+  enteredMs: t0 + 10_000,
+  rings: [
+    { peer: 'SIP/a', at: 2, noAnswer: 'timeout' },
+    { peer: 'SIP/b', at: 18 },
+    { peer: 'SIP/c', at: 18, noAnswer: 'answered-elsewhere' },
+  ],
+  answer: { peer: 'SIP/b', hold: 25, talk: 120 },
+});
+const abandoned = queueCallEvents({
+  uniqueid: 'c2',
+  queue: 'Sales',
+  enteredMs: t0 + 3_590_000,
+  rings: [{ peer: 'SIP/a', at: 1, noAnswer: 'caller-left' }],
+  abandon: { hold: 40 },
+});
+
+export function callTests(ctx: ConformanceContext): void {
+  describe('call summaries', () => {
+    it('summarise a queue call as its events are stored: entry, hold, talk, outcome, rings per peer', async () => {
+      const store = ctx.store();
+      await store.appendEvents(byTime(answered));
+      expect(await store.listCalls(all)).toEqual([
+        {
+          uniqueid: 'c1',
+          queue: 'Support',
+          outbound: false,
+          enteredAt: iso(t0 + 10_000),
+          answeredAt: iso(t0 + 35_000),
+          endedAt: iso(t0 + 155_000),
+          peer: 'SIP/b',
+          agentname: 'Agent b',
+          outcome: 'answered',
+          holdtime: 25,
+          talktime: 120,
+          reason: 'agent',
+          agents: [
+            { peer: 'SIP/a', rings: 1, ringNoAnswer: 1 },
+            { peer: 'SIP/b', rings: 1, ringNoAnswer: 0 },
+            { peer: 'SIP/c', rings: 1, ringNoAnswer: 0 },
+          ],
+        },
+      ]);
+    });
+
+    it('give the same summary whatever the batches and their order', async () => {
+      const store = ctx.store();
+      const reopened = ctx.reopen ? await ctx.reopen(store) : store;
+      const events = byTime([...answered, ...abandoned]);
+      // One at a time, newest first, alternating between two stores on the same database (two hubs).
+      for (const [i, event] of [...events].reverse().entries()) await (i % 2 === 0 ? store : reopened).appendEvents([event]);
+      const oneByOne = await store.listCalls(all);
+
+      const other = ctx.store();
+      expect(other).toBe(store);
+      expect(oneByOne.map((c) => [c.uniqueid, c.outcome, c.enteredAt, c.holdtime])).toEqual([
+        ['c1', 'answered', iso(t0 + 10_000), 25],
+        ['c2', 'abandoned', iso(t0 + 3_590_000), 40],
+      ]);
+      expect(oneByOne[0]?.agents).toEqual([
+        { peer: 'SIP/a', rings: 1, ringNoAnswer: 1 },
+        { peer: 'SIP/b', rings: 1, ringNoAnswer: 0 },
+        { peer: 'SIP/c', rings: 1, ringNoAnswer: 0 },
+      ]);
+      expect(oneByOne[1]).toMatchObject({ peer: null, talktime: null, endedAt: iso(t0 + 3_630_000), agents: [{ peer: 'SIP/a', rings: 1, ringNoAnswer: 0 }] });
+    });
+
+    it('keep outbound calls apart, under queue ""', async () => {
+      const store = ctx.store();
+      await store.appendEvents([outboundEvent('o1', 'SIP/a', t0 + 5_000)]);
+      expect(await store.listCalls(all)).toEqual([
+        expect.objectContaining({ uniqueid: 'o1', queue: '', outbound: true, peer: 'SIP/a', outcome: 'open', enteredAt: iso(t0 + 5_000) }),
+      ]);
+      expect(await store.queueSlots({ ...all, slotMs: 0, sla: 20 })).toEqual([]);
+      expect(await store.agentSlots({ ...all, slotMs: 0, sla: 20 })).toEqual([
+        { peer: 'SIP/a', agentname: 'Agent a', slot: 0, rings: 0, answered: 0, ringNoAnswer: 0, handled: 0, talkSum: 0, outbound: 1 },
+      ]);
+    });
+
+    it('sum queues and peers per slot of entry time', async () => {
+      const store = ctx.store();
+      await store.appendEvents(byTime([...answered, ...abandoned]));
+      const hour = 3_600_000;
+      const slot = Math.floor(t0 / hour);
+      expect(await store.queueSlots({ ...all, slotMs: hour, sla: 20 })).toEqual(
+        expect.arrayContaining([
+          { queue: 'Support', slot, answered: 1, abandoned: 0, answeredWithinSla: 0, holdSum: 25, handled: 1, talkSum: 120, maxWait: 25 },
+          { queue: 'Sales', slot, answered: 0, abandoned: 1, answeredWithinSla: 0, holdSum: 0, handled: 0, talkSum: 0, maxWait: 40 },
+        ]),
+      );
+      const within = await store.queueSlots({ ...all, slotMs: 0, sla: 25 });
+      expect(within.find((s) => s.queue === 'Support')?.answeredWithinSla).toBe(1);
+      // The range is by entry time, `to` exclusive: c2 entered at t0 + 3,590 s.
+      expect((await store.queueSlots({ fromMs: t0, toMs: t0 + 3_590_000, slotMs: 0, sla: 20 })).map((s) => s.queue)).toEqual(['Support']);
+      const agents = await store.agentSlots({ ...all, slotMs: hour, sla: 20 });
+      expect(agents.sort((x, y) => x.peer.localeCompare(y.peer))).toEqual([
+        { peer: 'SIP/a', agentname: 'Agent a', slot, rings: 2, answered: 0, ringNoAnswer: 1, handled: 0, talkSum: 0, outbound: 0 },
+        { peer: 'SIP/b', agentname: 'Agent b', slot, rings: 1, answered: 1, ringNoAnswer: 0, handled: 1, talkSum: 120, outbound: 0 },
+        { peer: 'SIP/c', agentname: 'Agent c', slot, rings: 1, answered: 0, ringNoAnswer: 0, handled: 0, talkSum: 0, outbound: 0 },
+      ]);
+    });
+
+    it('keep pause spans from agentstate events', async () => {
+      const store = ctx.store();
+      const events: UnnumberedEvent[] = [
+        agentStateEvent('SIP/a', 'Support', true, t0),
+        agentStateEvent('SIP/a', 'Support', true, t0 + 60_000), // still paused: no second span
+        agentStateEvent('SIP/a', 'Support', false, t0 + 300_000),
+        agentStateEvent('SIP/a', 'Sales', true, t0 + 100_000),
+        agentStateEvent('SIP/b', 'Support', false, t0 + 100_000), // unpaused without a pause: nothing
+        agentStateEvent('SIP/b', 'Support', true, t0 + 200_000),
+      ];
+      await store.appendEvents(events.slice(0, 3));
+      await store.appendEvents(events.slice(3));
+      expect(await store.pauseSpans({ fromMs: t0, toMs: t0 + hourMs })).toEqual([
+        { peer: 'SIP/a', queue: 'Support', agentname: 'Agent a', startMs: t0, endMs: t0 + 300_000 },
+        { peer: 'SIP/a', queue: 'Sales', agentname: 'Agent a', startMs: t0 + 100_000, endMs: null },
+        { peer: 'SIP/b', queue: 'Support', agentname: 'Agent b', startMs: t0 + 200_000, endMs: null },
+      ]);
+      expect(await store.pauseSpans({ fromMs: t0 + 300_000, toMs: t0 + hourMs })).toHaveLength(2);
+      expect(await store.pauseSpans({ fromMs: t0 - hourMs, toMs: t0 })).toEqual([]);
+      // Leaving the queue ends a pause too.
+      await store.appendEvents([agentStateEvent('SIP/b', 'Support', true, t0 + 400_000, false)]);
+      expect((await store.pauseSpans({ fromMs: t0, toMs: t0 + hourMs })).find((s) => s.peer === 'SIP/b')?.endMs).toBe(t0 + 400_000);
+    });
+
+    it('are kept apart from the event log: pruned on their own', async () => {
+      const store = ctx.store();
+      await store.appendEvents(byTime([...answered, ...abandoned]));
+      expect(await store.pruneEventsBefore(iso(t0 + 86_400_000))).toBeGreaterThan(0);
+      expect(await store.listCalls(all)).toHaveLength(2);
+      expect(await store.pruneCallsBefore(iso(t0 + 3_000_000))).toBe(1);
+      expect((await store.listCalls(all)).map((c) => c.uniqueid)).toEqual(['c2']);
+      expect((await store.agentSlots({ ...all, slotMs: 0, sla: 20 })).map((a) => [a.peer, a.rings])).toEqual([['SIP/a', 1]]);
+      if (ctx.reopen) {
+        const again = await ctx.reopen(store);
+        expect((await again.listCalls(all)).map((c) => c.uniqueid)).toEqual(['c2']);
+      }
+    });
+  });
+}
+
+const hourMs = 3_600_000;

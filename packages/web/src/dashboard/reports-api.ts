@@ -1,0 +1,77 @@
+/** One row of GET /api/v1/reports/queues (docs/PROTOCOL.md, Reports). */
+export interface QueueRow {
+  queue: string;
+  from: string;
+  to: string;
+  offered: number;
+  answered: number;
+  abandoned: number;
+  answeredWithinSla: number;
+  serviceLevel: number | null;
+  asa: number | null;
+  aht: number | null;
+  maxWait: number | null;
+  abandonRate: number | null;
+}
+
+export interface AgentRow {
+  peer: string;
+  agentname: string;
+  from: string;
+  to: string;
+  offered: number;
+  answered: number;
+  ringNoAnswer: number;
+  talkSeconds: number;
+  aht: number | null;
+  outbound: number;
+  pausedSeconds: number;
+}
+
+export interface ReportQuery {
+  /** Dates (YYYY-MM-DD), whole days in the hub's report time zone. */
+  from: string;
+  to: string;
+  interval: 'hour' | 'day' | 'total';
+  sla: number;
+}
+
+export interface ReportHead {
+  from: string;
+  to: string;
+  interval: string;
+  timeZone: string;
+  sla: number;
+}
+
+export interface ReportsApi {
+  queues(q: ReportQuery): Promise<ReportHead & { target: { serviceLevel: number; sla: number }; rows: QueueRow[] }>;
+  agents(q: ReportQuery): Promise<ReportHead & { rows: AgentRow[] }>;
+  /** The report as CSV text (fetched with the token, saved by the page as a file). */
+  csv(kind: 'queues' | 'agents', q: ReportQuery): Promise<string>;
+}
+
+const params = (q: ReportQuery): string => new URLSearchParams({ from: q.from, to: q.to, interval: q.interval, sla: String(q.sla) }).toString();
+
+/** The reports routes, with the supervisor token; `base` is the hub in use ('' for the page's origin). */
+export function createReportsApi(token: string, base: () => string = () => ''): ReportsApi {
+  const get = async (path: string, accept: string): Promise<Response> => {
+    const response = await fetch(`${base()}${path}`, { headers: { authorization: `Bearer ${token}`, accept }, cache: 'no-store' });
+    if (!response.ok) {
+      const body = (await response.json().catch(() => undefined)) as { error?: { message?: string } } | undefined;
+      throw new Error(body?.error?.message ?? `the hub answered ${response.status}`);
+    }
+    return response;
+  };
+  return {
+    async queues(q) {
+      return (await (await get(`/api/v1/reports/queues?${params(q)}`, 'application/json')).json()) as Awaited<ReturnType<ReportsApi['queues']>>;
+    },
+    async agents(q) {
+      return (await (await get(`/api/v1/reports/agents?${params(q)}`, 'application/json')).json()) as Awaited<ReturnType<ReportsApi['agents']>>;
+    },
+    async csv(kind, q) {
+      return (await get(`/api/v1/reports/${kind}?${params(q)}`, 'text/csv')).text();
+    },
+  };
+}
