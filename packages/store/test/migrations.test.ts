@@ -134,7 +134,7 @@ describe('migration 2 (event ids) on a database of version 1', () => {
     await db.store.close();
     // Back to what a version-1 release left: its schema and one event.
     const raw = new Database(db.file);
-    raw.exec('DROP INDEX events_eventid; ALTER TABLE events DROP COLUMN eventid; DELETE FROM schema_migrations WHERE version >= 2');
+    raw.exec('DROP INDEX events_eventid; ALTER TABLE events DROP COLUMN eventid; DELETE FROM schema_migrations WHERE version = 2');
     raw.prepare('INSERT INTO events (event, uniqueid, time, body) VALUES (?, ?, ?, ?)').run('ringing', 'u1', ringing().time, JSON.stringify(ringing()));
     raw.close();
     const store = await db.reopen();
@@ -158,7 +158,7 @@ describe('migration 2 (event ids) on a database of version 1', () => {
       const client = new pg.Client({ connectionString: testDatabaseUrl });
       await client.connect();
       const s = pg.escapeIdentifier(schema);
-      await client.query(`DROP INDEX ${s}.events_eventid; ALTER TABLE ${s}.events DROP COLUMN eventid; DELETE FROM ${s}.schema_migrations WHERE version >= 2`);
+      await client.query(`DROP INDEX ${s}.events_eventid; ALTER TABLE ${s}.events DROP COLUMN eventid; DELETE FROM ${s}.schema_migrations WHERE version = 2`);
       await client.query(`INSERT INTO ${s}.events (event, uniqueid, time, body) VALUES ('ringing', 'u1', now(), $1)`, [JSON.stringify(ringing())]);
       await client.end();
       await store.migrate();
