@@ -74,3 +74,34 @@ export type {
   SupervisorServerToClient,
 } from './socket-events.js';
 export { issuePath, parseOrThrow } from './validate.js';
+export {
+  CallControlLimits,
+  agentPauseCommand,
+  agentQueueCommand,
+  agentStateInput,
+  callControlCommandNames,
+  callControlOk,
+  callControlSchemas,
+  callDialCommand,
+  callHangupCommand,
+  callTransferCommand,
+  memberStatuses,
+  transferModes,
+} from './call-control.js';
+export type {
+  AgentPauseCommand,
+  AgentQueueCommand,
+  AgentStateEvent,
+  AgentStateInput,
+  CallControl,
+  CallControlAck,
+  CallControlCommandMap,
+  CallControlCommandName,
+  CallControlOk,
+  CallDialAck,
+  CallDialCommand,
+  CallHangupCommand,
+  CallTransferCommand,
+  TransferMode,
+} from './call-control.js';
+export type { CallControlClientToServer } from './socket-events.js';
