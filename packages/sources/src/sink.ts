@@ -1,4 +1,4 @@
-import type { CallEventInput, Variables } from '@shuttle-cti/protocol';
+import type { AgentStateInput, CallEventInput, Variables } from '@shuttle-cti/protocol';
 
 /** Where a source hands its call events: the hub in-process, or a hub over HTTP. */
 export interface CallEventSink {
@@ -6,6 +6,8 @@ export interface CallEventSink {
   emit(event: CallEventInput): Promise<void>;
   /** Sets custom variables of a call (an empty value unsets one). */
   setVariables(uniqueid: string, variables: Variables): Promise<void>;
+  /** Ingests an `agentstate` event (protocol 1.2); sinks that predate it may leave it out. */
+  agentState?(event: AgentStateInput): Promise<void>;
 }
 
 /** The logging a source needs; a pino logger fits. */

@@ -1,7 +1,8 @@
 import { EventEmitter } from 'node:events';
-import type { CallEventInput, CtiError } from '@shuttle-cti/protocol';
+import type { CallControl, CallEventInput, CtiError } from '@shuttle-cti/protocol';
 import { silentLogger, type CallEventSink, type SourceLogger } from '../sink.js';
 import { createCallTracker } from './call-tracker.js';
+import { createControlExtension } from './control-extension.js';
 import { createAmiClient, type AmiClientState } from './client.js';
 import { resolveAmiEndpoint, type AmiEndpointInput } from './endpoint.js';
 
@@ -10,8 +11,12 @@ export interface AmiSourceOptions extends AmiEndpointInput {
   customVariables?: readonly string[];
   /** Dialplan contexts whose calls are agents calling out; default `['from-internal']`. */
   outboundContexts?: readonly string[];
-  /** Where the call events go (the hub's ingest). */
-  sink: Pick<CallEventSink, 'emit'>;
+  /** Where the call events go (the hub's ingest); `agentState`, when given, gets the queue-member state. */
+  sink: Pick<CallEventSink, 'emit'> & Partial<Pick<CallEventSink, 'agentState'>>;
+  /** Context of the numbers `CallDial` dials (`--dial-context`); default `from-internal`. */
+  dialContext?: string;
+  /** Context of transfer targets (`--transfer-context`); default `from-internal`. */
+  transferContext?: string;
   /** A pino logger fits; silent by default. */
   logger?: SourceLogger;
   /** `md5` logs in with the MD5 challenge instead of sending the secret. */
@@ -31,6 +36,8 @@ export interface AmiSource {
   /** `asterisk host:port`, for the hub's logs. */
   readonly name: string;
   readonly state: AmiClientState;
+  /** Call control through this PBX (Originate, Hangup, Redirect, Atxfer, QueuePause, QueueAdd/Remove). */
+  readonly control: CallControl;
   /** Resolves once logged in (or retrying after a first failed attempt); rejects if the login is refused. */
   start(): Promise<void>;
   /** Logs off, and resolves once every call event produced so far has been handed to the sink. */
@@ -70,11 +77,12 @@ export function createAmiSource(options: AmiSourceOptions): AmiSource {
     ...(options.pingIntervalMs === undefined ? {} : { pingIntervalMs: options.pingIntervalMs }),
     ...(options.actionTimeoutMs === undefined ? {} : { actionTimeoutMs: options.actionTimeoutMs }),
   });
+  const extension = createControlExtension({ client, options, logger });
   // One event at a time, in order: the hub numbers them as they come.
   let delivered: Promise<void> = Promise.resolve();
 
   function deliver(events: CallEventInput[]): void {
-    for (const event of events) {
+    for (const event of events.map((e) => extension.rewrite(e))) {
       delivered = delivered
         .then(() => options.sink.emit(event))
         .catch((error: unknown) => {
@@ -99,6 +107,9 @@ export function createAmiSource(options: AmiSourceOptions): AmiSource {
 
   client.on('event', (message) => {
     try {
+      extension.observe(message, (state) => {
+        delivered = delivered.then(state).catch((error: unknown) => logger.error({ err: error }, 'AMI: the hub refused an agentstate event'));
+      });
       deliver(tracker.handle(message));
     } catch (error) {
       logger.error({ err: error, event: message['Event'] }, 'AMI: could not map an event');
@@ -120,6 +131,7 @@ export function createAmiSource(options: AmiSourceOptions): AmiSource {
     get state() {
       return client.state;
     },
+    control: extension.control,
     start: () => client.start(),
     async stop() {
       await client.stop();
