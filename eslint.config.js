@@ -3,7 +3,7 @@ import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
   {
-    ignores: ['**/dist/**', '**/node_modules/**', 'data/**', 'bench/results/**', 'packages/web/dist/**', '**/*.js', '**/*.cjs'],
+    ignores: ['**/dist/**', '**/node_modules/**', 'data/**', 'bench/results/**', 'packages/web/dist/**', '**/*.js', '**/*.cjs', '**/*.mjs'],
   },
   ...tseslint.configs.recommendedTypeChecked,
   {

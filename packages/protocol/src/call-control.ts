@@ -168,7 +168,7 @@ export const memberStatuses = [
 ] as const;
 
 /** `agentstate` as a source sends it: one queue of one peer. */
-export const agentStateInput = z.looseObject({
+const agentStateFields = {
   event: z.literal('agentstate'),
   peer: z.string().min(1).max(Limits.identifierLength),
   agentname: z.string().max(Limits.fieldLength).optional(),
@@ -177,12 +177,13 @@ export const agentStateInput = z.looseObject({
   paused: z.boolean(),
   reason: z.string().max(Limits.fieldLength).optional(),
   status: z.string().min(1).max(64),
-  agentstate: z.literal(true).optional(),
-});
+};
+export const agentStateInput = z.looseObject({ ...agentStateFields, agentstate: z.literal(true).optional() });
 export type AgentStateInput = z.infer<typeof agentStateInput>;
 
 /** `agentstate` as clients receive it: numbered and timed like the call events. */
-export type AgentStateEvent = Omit<AgentStateInput, 'agentstate'> & { agentstate: true; seq: number; time: string };
+export const agentStateEvent = z.object({ ...agentStateFields, agentstate: z.literal(true), seq: z.number().int(), time: z.string() });
+export type AgentStateEvent = z.infer<typeof agentStateEvent>;
 
 /**
  * What a PBX source that can act offers the hub. Each method resolves once the PBX has
@@ -198,3 +199,24 @@ export interface CallControl {
   /** Whether `peer` is on the call `uniqueid` now (an agent may only act on its own call). */
   peerOnCall(uniqueid: string, peer: string): boolean;
 }
+
+/** What the supervisors' `agent` presence adds (protocol 1.2), from the `agentstate` events. */
+export const agentQueueState = z.object({
+  /** Paused in at least one of its queues. */
+  paused: z.boolean().optional(),
+  /** The reason of the newest pause. */
+  reason: z.string().optional(),
+  /** ISO time the agent went from ready to paused. */
+  pausedSince: z.string().optional(),
+  /** The queues it is a member of. */
+  queues: z.array(z.string()).optional(),
+});
+export type AgentQueueState = z.infer<typeof agentQueueState>;
+
+/** What an agent's `welcome` adds (protocol 1.2): whether call control is possible, and the pause reasons to offer. */
+export const callControlWelcome = z.object({
+  callControl: z.boolean().optional(),
+  pauseReasons: z.array(z.string()).optional(),
+  agentsManageQueues: z.boolean().optional(),
+});
+export type CallControlWelcome = z.infer<typeof callControlWelcome>;

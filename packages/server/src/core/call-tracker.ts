@@ -1,4 +1,5 @@
-import type { AgentPresence, AgentState, CallEvent, DayStats, LiveAgent, LiveCall } from '@shuttle-cti/protocol';
+import type { AgentPresence, AgentState, AgentStateEvent, CallEvent, DayStats, LiveAgent, LiveCall } from '@shuttle-cti/protocol';
+import { createAgentQueueState } from './agent-queue-state.js';
 
 /**
  * Live state of the floor, derived from call events and agent sessions: the calls in
@@ -21,6 +22,7 @@ export function createCallTracker(now: () => Date = () => new Date()): CallTrack
   const agents = new Map<string, LiveAgent>();
   let stats = emptyStats(dayOf(now().toISOString()));
   let holdTotal = 0;
+  const queueState = createAgentQueueState();
 
   function emptyStats(day: string): DayStats {
     return { day, calls: 0, answered: 0, abandoned: 0, outbound: 0, avgHoldSeconds: 0 };
@@ -58,6 +60,7 @@ export function createCallTracker(now: () => Date = () => new Date()): CallTrack
     const p: AgentPresence = { peer: a.peer, state: a.state, sessions: a.sessions };
     if (a.name !== undefined) p.name = a.name;
     if (a.uniqueid !== undefined) p.uniqueid = a.uniqueid;
+    queueState.copy(a, p);
     return p;
   }
 
@@ -100,6 +103,13 @@ export function createCallTracker(now: () => Date = () => new Date()): CallTrack
 
   return {
     apply(event) {
+      // agentstate (protocol 1.2) shares the event stream; it changes presence, not calls.
+      if ((event.event as string) === 'agentstate') {
+        const state = event as unknown as AgentStateEvent;
+        const a = agent(state.peer);
+        queueState.apply(a, state);
+        return [presenceOf(a)];
+      }
       rollDay(event.time);
       const changed: AgentPresence[] = [];
       switch (event.event) {

@@ -9,6 +9,7 @@ import {
 import { randomUUID } from 'node:crypto';
 import type { HubContext } from '../context.js';
 import { requireRole, type SessionData } from './auth.js';
+import { callControlCommandsOf, registerCallControl } from './call-control.js';
 import { createRateLimiter, onCommand, refuseOthers } from './commands.js';
 
 const commands = ['AgentCTI', 'AgentCTINotification', 'RealtimeCTI', 'CustomVariables'] as const;
@@ -23,7 +24,8 @@ export function setupIntegrations(ctx: HubContext): void {
     ctx.metrics.sessions.inc({ role: 'integration' });
     ctx.logger.info({ session: socket.id, name: data.name, lastSeq: data.lastSeq }, 'integration connected');
     const allow = createRateLimiter(ctx.config.limits.commandsPerSecond);
-    refuseOthers(socket, commands, 'integration');
+    refuseOthers(socket, [...commands, ...callControlCommandsOf.integration], 'integration');
+    registerCallControl(socket, ctx, 'integration', allow);
 
     onCommand(socket, ctx, 'AgentCTI', agentCtiCommand, allow, (c) => ctx.router.wakeup(c));
     onCommand(socket, ctx, 'AgentCTINotification', agentCtiNotificationCommand, allow, (c) => ctx.router.notify(c));
@@ -48,7 +50,7 @@ export function setupIntegrations(ctx: HubContext): void {
       variables: await ctx.variables.get(uniqueid),
     }));
 
-    const welcome: Welcome = { protocol: 1, role: 'integration', name: data.name, lastSeq: ctx.lastSeq() };
+    const welcome: Welcome = { protocol: 1, role: 'integration', name: data.name, lastSeq: ctx.lastSeq(), callControl: ctx.callControl?.available ?? false };
     socket.emit('welcome', welcome);
     ctx.fanout
       .add(

@@ -104,7 +104,8 @@ export function createPostgresStore(options: PostgresStoreOptions): Store {
     async appendEvents(events) {
       if (events.length === 0) return [];
       const names = events.map((e) => textField(e.event, 'event'));
-      const uniqueids = events.map((e) => textField(e.uniqueid, 'uniqueid'));
+      // agentstate (protocol 1.2) concerns a peer, not a call: it has no uniqueid.
+      const uniqueids = events.map((e) => textField((e as { uniqueid?: unknown }).uniqueid ?? '', 'uniqueid'));
       const times = events.map((e) => isoTime(e.time, 'time'));
       // The advisory lock serialises appends across all hubs sharing the database, so
       // events commit in seq order: a reader never sees seq n+1 before seq n is visible,
