@@ -59,7 +59,7 @@ describe('call control through the hub', () => {
     expect(typeof (got.integration[0] as { seq: unknown }).seq).toBe('number');
     const paused = await until(() => presence.find((p) => p.peer === 'IAX2/1000' && p.paused && p.queues?.length === 2), 5000, 'presence');
     expect(paused).toMatchObject({ paused: true, reason: 'Lunch', queues: ['Sales', 'Support'] });
-    expect(Date.parse(paused.pausedSince ?? '')).not.toBeNaN();
+    expect(Date.parse(paused?.pausedSince ?? '')).not.toBeNaN();
     expect(got.other).toEqual([]);
 
     // Resumable: a late integration resuming from 0 gets the stored agentstate events.
