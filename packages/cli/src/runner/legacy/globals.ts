@@ -118,7 +118,7 @@ export function createLegacyGlobals(client: () => CtiClient, log: RunnerLog): Le
           return;
         }
         default:
-          log.warn(`socket.emit('${String(name)}'): not a command the hub accepts (AgentCTI, AgentCTINotification, RealtimeCTI, CustomVariables); ignored`);
+          log.warn(`socket.emit('${String(name)}'): not a command the hub accepts (AgentCTI, AgentCTINotification, RealtimeCTI, CustomVariables, CallDial, CallHangup, CallTransfer, AgentPause); ignored`);
       }
     },
     on(name, handler) {
