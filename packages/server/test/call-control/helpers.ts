@@ -6,10 +6,10 @@ import { startTestHub, type TestHub, type TestHubOptions } from '../helpers.js';
 /** A real hub whose Asterisk source talks to the fake AMI playing one call-control recording. */
 export async function hubWithPbx(
   name: string,
-  options: { skip?: string[]; conns?: number[]; hub?: TestHubOptions } = {},
+  options: { skip?: string[]; conns?: number[]; hub?: TestHubOptions; gate?: Promise<void> } = {},
 ): Promise<{ hub: TestHub; pbx: ActionAmiServer; close(): Promise<void> }> {
   const lines = loadActionTranscript(name).filter((l) => options.conns === undefined || options.conns.includes(l.conn));
-  const pbx = await startActionAmiServer({ lines, ...(options.skip ? { skip: options.skip } : {}) });
+  const pbx = await startActionAmiServer({ lines, ...(options.skip ? { skip: options.skip } : {}), ...(options.gate ? { gate: options.gate } : {}) });
   const hub = await startTestHub({
     peer: 'IAX2/1000',
     ...options.hub,

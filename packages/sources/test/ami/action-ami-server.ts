@@ -48,6 +48,8 @@ export interface ActionAmiServerOptions {
   lines: TranscriptLine[];
   /** Recorded actions that only drove the recording: not awaited, their recorded answers are sent as they come. */
   skip?: readonly string[];
+  /** The replay waits for this after login (e.g. until a page is listening). */
+  gate?: Promise<void>;
 }
 
 export interface ActionAmiServer {
@@ -130,6 +132,7 @@ export async function startActionAmiServer(options: ActionAmiServerOptions): Pro
     }
 
     async function walk(session: AmiServerSession): Promise<void> {
+      await options.gate;
       const loginAt = recorded.findIndex((l) => l.dir === 'server' && /Authentication accepted/.test(l.raw));
       for (const line of recorded.slice(loginAt + 1)) {
         if (socket.destroyed) return;
