@@ -1,6 +1,6 @@
 import type { Browser, BrowserContext } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
-import { hubWithPbx } from '../../server/test/call-control/helpers.js';
+import { hubWithPbx, post } from '../../server/test/call-control/helpers.js';
 import { buildPages, describeBrowser, launchBrowser, newContext, openAgentPanel, watchErrors } from './browser.js';
 
 describeBrowser('agent panel call control', () => {
@@ -63,5 +63,24 @@ describeBrowser('agent panel call control', () => {
     await page.locator('#transfer-mode').selectOption('attended');
     await page.locator('#transfer-to').press('Enter');
     await page.locator('.control-outcome', { hasText: 'Transfer refused: No attended transfer feature code found' }).waitFor();
+  });
+
+  it('dashboard: an agent shows paused with the reason, for how long, and its queues; the supervisor unpauses it', async () => {
+    const env = await hubWithPbx('c5-pause-with-reason', { hub: { webDist: pages.dir } });
+    close.push(() => env.close());
+    context = await newContext(browser);
+    const page = await context.newPage();
+    watchErrors(page, errors);
+    await page.goto(`${env.hub.url}/dashboard#token=${encodeURIComponent(env.hub.tokens.supervisor)}`);
+    await page.locator('.status[data-state="connected"]').waitFor();
+    const pause = await post(env.hub, `/api/v1/agents/${encodeURIComponent('IAX2/1000')}/pause`, env.hub.tokens.integration, { paused: true, reason: 'Lunch' });
+    expect(pause.body).toMatchObject({ ok: true });
+    const row = page.locator('.agent-row', { hasText: 'IAX2/1000' });
+    await row.locator('.agent-pause[data-paused="true"]', { hasText: 'Paused (Lunch)' }).waitFor();
+    await row.locator('.agent-queues', { hasText: 'Sales, Support' }).waitFor();
+    await page.getByRole('button', { name: 'Unpause Andrea Bianco' }).click();
+    await page.locator('.control-outcome', { hasText: 'Unpaused IAX2/1000' }).waitFor();
+    await row.locator('.agent-pause[data-paused="false"]').waitFor();
+    expect(env.pbx.mismatches).toEqual([]);
   });
 });

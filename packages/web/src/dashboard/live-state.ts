@@ -124,6 +124,15 @@ export function applyPresence(state: LiveState, presence: AgentPresence, now: st
   const name = presence.name ?? previous?.name;
   if (name !== undefined) agent.name = name;
   if (presence.uniqueid !== undefined) agent.uniqueid = presence.uniqueid;
+  // Pause and queues (protocol 1.2): a presence without them keeps what was known.
+  const paused = presence.paused ?? previous?.paused;
+  if (paused !== undefined) agent.paused = paused;
+  const reason = presence.paused === false ? undefined : (presence.reason ?? previous?.reason);
+  if (reason !== undefined) agent.reason = reason;
+  const pausedSince = presence.paused === false ? undefined : (presence.pausedSince ?? previous?.pausedSince);
+  if (pausedSince !== undefined) agent.pausedSince = pausedSince;
+  const queues = presence.queues ?? previous?.queues;
+  if (queues !== undefined) agent.queues = queues;
   state.agents.set(presence.peer, agent);
 }
 
