@@ -28,6 +28,10 @@ const serveExtras = z.object({
   customVariables: z.array(z.string().min(1)).default([]),
   /** Dialplan contexts in which an agent's call is an `outbound` call. */
   outboundContexts: z.array(z.string().min(1)).default(['from-internal']),
+  /** Dialplan context of the numbers CallDial dials (protocol 1.2). */
+  dialContext: z.string().min(1).max(80).regex(/^[A-Za-z0-9_-]+$/, 'a dialplan context name').default('from-internal'),
+  /** Dialplan context of transfer targets. */
+  transferContext: z.string().min(1).max(80).regex(/^[A-Za-z0-9_-]+$/, 'a dialplan context name').default('from-internal'),
 });
 
 export const serveConfigSchema = hubConfigSchema.extend(serveExtras.shape);
@@ -49,6 +53,8 @@ export const envKeys: Record<string, { path: string[]; type: 'string' | 'number'
   SHUTTLE_CTI_AMI_SECRET_FILE: { path: ['ami', 'secretFile'], type: 'string' },
   SHUTTLE_CTI_OUTBOUND_CONTEXTS: { path: ['outboundContexts'], type: 'list' },
   SHUTTLE_CTI_CUSTOM_VARIABLES: { path: ['customVariables'], type: 'list' },
+  SHUTTLE_CTI_DIAL_CONTEXT: { path: ['dialContext'], type: 'string' },
+  SHUTTLE_CTI_TRANSFER_CONTEXT: { path: ['transferContext'], type: 'string' },
 };
 
 type Plain = Record<string, unknown>;
@@ -129,6 +135,6 @@ export function resolveServeConfig(sources: { file?: string | undefined; env?: N
 }
 
 export function hubConfigOf(config: ServeConfig): HubConfigInput {
-  const { simulate: _s, ami: _a, amiDemo: _d, customVariables: _c, outboundContexts: _o, ...hub } = config;
+  const { simulate: _s, ami: _a, amiDemo: _d, customVariables: _c, outboundContexts: _o, dialContext: _dc, transferContext: _tc, ...hub } = config;
   return hub;
 }

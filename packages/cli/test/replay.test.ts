@@ -169,3 +169,32 @@ describe('events input', () => {
     expect(run.code).toBe(2);
   });
 });
+
+describe('call control in replay (protocol 1.2)', () => {
+  it('prints dial, hangup, transfer and pause from a legacy script like the other commands', async () => {
+    const file = join(dir, 'call-control.js');
+    await writeFile(
+      file,
+      [
+        "event.abandon = function (data) { dial('SIP/andrea.bianco', data.callernum); };",
+        "event.up = function (data) { pause(data.peer, true, 'Wrap-up'); transfer(data.uniqueid, '7000', 'blind'); };",
+        'event.hangup = function (data) { hangup(data.uniqueid); };',
+        "event.ringing = function (data) { dial(data.peer, '12\\r\\nAction: Logoff'); };",
+        '',
+      ].join('\n'),
+    );
+    const run = await runCli(['replay', seedDir, file, '--json']);
+    const lines = parse(run.stdout);
+    expect(lines.map((l) => [l.event, l.command])).toEqual([
+      ['abandon', 'CallDial'],
+      ['hangup', 'CallHangup'],
+      ['up', 'AgentPause'],
+      ['up', 'CallTransfer'],
+    ]);
+    expect(lines[0]?.payload).toEqual({ peer: 'SIP/andrea.bianco', number: '1003' });
+    expect(lines[2]?.payload).toEqual({ peer: 'SIP/johnandrea.doebianco', paused: true, reason: 'Wrap-up' });
+    expect(lines[3]?.payload).toMatchObject({ to: '7000', mode: 'blind' });
+    // The hostile number was refused before anything was printed.
+    expect(run.output).toMatch(/number/);
+  });
+});

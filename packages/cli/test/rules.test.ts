@@ -133,3 +133,34 @@ describe('bad rules files are refused with the line and what is wrong', () => {
     expect(error.message).toMatch(new RegExp(`bad\\.yaml:${line}:\\d+: `));
   });
 });
+
+describe('call-control actions (protocol 1.2)', () => {
+  it('pause, transfer, hangup and dial, with the call\'s fields as defaults', async () => {
+    const sent = await run(
+      [
+        'rules:',
+        '  - on: up',
+        '    when: { queue: Sales }',
+        '    do:',
+        '      - pause: { reason: Wrap-up }',
+        '      - transfer: { to: "7000" }',
+        '  - on: hangup',
+        '    do:',
+        '      - hangup: {}',
+        '      - dial: { number: "{{callernum}}" }',
+        '',
+      ].join('\n'),
+      [up(), { ...up(), event: 'hangup', callernum: '1003' }],
+    );
+    expect(sent.map((s) => [s.command, s.payload])).toEqual([
+      ['AgentPause', { peer: 'SIP/andrea.bianco', paused: true, reason: 'Wrap-up' }],
+      ['CallTransfer', { uniqueid: '1599601698.94', to: '7000', mode: 'blind' }],
+      ['CallHangup', { uniqueid: '1599601698.94' }],
+      ['CallDial', { peer: 'SIP/andrea.bianco', number: '1003' }],
+    ]);
+  });
+
+  it('refuses a bad mode with its line', () => {
+    expect(() => loadRules('/r.yaml', 'rules:\n  - on: up\n    do:\n      - transfer: { to: "7000", mode: warm }\n', 'r')).toThrow(/mode must be one of blind, attended/);
+  });
+});

@@ -12,6 +12,10 @@ export const ErrorCode = {
   NOT_FOUND: 'NOT_FOUND',
   UNAVAILABLE: 'UNAVAILABLE',
   TIMEOUT: 'TIMEOUT',
+  /** No source that can carry out the command (an HTTP-ingest PBX, the simulator). */
+  NOT_SUPPORTED: 'NOT_SUPPORTED',
+  /** The PBX refused; `message` carries its own text. */
+  PBX_ERROR: 'PBX_ERROR',
   DISCONNECTED: 'DISCONNECTED',
   INTERNAL: 'INTERNAL',
 } as const;
@@ -29,6 +33,8 @@ export const httpStatusOf: Record<ErrorCode, number> = {
   NOT_FOUND: 404,
   UNAVAILABLE: 503,
   TIMEOUT: 504,
+  NOT_SUPPORTED: 501,
+  PBX_ERROR: 502,
   DISCONNECTED: 503,
   INTERNAL: 500,
 };

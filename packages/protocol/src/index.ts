@@ -76,6 +76,7 @@ export type {
 } from './socket-events.js';
 export { issuePath, parseOrThrow } from './validate.js';
 export {
+  agentOf,
   applyAgentPresence,
   applyCallEvent,
   boundedFloor,
@@ -91,3 +92,39 @@ export {
   setAgentSessions,
 } from './floor/index.js';
 export type { BoundedFloor, FloorChange, FloorExpiry, FloorLimits, FloorRemovals, FloorState } from './floor/index.js';
+export {
+  CallControlLimits,
+  agentPauseCommand,
+  agentQueueCommand,
+  agentQueueState,
+  agentStateEvent,
+  agentStateInput,
+  callControlWelcome,
+  callControlCommandNames,
+  callControlOk,
+  callControlSchemas,
+  callDialCommand,
+  callHangupCommand,
+  callTransferCommand,
+  memberStatuses,
+  transferModes,
+} from './call-control.js';
+export type {
+  AgentPauseCommand,
+  AgentQueueCommand,
+  AgentQueueState,
+  AgentStateEvent,
+  AgentStateInput,
+  CallControl,
+  CallControlAck,
+  CallControlCommandMap,
+  CallControlCommandName,
+  CallControlOk,
+  CallControlWelcome,
+  CallDialAck,
+  CallDialCommand,
+  CallHangupCommand,
+  CallTransferCommand,
+  TransferMode,
+} from './call-control.js';
+export type { CallControlClientToServer } from './socket-events.js';

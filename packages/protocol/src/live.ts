@@ -1,3 +1,4 @@
+import type { AgentQueueState, CallControlWelcome } from './call-control.js';
 import type { RealtimeRow } from './commands.js';
 import type { Variables } from './events.js';
 
@@ -26,7 +27,7 @@ export interface LiveCall {
 export type AgentState = 'offline' | 'idle' | 'ringing' | 'on-call';
 
 /** An agent (peer), as supervisors see it. */
-export interface LiveAgent {
+export interface LiveAgent extends AgentQueueState {
   peer: string;
   name?: string;
   state: AgentState;
@@ -56,7 +57,7 @@ export interface Snapshot {
   lastSeq: number;
 }
 
-export interface AgentPresence {
+export interface AgentPresence extends AgentQueueState {
   peer: string;
   state: AgentState;
   sessions: number;
@@ -65,7 +66,7 @@ export interface AgentPresence {
 }
 
 /** First message on every connection: who the hub thinks you are. */
-export interface Welcome {
+export interface Welcome extends CallControlWelcome {
   protocol: 1;
   role: 'integration' | 'agent' | 'supervisor';
   name: string;

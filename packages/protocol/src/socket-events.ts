@@ -12,11 +12,23 @@ import type {
   RealtimeRow,
   VariablesAck,
 } from './commands.js';
+import type { AgentStateEvent, CallControlAck, CallControlCommandMap, CallDialAck } from './call-control.js';
 import type { WireError } from './errors.js';
 import type { CallEventMap } from './events.js';
 import type { AgentPresence, ReplayTruncated, Snapshot, Welcome } from './live.js';
 
-type CallEventListeners = { [K in keyof CallEventMap]: (event: CallEventMap[K]) => void };
+type CallEventListeners = { [K in keyof CallEventMap]: (event: CallEventMap[K]) => void } & {
+  agentstate: (event: AgentStateEvent) => void;
+};
+
+/** Call-control commands (protocol 1.2), each with an ack carrying the PBX's answer. */
+export interface CallControlClientToServer {
+  CallDial: (command: CallControlCommandMap['CallDial'], ack: (result: CallDialAck) => void) => void;
+  CallHangup: (command: CallControlCommandMap['CallHangup'], ack: (result: CallControlAck) => void) => void;
+  CallTransfer: (command: CallControlCommandMap['CallTransfer'], ack: (result: CallControlAck) => void) => void;
+  AgentPause: (command: CallControlCommandMap['AgentPause'], ack: (result: CallControlAck) => void) => void;
+  AgentQueue: (command: CallControlCommandMap['AgentQueue'], ack: (result: CallControlAck) => void) => void;
+}
 
 /** Default namespace `/`: integrations. */
 export interface IntegrationServerToClient extends CallEventListeners {
@@ -26,7 +38,7 @@ export interface IntegrationServerToClient extends CallEventListeners {
   cti_error: (error: WireError & { command: string }) => void;
 }
 
-export interface IntegrationClientToServer {
+export interface IntegrationClientToServer extends CallControlClientToServer {
   AgentCTI: (command: AgentCtiCommand, ack?: (result: CommandAck) => void) => void;
   AgentCTINotification: (command: AgentCtiNotificationCommand, ack?: (result: CommandAck) => void) => void;
   RealtimeCTI: (command: RealtimeCtiCommand, ack?: (result: CommandAck) => void) => void;
@@ -41,7 +53,8 @@ export interface AgentServerToClient extends CallEventListeners {
   cti_error: (error: WireError & { command: string }) => void;
 }
 
-export interface AgentClientToServer {
+/** Agents may act on their own peer and their own current call only. */
+export interface AgentClientToServer extends CallControlClientToServer {
   ack: (ack: { id: string }) => void;
 }
 
@@ -55,9 +68,8 @@ export interface SupervisorServerToClient extends CallEventListeners {
   cti_error: (error: WireError & { command: string }) => void;
 }
 
-// Supervisors only read; the map is empty on purpose.
-// eslint-disable-next-line @typescript-eslint/no-empty-object-type
-export interface SupervisorClientToServer {}
+/** Supervisors hang up, pause and manage queue membership (protocol 1.2). */
+export type SupervisorClientToServer = Pick<CallControlClientToServer, 'CallHangup' | 'AgentPause' | 'AgentQueue'>;
 
 /** Auth a client sends in the handshake (`auth`), or as query parameters for older clients. */
 export interface HandshakeAuth {

@@ -1,4 +1,5 @@
 import {
+  CallControlLimits,
   CtiError,
   ErrorCode,
   callEventNames,
@@ -14,6 +15,7 @@ import {
   readCommandAck,
   readVariablesAck,
 } from './commands.js';
+import { buildCallControl, readCallControlAck } from './call-control.js';
 import { createConnection } from './connection.js';
 import { createEmitter } from './emitter.js';
 import { createRequests, type RequestName } from './requests.js';
@@ -22,6 +24,7 @@ import type { ClientEventName, ClientEvents, CommandOptions, ConnectOptions, Cti
 
 const clientEventNames: ReadonlySet<string> = new Set<ClientEventName>([
   ...callEventNames,
+  'agentstate',
   'connect',
   'disconnect',
   'reconnecting',
@@ -118,6 +121,7 @@ export function connect(url: string | readonly string[], options: ConnectOptions
   const bind = (socket: ClientSocket): void => {
     const on = socket.on.bind(socket) as (event: string, listener: (payload: unknown) => void) => void;
     for (const name of callEventNames) on(name, (payload) => deliver(name, payload));
+    on('agentstate', (payload) => deliver('agentstate' as CallEventName, payload));
     socket.on('welcome', (welcome) => {
       // Resume from the moment of the first connection even if no event arrived before a drop.
       if (lastSeq === undefined && typeof welcome.lastSeq === 'number') lastSeq = welcome.lastSeq;
@@ -202,6 +206,48 @@ export function connect(url: string | readonly string[], options: ConnectOptions
     async variables(uniqueid, opts) {
       const payload = buildVariablesRequest(uniqueid);
       return readVariablesAck(await send('CustomVariables', payload, opts));
+    },
+    async dial(peer, number, opts) {
+      const payload = buildCallControl('CallDial', {
+        peer,
+        number,
+        id: opts?.id ?? newId(),
+        ...(opts?.variables ? { variables: opts.variables } : {}),
+        ...(opts?.callerid === undefined ? {} : { callerid: opts.callerid }),
+        ...(opts?.ringTimeout === undefined ? {} : { timeout: opts.ringTimeout }),
+      });
+      // The ack waits for the agent's phone to be answered: wait as long as it may ring.
+      const ring = (opts?.ringTimeout ?? CallControlLimits.defaultTimeoutSeconds) * 1000 + 15_000;
+      return readCallControlAck(await send('CallDial', payload, { ...opts, timeout: opts?.timeout ?? Math.max(timeout, ring) }), 'CallDial');
+    },
+    async hangup(uniqueid, opts) {
+      const payload = buildCallControl('CallHangup', { uniqueid, id: opts?.id ?? newId() });
+      return readCallControlAck(await send('CallHangup', payload, opts), 'CallHangup');
+    },
+    async transfer(uniqueid, to, mode, opts) {
+      const payload = buildCallControl('CallTransfer', { uniqueid, to, mode, id: opts?.id ?? newId() });
+      return readCallControlAck(await send('CallTransfer', payload, opts), 'CallTransfer');
+    },
+    async pause(peer, paused, opts) {
+      const payload = buildCallControl('AgentPause', {
+        peer,
+        paused,
+        id: opts?.id ?? newId(),
+        ...(opts?.reason === undefined ? {} : { reason: opts.reason }),
+        ...(opts?.queue === undefined ? {} : { queue: opts.queue }),
+      });
+      return readCallControlAck(await send('AgentPause', payload, opts), 'AgentPause');
+    },
+    async queue(peer, queue, member, opts) {
+      const payload = buildCallControl('AgentQueue', {
+        peer,
+        queue,
+        member,
+        id: opts?.id ?? newId(),
+        ...(opts?.name === undefined ? {} : { name: opts.name }),
+        ...(opts?.penalty === undefined ? {} : { penalty: opts.penalty }),
+      });
+      return readCallControlAck(await send('AgentQueue', payload, opts), 'AgentQueue');
     },
     get lastSeq() {
       return lastSeq;

@@ -1,5 +1,7 @@
 export { connect } from './client.js';
 export { buildNotification, buildPushevent, buildVariablesRequest, buildWakeup } from './commands.js';
+export { buildCallControl } from './call-control.js';
+export type { CallControlResult } from './call-control.js';
 export { defineIntegration } from './integration.js';
 export type { Integration, IntegrationHandlers, IntegrationSetup } from './integration.js';
 export type {
@@ -10,11 +12,14 @@ export type {
   CommandResult,
   ConnectOptions,
   CtiClient,
+  DialOptions,
   WhenDisconnected,
 } from './types.js';
 export { CtiError, ErrorCode } from '@shuttle-cti/protocol';
 export type {
   AbandonEvent,
+  AgentStateEvent,
+  TransferMode,
   CallEvent,
   CallEventMap,
   CallEventName,

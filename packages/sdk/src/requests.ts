@@ -3,12 +3,13 @@ import {
   ErrorCode,
   type AgentCtiCommand,
   type AgentCtiNotificationCommand,
+  type CallControlCommandName,
   type RealtimeCtiCommand,
 } from '@shuttle-cti/protocol';
 import type { ClientSocket } from './socket.js';
 import type { WhenDisconnected } from './types.js';
 
-export type RequestName = 'AgentCTI' | 'AgentCTINotification' | 'RealtimeCTI' | 'CustomVariables';
+export type RequestName = 'AgentCTI' | 'AgentCTINotification' | 'RealtimeCTI' | 'CustomVariables' | CallControlCommandName;
 
 interface Request {
   name: RequestName;
@@ -42,6 +43,14 @@ function emitRequest(socket: ClientSocket, request: Request, ack: (result: unkno
       return;
     case 'CustomVariables':
       socket.emit(name, payload as { uniqueid: string }, ack);
+      return;
+    case 'CallDial':
+    case 'CallHangup':
+    case 'CallTransfer':
+    case 'AgentPause':
+    case 'AgentQueue':
+      // Call control (protocol 1.2): the payload was validated with the command's schema.
+      (socket.emit as (event: string, payload: object, ack: (result: unknown) => void) => void)(name, payload, ack);
       return;
   }
 }

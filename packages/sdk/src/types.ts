@@ -1,9 +1,12 @@
+import type { CallControlResult } from './call-control.js';
 import type {
+  AgentStateEvent,
   CallEventMap,
   CommandAck,
   CtiError,
   NotificationType,
   ReplayTruncated,
+  TransferMode,
   WakeupMode,
   Welcome,
 } from '@shuttle-cti/protocol';
@@ -55,6 +58,16 @@ export interface CommandOptions {
   whenDisconnected?: WhenDisconnected;
 }
 
+/** `dial`'s options beyond {@link CommandOptions}. */
+export interface DialOptions {
+  /** Channel variables of the call (they become its custom variables when configured). */
+  variables?: Record<string, string>;
+  /** Caller ID shown on the agent's phone, e.g. `"Order 42" <1000>`. */
+  callerid?: string;
+  /** Seconds the agent's phone may ring (default 30). */
+  ringTimeout?: number;
+}
+
 /** The hub's answer to an accepted command. */
 export type CommandResult = Omit<Extract<CommandAck, { ok: true }>, 'ok'>;
 
@@ -63,6 +76,8 @@ export type CallEventHandlers = { [K in keyof CallEventMap]: (event: CallEventMa
 
 /** Every event a client emits, with the handler it takes. */
 export interface ClientEvents extends CallEventHandlers {
+  /** A queue member's state changed (protocol 1.2): one event per queue. */
+  agentstate: (event: AgentStateEvent) => unknown;
   /** Connected (first time or again) to the hub at `url`. */
   connect: (info: { url: string }) => unknown;
   /** The connection was lost (or closed); the client reconnects unless it was closed. */
@@ -148,6 +163,43 @@ export interface CtiClient {
    * const { ordernumber } = await cti.variables(call.uniqueid);
    */
   variables(uniqueid: string, options?: Omit<CommandOptions, 'id'>): Promise<Record<string, string>>;
+  /**
+   * `CallDial`: `peer`'s phone rings; once it answers, `number` is dialled. Resolves when the
+   * agent answered, with the `uniqueid` the call's events will carry; `TIMEOUT` when the
+   * phone was not answered within `timeout` seconds (default 30), `PBX_ERROR` with the PBX's text.
+   *
+   * @example
+   * const { uniqueid } = await cti.dial('SIP/andrea.bianco', '+390298765432', { variables: { customerid: 'C-1' } });
+   */
+  dial(peer: string, number: string, options?: CommandOptions & DialOptions): Promise<CallControlResult>;
+  /**
+   * `CallHangup`: hangs up the call.
+   *
+   * @example
+   * cti.on('up', async (call) => { if (call.callernum === '0000') await cti.hangup(call.uniqueid); });
+   */
+  hangup(uniqueid: string, options?: CommandOptions): Promise<CallControlResult>;
+  /**
+   * `CallTransfer`: `blind` sends the caller to `to`; `attended` lets the agent talk to `to` first.
+   *
+   * @example
+   * await cti.transfer(call.uniqueid, '7000', 'blind');
+   */
+  transfer(uniqueid: string, to: string, mode: TransferMode, options?: CommandOptions): Promise<CallControlResult>;
+  /**
+   * `AgentPause`: pauses (with a reason) or unpauses `peer`, in every queue or in `queue`.
+   *
+   * @example
+   * await cti.pause('SIP/andrea.bianco', true, { reason: 'Lunch' });
+   */
+  pause(peer: string, paused: boolean, options?: CommandOptions & { reason?: string; queue?: string }): Promise<CallControlResult>;
+  /**
+   * `AgentQueue`: `peer` joins (`member: true`) or leaves `queue`.
+   *
+   * @example
+   * await cti.queue('SIP/luca.neri', 'Sales', true, { name: 'Luca Neri', penalty: 0 });
+   */
+  queue(peer: string, queue: string, member: boolean, options?: CommandOptions & { name?: string; penalty?: number }): Promise<CallControlResult>;
   /** The newest `seq` seen; the client resumes after it when it reconnects. */
   readonly lastSeq: number | undefined;
   /** True while connected to a hub. */

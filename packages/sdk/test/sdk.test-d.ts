@@ -115,6 +115,8 @@ describe('errors', () => {
       | 'NOT_FOUND'
       | 'UNAVAILABLE'
       | 'TIMEOUT'
+      | 'NOT_SUPPORTED'
+      | 'PBX_ERROR'
       | 'DISCONNECTED'
       | 'INTERNAL'
     >();

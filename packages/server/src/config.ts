@@ -147,6 +147,10 @@ export const hubConfigSchema = z.object({
       serviceLevelTarget: z.number().min(0).max(100).default(80),
     })
     .prefault({}),
+  /** Agents may join and leave queues themselves (AgentQueue); off by default (protocol 1.2). */
+  agentsManageQueues: z.boolean().default(false),
+  /** The pause reasons the agent panel offers. */
+  pauseReasons: z.array(z.string().min(1).max(128)).max(50).default(['Break', 'Lunch', 'Training', 'Back office']),
   /** Integration Realtime rows in a supervisor snapshot. */
   snapshotRealtimeRows: z.number().int().min(0).max(1000).default(100),
 });

@@ -2,6 +2,7 @@ import type { Store } from '@shuttle-cti/store';
 import type { Server } from 'socket.io';
 import type { Cluster } from './cluster/cluster.js';
 import type { HubConfig } from './config.js';
+import type { CallControlService } from './core/call-control.js';
 import type { CallTracker } from './core/call-tracker.js';
 import type { Fanout } from './core/fanout.js';
 import type { Ingest } from './core/ingest.js';
@@ -24,6 +25,8 @@ export interface HubContext {
   ingest: Ingest;
   /** Newest seq published by this hub. */
   lastSeq(): number;
+  /** Call control (protocol 1.2): carried out here, or by the hub that runs the PBX source. */
+  callControl?: CallControlService;
   /** Present when this hub is one of several (config `redisUrl`). */
   cluster?: Cluster | undefined;
 }

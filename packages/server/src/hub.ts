@@ -2,6 +2,8 @@ import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import {
   CtiError,
+  type AgentStateInput,
+  type CallControl,
   type CallEvent,
   type CallEventInput,
   type Variables,
@@ -12,6 +14,7 @@ import { Server } from 'socket.io';
 import { createCluster } from './cluster/cluster.js';
 import { resolveHubConfig, type HubConfig, type HubConfigInput } from './config.js';
 import type { HubContext } from './context.js';
+import { createCallControlService } from './core/call-control.js';
 import { createCallTracker } from './core/call-tracker.js';
 import { warmUpTracker } from './core/warm-up.js';
 import { publishedCalls, type PublishedCall } from './core/published-calls.js';
@@ -20,6 +23,7 @@ import { createIngest, type IngestResult } from './core/ingest.js';
 import { createRouter } from './core/router.js';
 import { createVariablesService } from './core/variables.js';
 import { registerApi } from './http/api.js';
+import { registerCallControlApi } from './http/call-control-api.js';
 import { installErrorHandler } from './http/errors.js';
 import { frameworkOptions } from './http/framework-errors.js';
 import { registerHealth } from './http/health.js';
@@ -42,11 +46,15 @@ export interface CallEventSink {
   setVariables(uniqueid: string, variables: Variables): Promise<void>;
   /** The calls in progress as this hub published them (its live view), for a PBX source's resync. */
   calls(): Promise<PublishedCall[]>;
+  /** Ingests an `agentstate` event (protocol 1.2). */
+  agentState(event: AgentStateInput): Promise<void>;
 }
 
 /** A PBX source the hub starts and stops with itself (AMI client, simulator). */
 export interface Source {
   readonly name: string;
+  /** Present when the source can act on the PBX (call control, protocol 1.2). */
+  readonly control?: CallControl;
   start(): Promise<void>;
   stop(): Promise<void>;
 }
@@ -175,6 +183,7 @@ export async function createHub(options: HubOptions = {}): Promise<Hub> {
   registerHealth(app, ctx);
   registerApi(app, ctx);
   registerReports(app, ctx);
+  registerCallControlApi(app, ctx);
   registerWeb(app, options.webDist ?? findWebDist(), { hubs: config.web.hubs, frameAncestors: config.web.frameAncestors });
   setupIntegrations(ctx);
   setupAgents(ctx);
@@ -193,8 +202,20 @@ export async function createHub(options: HubOptions = {}): Promise<Hub> {
       await ingest.drain();
       return publishedCalls(tracker);
     },
+    async agentState(event) {
+      const [result] = await ingest.ingest([event]);
+      if (result && !result.ok) throw new CtiError(result.error.code, result.error.message, { field: result.error.field });
+    },
   };
   const sources = (options.sources ?? []).map((make) => make(sink, logger));
+  ctx.callControl = createCallControlService({
+    controls: sources.flatMap((s) => (s.control ? [s.control] : [])),
+    config,
+    tracker,
+    metrics,
+    logger,
+    remote: () => ctx.cluster?.callControl,
+  });
   let housekeeping: (() => void) | undefined;
   let closed = false;
 

@@ -91,6 +91,12 @@ export function createMetrics() {
       help: 'Agent commands whose time-to-live ran out before any session acknowledged them',
       registers: [registry],
     }),
+    callControl: new Counter({
+      name: 'shuttle_cti_call_control_total',
+      help: 'Call-control commands (CallDial, CallHangup, ...), by action and result (ok or the error code)',
+      labelNames: ['action', 'result'] as const,
+      registers: [registry],
+    }),
     ingestLatency: new Histogram({
       name: 'shuttle_cti_ingest_broadcast_seconds',
       help: 'Time from an event being accepted to its broadcast',

@@ -1,4 +1,4 @@
-import type { CallEventInput, Variables } from '@shuttle-cti/protocol';
+import type { AgentStateInput, CallEventInput, Variables } from '@shuttle-cti/protocol';
 
 /** Where a source hands its call events: the hub in-process, or a hub over HTTP. */
 export interface CallEventSink {
@@ -12,6 +12,8 @@ export interface CallEventSink {
    * was published already. Absent on sinks that cannot tell (HTTP).
    */
   calls?(): Promise<PublishedCall[]>;
+  /** Ingests an `agentstate` event (protocol 1.2); sinks that predate it may leave it out. */
+  agentState?(event: AgentStateInput): Promise<void>;
 }
 
 /** A call in progress as the hub published it. */

@@ -24,6 +24,8 @@ interface ServeFlags {
   amiDemo?: boolean;
   customVariables?: string;
   outboundContexts?: string;
+  dialContext?: string;
+  transferContext?: string;
 }
 
 const list = (value: string | undefined): string[] | undefined =>
@@ -48,6 +50,8 @@ export function registerServeCommand(program: Command): void {
     .option('--ami-demo', 'run a fake Asterisk playing demo traffic and take calls from it over AMI (prints demo tokens)')
     .option('--custom-variables <names>', 'channel variables that become custom variables, e.g. ordernumber,customerid')
     .option('--outbound-contexts <names>', 'dialplan contexts of agents calling out (default from-internal)')
+    .option('--dial-context <name>', 'dialplan context of the numbers CallDial dials (default from-internal)')
+    .option('--transfer-context <name>', 'dialplan context of transfer targets (default from-internal)')
     .action(async (flags: ServeFlags) => {
       const config = resolveServeConfig({
         file: flags.config ?? process.env['SHUTTLE_CTI_CONFIG'],
@@ -66,6 +70,8 @@ export function registerServeCommand(program: Command): void {
           amiDemo: flags.amiDemo,
           customVariables: list(flags.customVariables),
           outboundContexts: list(flags.outboundContexts),
+          dialContext: flags.dialContext,
+          transferContext: flags.transferContext,
         },
       });
       await serve(config);
@@ -80,14 +86,14 @@ export async function serve(config: ServeConfig): Promise<void> {
     const callsPerMinute = config.simulate;
     sources.push((sink, log) => createSimulator({ sink, callsPerMinute, logger: log }));
   }
-  const { customVariables, outboundContexts } = config;
+  const { customVariables, outboundContexts, dialContext, transferContext } = config;
   let amiDemo: AmiDemoServer | undefined;
   if (config.amiDemo) {
     amiDemo = await startAmiDemoServer({ logger, rate: config.simulate ?? 12, channelVars: customVariables.length > 0 ? customVariables : ['ordernumber', 'customerid'] });
     const demo = amiDemo;
     const vars = customVariables.length > 0 ? customVariables : ['ordernumber', 'customerid'];
     sources.push((sink, log) =>
-      createAmiSource({ host: demo.host, port: demo.port, username: demo.username, secret: demo.secret, customVariables: vars, outboundContexts, sink, logger: log }),
+      createAmiSource({ host: demo.host, port: demo.port, username: demo.username, secret: demo.secret, customVariables: vars, outboundContexts, dialContext, transferContext, sink, logger: log }),
     );
   }
   if (config.ami) {
@@ -101,11 +107,13 @@ export async function serve(config: ServeConfig): Promise<void> {
         auth,
         customVariables,
         outboundContexts,
+        dialContext,
+        transferContext,
         sink,
         logger: log,
       });
       source.on('error', (error) => log.error({ code: error.code }, `Asterisk refused the login: ${error.message}; the AMI source has stopped`));
-      return { name: 'asterisk', start: () => source.start(), stop: () => source.stop() };
+      return { name: 'asterisk', control: source.control, start: () => source.start(), stop: () => source.stop() };
     });
   }
   let hub: Hub;

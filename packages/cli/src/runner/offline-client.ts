@@ -1,14 +1,16 @@
 import {
+  buildCallControl,
   buildNotification,
   buildPushevent,
   buildVariablesRequest,
   buildWakeup,
+  type CallControlResult,
   type CommandResult,
   type CtiClient,
 } from '@shuttle-cti/sdk';
 import { handlerContext, type HandlerContext } from './context.js';
 
-export type CommandName = 'AgentCTI' | 'AgentCTINotification' | 'RealtimeCTI';
+export type CommandName = 'AgentCTI' | 'AgentCTINotification' | 'RealtimeCTI' | 'CallDial' | 'CallHangup' | 'CallTransfer' | 'AgentPause' | 'AgentQueue';
 
 export interface SentCommand {
   command: CommandName;
@@ -50,6 +52,12 @@ export function createOfflineClient(sent: (command: SentCommand) => void): Offli
     return { id: `replay-${count}`, delivered: 0, queued: 0 };
   };
 
+  /** Call control in a replay: printed like the other commands; a dial gets a made-up uniqueid. */
+  const control = async (command: Exclude<CommandName, 'AgentCTI' | 'AgentCTINotification' | 'RealtimeCTI'>, payload: unknown): Promise<CallControlResult> => {
+    const result = await record(command, () => buildCallControl(command, payload));
+    return command === 'CallDial' ? { id: result.id, uniqueid: result.id } : { id: result.id };
+  };
+
   const client: OfflineClient = {
     // No connection, so no connection events: listeners are accepted and never called.
     on: () => client,
@@ -58,6 +66,20 @@ export function createOfflineClient(sent: (command: SentCommand) => void): Offli
     wakeup: (url, peer, mode) => record('AgentCTI', () => buildWakeup(url, peer, mode)),
     notification: (peer, type, title, body) => record('AgentCTINotification', () => buildNotification(peer, type, title, body)),
     pushevent: (appname, data, reference, url) => record('RealtimeCTI', () => buildPushevent(appname, data, reference, url)),
+    dial: (peer, number, o) =>
+      control('CallDial', {
+        peer,
+        number,
+        ...(o?.variables ? { variables: o.variables } : {}),
+        ...(o?.callerid === undefined ? {} : { callerid: o.callerid }),
+        ...(o?.ringTimeout === undefined ? {} : { timeout: o.ringTimeout }),
+      }),
+    hangup: (uniqueid) => control('CallHangup', { uniqueid }),
+    transfer: (uniqueid, to, mode) => control('CallTransfer', { uniqueid, to, mode }),
+    pause: (peer, paused, o) =>
+      control('AgentPause', { peer, paused, ...(o?.reason === undefined ? {} : { reason: o.reason }), ...(o?.queue === undefined ? {} : { queue: o.queue }) }),
+    queue: (peer, queue, member, o) =>
+      control('AgentQueue', { peer, queue, member, ...(o?.name === undefined ? {} : { name: o.name }), ...(o?.penalty === undefined ? {} : { penalty: o.penalty }) }),
     async variables(uniqueid) {
       buildVariablesRequest(uniqueid);
       return { ...(variables.get(uniqueid) ?? {}) };

@@ -71,6 +71,11 @@ export function createScope(base: CtiClient, stop: () => void): Scope {
     notification: (...args) => tagged(() => base.notification(...args)),
     pushevent: (...args) => tagged(() => base.pushevent(...args)),
     variables: (...args) => tagged(() => base.variables(...args)),
+    dial: (...args) => tagged(() => base.dial(...args)),
+    hangup: (...args) => tagged(() => base.hangup(...args)),
+    transfer: (...args) => tagged(() => base.transfer(...args)),
+    pause: (...args) => tagged(() => base.pause(...args)),
+    queue: (...args) => tagged(() => base.queue(...args)),
     get lastSeq() {
       return base.lastSeq;
     },
@@ -98,6 +103,6 @@ export function createScope(base: CtiClient, stop: () => void): Scope {
 }
 
 function checkName(event: string): void {
-  const known = isCallEvent(event) || ['connect', 'disconnect', 'reconnecting', 'error', 'welcome', 'replay_truncated', 'handler_error'].includes(event);
+  const known = isCallEvent(event) || ['agentstate', 'connect', 'disconnect', 'reconnecting', 'error', 'welcome', 'replay_truncated', 'handler_error'].includes(event);
   if (!known) throw new CtiError(ErrorCode.INVALID_PAYLOAD, `unknown event '${event}'`, { field: 'event' });
 }

@@ -6,7 +6,16 @@ export function presenceOf(agent: LiveAgent): AgentPresence {
   const presence: AgentPresence = { peer: agent.peer, state: agent.state, sessions: agent.sessions };
   if (agent.name !== undefined) presence.name = agent.name;
   if (agent.uniqueid !== undefined) presence.uniqueid = agent.uniqueid;
+  copyQueueFields(agent, presence);
   return presence;
+}
+
+/** The pause and queue-membership fields (from `agentstate`), where the agent has them. */
+function copyQueueFields(from: LiveAgent, to: AgentPresence): void {
+  if (from.paused !== undefined) to.paused = from.paused;
+  if (from.reason !== undefined) to.reason = from.reason;
+  if (from.pausedSince !== undefined) to.pausedSince = from.pausedSince;
+  if (from.queues !== undefined) to.queues = from.queues;
 }
 
 /** Records that `agent` changed at `ms`: it becomes the most recent, and offline agents are timed from here. */
@@ -142,6 +151,15 @@ export function applyAgentPresence(state: FloorState, presence: AgentPresence, t
   const name = presence.name ?? previous?.name;
   if (name !== undefined) agent.name = name;
   if (presence.uniqueid !== undefined) agent.uniqueid = presence.uniqueid;
+  // Pause and queues (protocol 1.2): a presence without them keeps what was known.
+  const paused = presence.paused ?? previous?.paused;
+  if (paused !== undefined) agent.paused = paused;
+  const reason = presence.paused === false ? undefined : (presence.reason ?? previous?.reason);
+  if (reason !== undefined) agent.reason = reason;
+  const pausedSince = presence.paused === false ? undefined : (presence.pausedSince ?? previous?.pausedSince);
+  if (pausedSince !== undefined) agent.pausedSince = pausedSince;
+  const queues = presence.queues ?? previous?.queues;
+  if (queues !== undefined) agent.queues = queues;
   state.agents.set(presence.peer, agent);
   touch(state, agent, msOf(time));
   if (previous === undefined) enforceCeiling(state, presence.peer);

@@ -10,6 +10,8 @@ import type { HubContext } from '../context.js';
 import type { VariablesService } from '../core/variables.js';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
+import type { RemoteCallControl } from '../core/call-control.js';
+import { createCallControlRelay } from './call-control-relay.js';
 import { createRedisLink } from './redis-link.js';
 import {
   byeMessage,
@@ -40,6 +42,8 @@ export interface Cluster {
   relay(item: OutboxItem): Promise<number>;
   /** Changes made through the returned service drop the other hubs' cached copies. */
   shareVariables(variables: VariablesService): VariablesService;
+  /** Call control carried out by the hub that runs the PBX source (protocol 1.2). */
+  readonly callControl: RemoteCallControl;
   /** Sessions of `peer` connected to the other hubs. */
   remoteSessions(peer: string): number;
   /** This hub's own session count of `peer` changed. */
@@ -130,8 +134,18 @@ export function createCluster(deps: { config: HubConfig; io: Server; logger: Log
     redeliverPending().catch((error: unknown) => logger.warn({ err: error }, 'could not redeliver queued commands after Redis came back'));
   });
 
+  const callControl = createCallControlRelay({
+    io,
+    hub: id,
+    logger,
+    isUp: () => !closed && link.isUp(),
+    probeTimeoutMs: settings.ackTimeoutMs,
+    local: () => ctx?.callControl,
+  });
+
   return {
     id,
+    callControl,
     publish(events) {
       if (!sequencer) throw new Error('cluster not started');
       sequencer.offer(events);
@@ -243,6 +257,7 @@ export function createCluster(deps: { config: HubConfig; io: Server; logger: Log
       if (closed) return;
       send(clusterEvents.bye, { hub: id });
       closed = true;
+      callControl.close();
       for (const timer of timers) clearInterval(timer);
       sequencer?.close();
       await link.close();

@@ -1,4 +1,5 @@
 import {
+  agentOf,
   applyCallEvent,
   boundedFloor,
   createFloor,
@@ -6,8 +7,10 @@ import {
   expireCalls,
   expireFloor,
   rollDay,
+  presenceOf,
   setAgentSessions,
   type AgentPresence,
+  type AgentStateEvent,
   type BoundedFloor,
   type CallEvent,
   type DayStats,
@@ -17,6 +20,7 @@ import {
   type LiveAgent,
   type LiveCall,
 } from '@shuttle-cti/protocol';
+import { createAgentQueueState } from './agent-queue-state.js';
 
 /**
  * Live state of the floor, derived from call events and agent sessions: the calls in
@@ -42,8 +46,18 @@ export interface CallTracker {
 
 export function createCallTracker(now: () => Date = () => new Date(), limits: Partial<FloorLimits> = {}): CallTracker {
   const floor = createFloor(limits, dayOf(now().toISOString()));
+  const queueState = createAgentQueueState();
   return {
-    apply: (event) => applyCallEvent(floor, event).agents,
+    apply(event) {
+      // agentstate (protocol 1.2) shares the event stream; it changes presence, not calls.
+      if ((event.event as string) === 'agentstate') {
+        const state = event as unknown as AgentStateEvent;
+        const agent = agentOf(floor, state.peer, state.time);
+        queueState.apply(agent, state);
+        return [presenceOf(agent)];
+      }
+      return applyCallEvent(floor, event).agents;
+    },
     setSessions: (peer, sessions, name) => setAgentSessions(floor, peer, sessions, now().toISOString(), name),
     prune(before) {
       const ms = Date.parse(before);

@@ -2,6 +2,7 @@ import {
   CtiError,
   ErrorCode,
   Limits,
+  agentStateInput,
   callEventInput,
   eventFlag,
   jsonByteLength,
@@ -57,10 +58,15 @@ export function createIngest(deps: {
     if (jsonByteLength(item) > Limits.payloadBytes) {
       throw new CtiError(ErrorCode.PAYLOAD_TOO_LARGE, `${where}: larger than ${Limits.payloadBytes} bytes`);
     }
+    // agentstate (protocol 1.2) rides the same numbered, stored stream as the call events.
+    if (typeof item === 'object' && item !== null && (item as { event?: unknown }).event === 'agentstate') {
+      return parseOrThrow(agentStateInput, item, where) as unknown as CallEventInput;
+    }
     return parseOrThrow(callEventInput, item, where);
   }
 
   async function normalise(input: CallEventInput, time: string): Promise<UnnumberedEvent> {
+    if ((input.event as string) === 'agentstate') return { ...input, agentstate: true, time };
     const { variables: update, ...fields } = input;
     const vars = await variables.merge(input.uniqueid, update, time);
     return { ...fields, [eventFlag[input.event]]: true, time, variables: vars };

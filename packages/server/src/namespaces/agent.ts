@@ -3,6 +3,7 @@ import type { HubContext } from '../context.js';
 import type { AgentSession } from '../core/router.js';
 import { guardsOf } from '../guards.js';
 import { requireRole, type SessionData } from './auth.js';
+import { callControlCommandsOf, registerCallControl } from './call-control.js';
 import { createRateLimiter, onCommand, refuseOthers } from './commands.js';
 
 export const peerRoom = (peer: string): string => `peer:${peer}`;
@@ -17,19 +18,29 @@ export function setupAgents(ctx: HubContext): void {
     const peer = data.peer ?? '';
     ctx.metrics.sessions.inc({ role: 'agent' });
     void socket.join(peerRoom(peer));
-    refuseOthers(socket, ['ack'], 'agent');
+    refuseOthers(socket, ['ack', ...callControlCommandsOf.agent], 'agent');
     // Per connection and per token: more connections do not buy more commands.
     const perConnection = createRateLimiter(ctx.config.limits.commandsPerSecond);
     const guards = guardsOf(ctx);
     const tokenKey = data.tokenId ?? 'loopback';
     const allow = (): boolean => perConnection() && guards.tokenCommand(tokenKey);
+    registerCallControl(socket, ctx, 'agent', allow);
     onCommand(socket, ctx, 'ack', agentAck, allow, async ({ id }) =>
       (await ctx.router.acknowledge(id, peer))
         ? { ok: true }
         : { ok: false, error: { code: ErrorCode.NOT_FOUND, message: `no unacknowledged command with id ${id}` } },
     );
 
-    const welcome: Welcome = { protocol: 1, role: 'agent', name: data.name, peer, lastSeq: ctx.lastSeq() };
+    const welcome: Welcome = {
+      protocol: 1,
+      role: 'agent',
+      name: data.name,
+      peer,
+      lastSeq: ctx.lastSeq(),
+      callControl: ctx.callControl?.available ?? false,
+      pauseReasons: ctx.config.pauseReasons,
+      agentsManageQueues: ctx.config.agentsManageQueues,
+    };
     socket.emit('welcome', welcome);
 
     const session: AgentSession = {

@@ -10,6 +10,7 @@ import { randomUUID } from 'node:crypto';
 import type { HubContext } from '../context.js';
 import { guardsOf } from '../guards.js';
 import { requireRole, type SessionData } from './auth.js';
+import { callControlCommandsOf, registerCallControl } from './call-control.js';
 import { createRateLimiter, onCommand, refuseOthers } from './commands.js';
 
 const commands = ['AgentCTI', 'AgentCTINotification', 'RealtimeCTI', 'CustomVariables'] as const;
@@ -28,7 +29,8 @@ export function setupIntegrations(ctx: HubContext): void {
     const guards = guardsOf(ctx);
     const tokenKey = data.tokenId ?? 'loopback';
     const allow = (): boolean => perConnection() && guards.tokenCommand(tokenKey);
-    refuseOthers(socket, commands, 'integration');
+    refuseOthers(socket, [...commands, ...callControlCommandsOf.integration], 'integration');
+    registerCallControl(socket, ctx, 'integration', allow);
 
     onCommand(socket, ctx, 'AgentCTI', agentCtiCommand, allow, (c) => ctx.router.wakeup(c));
     onCommand(socket, ctx, 'AgentCTINotification', agentCtiNotificationCommand, allow, (c) => ctx.router.notify(c));
@@ -54,7 +56,7 @@ export function setupIntegrations(ctx: HubContext): void {
       variables: await ctx.variables.get(uniqueid),
     }));
 
-    const welcome: Welcome = { protocol: 1, role: 'integration', name: data.name, lastSeq: ctx.lastSeq() };
+    const welcome: Welcome = { protocol: 1, role: 'integration', name: data.name, lastSeq: ctx.lastSeq(), callControl: ctx.callControl?.available ?? false };
     socket.emit('welcome', welcome);
     ctx.fanout
       .add(

@@ -1,7 +1,8 @@
 import type { Snapshot, Welcome } from '@shuttle-cti/protocol';
 import type { HubContext } from '../context.js';
 import { requireRole, type SessionData } from './auth.js';
-import { refuseOthers } from './commands.js';
+import { callControlCommandsOf, registerCallControl } from './call-control.js';
+import { createRateLimiter, refuseOthers } from './commands.js';
 
 /** `/supervisor`: dashboards get a snapshot, then everything live; they send nothing. */
 export function setupSupervisors(ctx: HubContext): void {
@@ -11,7 +12,8 @@ export function setupSupervisors(ctx: HubContext): void {
   nsp.on('connection', (socket) => {
     const data = socket.data as SessionData;
     ctx.metrics.sessions.inc({ role: 'supervisor' });
-    refuseOthers(socket, [], 'supervisor');
+    refuseOthers(socket, callControlCommandsOf.supervisor, 'supervisor');
+    registerCallControl(socket, ctx, 'supervisor', createRateLimiter(ctx.config.limits.commandsPerSecond));
     socket.on('disconnect', () => {
       ctx.fanout.remove(socket.id);
       ctx.metrics.sessions.dec({ role: 'supervisor' });
@@ -32,7 +34,7 @@ export function setupSupervisors(ctx: HubContext): void {
           stats: floor.stats,
           lastSeq: ctx.lastSeq(),
         };
-        const welcome: Welcome = { protocol: 1, role: 'supervisor', name: data.name, lastSeq: snapshot.lastSeq };
+        const welcome: Welcome = { protocol: 1, role: 'supervisor', name: data.name, lastSeq: snapshot.lastSeq, callControl: ctx.callControl?.available ?? false, pauseReasons: ctx.config.pauseReasons };
         socket.emit('welcome', welcome);
         socket.emit('snapshot', snapshot);
         void socket.join('supervisors');

@@ -70,7 +70,7 @@ export interface ClusterEnv {
   store: Store;
   tokens: ClusterTokens;
   /** Starts a hub process on the shared database, with `redisUrl` (default the test Redis). */
-  startHub(name: string, redisUrl?: string): Promise<HubProcess>;
+  startHub(name: string, redisUrl?: string, extraArgs?: readonly string[]): Promise<HubProcess>;
   cleanup(): Promise<void>;
 }
 
@@ -118,13 +118,14 @@ export async function createClusterEnv(cluster: { heartbeatMs?: number; pollMs?:
   return {
     store,
     tokens,
-    async startHub(name, redisUrl = testRedisUrl) {
+    async startHub(name, redisUrl = testRedisUrl, extraArgs) {
       const hub = await startHubProcess({
         name,
         databaseUrl: withSearchPath(testDatabaseUrl, schema),
         redisUrl,
         configFile,
         dataDir: join(dir, name),
+        ...(extraArgs ? { extraArgs } : {}),
       });
       hubs.push(hub);
       return hub;

@@ -29,6 +29,8 @@ export interface HubProcessOptions {
   redisUrl: string;
   configFile: string;
   dataDir: string;
+  /** More `serve` flags (e.g. `--ami <url>`). */
+  extraArgs?: readonly string[];
 }
 
 function logMessage(line: string): string {
@@ -62,6 +64,7 @@ export async function startHubProcess(options: HubProcessOptions): Promise<HubPr
     options.configFile,
     '--log-level',
     'info',
+    ...(options.extraArgs ?? []),
   ];
   const env = { ...process.env };
   delete env['DATABASE_URL'];

@@ -183,7 +183,8 @@ export function createAmiClient(options: AmiClientOptions): AmiClient {
   }
 
   function dispatch(message: AmiMessage): void {
-    if (message['Response'] !== undefined) {
+    // OriginateResponse is an event with a `Response` header of its own.
+    if (message['Response'] !== undefined && message['Event'] === undefined) {
       if (!pending.response(message)) logger.debug({ actionId: message['ActionID'] }, 'AMI: response to no pending action');
       return;
     }
@@ -269,7 +270,7 @@ export function createAmiClient(options: AmiClientOptions): AmiClient {
       return request(current, fields).then((result) => {
         if (amiField(result.response, 'Response') === 'Error') {
           const message = amiField(result.response, 'Message') ?? 'error';
-          throw new CtiError(ErrorCode.UNAVAILABLE, `AMI ${String(fields['Action'])}: ${message}`);
+          throw new CtiError(ErrorCode.UNAVAILABLE, `AMI ${String(fields['Action'])}: ${message}`, { cause: result.response });
         }
         return result;
       });

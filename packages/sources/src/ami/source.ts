@@ -1,7 +1,8 @@
 import { EventEmitter } from 'node:events';
-import type { CallEventInput, CtiError } from '@shuttle-cti/protocol';
+import type { CallControl, CallEventInput, CtiError } from '@shuttle-cti/protocol';
 import { silentLogger, type CallEventSink, type SourceLogger } from '../sink.js';
 import { createCallTracker } from './call-tracker.js';
+import { createControlExtension } from './control-extension.js';
 import { createAmiClient, type AmiClientState } from './client.js';
 import { resolveAmiEndpoint, type AmiEndpointInput } from './endpoint.js';
 import { createResyncFlow } from './resync-flow.js';
@@ -11,8 +12,12 @@ export interface AmiSourceOptions extends AmiEndpointInput {
   customVariables?: readonly string[];
   /** Dialplan contexts whose calls are agents calling out; default `['from-internal']`. */
   outboundContexts?: readonly string[];
-  /** Where the call events go (the hub's ingest); `calls` tells what the hub published (see resync-flow.ts). */
-  sink: Pick<CallEventSink, 'emit' | 'calls'>;
+  /** Where the call events go (the hub's ingest); `calls` tells what the hub published (see resync-flow.ts); `agentState`, when given, gets the queue-member state. */
+  sink: Pick<CallEventSink, 'emit' | 'calls'> & Partial<Pick<CallEventSink, 'agentState'>>;
+  /** Context of the numbers `CallDial` dials (`--dial-context`); default `from-internal`. */
+  dialContext?: string;
+  /** Context of transfer targets (`--transfer-context`); default `from-internal`. */
+  transferContext?: string;
   /** A pino logger fits; silent by default. */
   logger?: SourceLogger;
   /** `md5` logs in with the MD5 challenge instead of sending the secret. */
@@ -32,6 +37,8 @@ export interface AmiSource {
   /** `asterisk host:port`, for the hub's logs. */
   readonly name: string;
   readonly state: AmiClientState;
+  /** Call control through this PBX (Originate, Hangup, Redirect, Atxfer, QueuePause, QueueAdd/Remove). */
+  readonly control: CallControl;
   /** Resolves once logged in (or retrying after a first failed attempt); rejects if the login is refused. */
   start(): Promise<void>;
   /** Logs off, and resolves once every call event produced so far has been handed to the sink. */
@@ -71,11 +78,12 @@ export function createAmiSource(options: AmiSourceOptions): AmiSource {
     ...(options.pingIntervalMs === undefined ? {} : { pingIntervalMs: options.pingIntervalMs }),
     ...(options.actionTimeoutMs === undefined ? {} : { actionTimeoutMs: options.actionTimeoutMs }),
   });
+  const extension = createControlExtension({ client, options, logger });
   // One event at a time, in order: the hub numbers them as they come.
   let delivered: Promise<void> = Promise.resolve();
 
   function deliver(events: CallEventInput[]): void {
-    for (const event of events) {
+    for (const event of events.map((e) => extension.rewrite(e))) {
       // Prepared at once, while the connection that reported the event is still there.
       const ready = flow.prepare(event);
       delivered = delivered
@@ -107,6 +115,9 @@ export function createAmiSource(options: AmiSourceOptions): AmiSource {
     logger,
     handle(message) {
       try {
+        extension.observe(message, (state) => {
+          delivered = delivered.then(state).catch((error: unknown) => logger.error({ err: error }, 'AMI: the hub refused an agentstate event'));
+        });
         deliver(tracker.handle(message));
       } catch (error) {
         logger.error({ err: error, event: message['Event'] }, 'AMI: could not map an event');
@@ -130,6 +141,7 @@ export function createAmiSource(options: AmiSourceOptions): AmiSource {
     get state() {
       return client.state;
     },
+    control: extension.control,
     start: () => client.start(),
     async stop() {
       await client.stop();

@@ -139,7 +139,8 @@ export function createPostgresStore(options: PostgresStoreOptions): Store {
              RETURNING seq`,
             [
               fresh.map((e) => textField(e.event, 'event')),
-              fresh.map((e) => textField(e.uniqueid, 'uniqueid')),
+              // agentstate (protocol 1.2) concerns a peer, not a call: it has no uniqueid.
+              fresh.map((e) => textField((e as { uniqueid?: unknown }).uniqueid ?? '', 'uniqueid')),
               fresh.map((e) => isoTime(e.time, 'time')),
               fresh.map((e) => JSON.stringify(e)),
               fresh.map((e) => eventIdOf(e)),

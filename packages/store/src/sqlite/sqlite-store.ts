@@ -95,7 +95,8 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
       const eventid = eventIdOf(event);
       const { changes, lastInsertRowid } = insert.run(
         textField(event.event, 'event'),
-        textField(event.uniqueid, 'uniqueid'),
+        // agentstate (protocol 1.2) concerns a peer, not a call: it has no uniqueid.
+        textField((event as { uniqueid?: unknown }).uniqueid ?? '', 'uniqueid'),
         isoTime(event.time, 'time'),
         JSON.stringify(event),
         eventid,

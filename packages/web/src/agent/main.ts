@@ -1,6 +1,7 @@
 import { callEventNames, type AgentClientToServer, type AgentServerToClient, type CallEvent } from '@shuttle-cti/protocol';
 import type { Socket } from 'socket.io-client';
 import '../common/base.css';
+import { h } from '../common/dom.js';
 import './agent.css';
 import { createHubClock } from '../common/clock.js';
 import { openConnection } from '../common/connection.js';
@@ -9,6 +10,7 @@ import { createSignIn } from '../common/sign-in.js';
 import { createTokenStore, takeTokenFromHash } from '../common/token.js';
 import { createBlockedPops } from './blocked-pops.js';
 import { createCallCard } from './call-card.js';
+import { createCallControls, type SendCommand } from './call-controls.js';
 import { createFrameArea } from './frame-area.js';
 import { createNotifier } from './notifier.js';
 import { createPanelShell } from './panel.js';
@@ -78,8 +80,22 @@ function startPanel(token: string): void {
         .catch(() => undefined);
     },
   });
-  shell.mount({ card: card.element, frames: frames.element, overlays: [blocked.element, toasts.element] });
+  // Call control (protocol 1.2): below the call card; the socket exists by the time anything is sent.
+  const sendControl: SendCommand = (name, payload) =>
+    new Promise((resolve) => {
+      (socket.emit as (event: string, payload: unknown, ack: (result: unknown) => void) => void)(name, payload, (ack) => resolve(ack as Awaited<ReturnType<SendCommand>>));
+    });
+  const controls = createCallControls(sendControl);
+  const cardStack = h('div', { class: 'card-stack' }, card.element, controls.element);
+  shell.mount({ card: cardStack, frames: frames.element, overlays: [blocked.element, toasts.element] });
   shell.showNotificationButton(notifier.permission() === 'default');
+  // tel: links in the page prefill the dial box instead of leaving it.
+  document.addEventListener('click', (event) => {
+    const link = (event.target as Element | null)?.closest?.('a[href^="tel:"]');
+    if (!link) return;
+    event.preventDefault();
+    controls.prefill(decodeURIComponent(link.getAttribute('href')?.slice(4) ?? ''));
+  });
   root.replaceChildren(shell.element);
   document.title = 'Shuttle CTI agent';
 
@@ -95,6 +111,7 @@ function startPanel(token: string): void {
   socket.on('welcome', (welcome) => {
     const peer = welcome.peer ?? welcome.name;
     shell.setIdentity(welcome.name, peer);
+    controls.configure(peer, { enabled: welcome.callControl === true, pauseReasons: welcome.pauseReasons ?? [] });
     if (session?.peer === peer) return;
     session?.close();
     session = createAgentSession({ peer, frames, blocked, notifier, onPrimaryChange: (primary) => shell.setTabRole(primary) });
@@ -115,10 +132,15 @@ function startPanel(token: string): void {
   const onCallEvent = (event: CallEvent): void => {
     clock.observe(event.time);
     card.apply(event, clock.toLocal(event.time));
+    controls.call(event);
   };
+  socket.on('agentstate', (event) => controls.agentState(event));
   for (const name of callEventNames) socket.on(name, onCallEvent);
 
-  const ticker = setInterval(() => card.tick(Date.now()), 1000);
+  const ticker = setInterval(() => {
+    card.tick(Date.now());
+    controls.tick(Date.now());
+  }, 1000);
   const stop = (): void => {
     clearInterval(ticker);
     socket.disconnect();

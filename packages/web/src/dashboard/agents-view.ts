@@ -5,6 +5,7 @@ import type { HubClock } from '../common/clock.js';
 import { createVirtualList } from '../common/virtual-list.js';
 import type { LiveState } from './live-state.js';
 import './live-lists.css';
+import './agent-controls.css';
 
 export interface AgentsView {
   element: HTMLElement;
@@ -15,8 +16,14 @@ export interface AgentsView {
 const stateOrder: Record<AgentState, number> = { 'on-call': 0, ringing: 1, idle: 2, offline: 3 };
 const stateLabels: Record<AgentState, string> = { 'on-call': 'On a call', ringing: 'Ringing', idle: 'Idle', offline: 'Signed out' };
 
-/** Agents: signed in or not, on a call or idle, for how long. Windowed, with a quick filter. */
-export function createAgentsView(clock: HubClock): AgentsView {
+/** What a supervisor can do to an agent from the list (protocol 1.2); absent when the hub cannot control calls. */
+export interface AgentActions {
+  pause(peer: string, paused: boolean): void;
+  hangup(uniqueid: string): void;
+}
+
+/** Agents: signed in or not, on a call or idle, for how long, paused (why, how long), their queues. Windowed, with a quick filter. */
+export function createAgentsView(clock: HubClock, actions?: () => AgentActions | undefined): AgentsView {
   const count = h('span', { class: 'card-count' });
   const search = h('input', { type: 'search', class: 'search small', placeholder: 'Filter agents', 'aria-label': 'Filter agents by name or peer' });
   const list = createVirtualList<LiveAgent>({
@@ -36,9 +43,38 @@ export function createAgentsView(clock: HubClock): AgentsView {
           h('span', { class: 'muted' }, agent.sessions > 0 ? `panel open${agent.sessions > 1 ? ` ×${agent.sessions}` : ''}` : 'no panel'),
         ),
         h('span', { role: 'cell', class: 'timer-cell mono' }, formatDuration((clock.now() - Date.parse(agent.since)) / 1000)),
+        h(
+          'span',
+          { role: 'cell', class: 'agent-pause', 'data-paused': String(agent.paused === true) },
+          agent.paused === true
+            ? `Paused${agent.reason ? ` (${agent.reason})` : ''} ${agent.pausedSince ? formatDuration(Math.max(0, (clock.now() - Date.parse(agent.pausedSince)) / 1000)) : ''}`
+            : '',
+          h('span', { class: 'muted ellipsis agent-queues' }, (agent.queues ?? []).join(', ')),
+        ),
+        controlsOf(agent),
       );
     },
   });
+  function controlsOf(agent: LiveAgent): HTMLElement | null {
+    const act = actions?.();
+    if (!act) return null;
+    const who = agent.name ?? agent.peer;
+    return h(
+      'span',
+      { role: 'cell', class: 'agent-actions' },
+      agent.queues !== undefined && agent.queues.length > 0
+        ? h(
+            'button',
+            { type: 'button', class: 'button ghost small', 'aria-label': `${agent.paused === true ? 'Unpause' : 'Pause'} ${who}`, onclick: () => act.pause(agent.peer, agent.paused !== true) },
+            agent.paused === true ? 'Unpause' : 'Pause',
+          )
+        : null,
+      agent.state === 'on-call' && agent.uniqueid !== undefined
+        ? h('button', { type: 'button', class: 'button ghost small', 'aria-label': `Hang up ${who}'s call`, onclick: () => act.hangup(agent.uniqueid ?? '') }, 'Hang up')
+        : null,
+    );
+  }
+
   const element = h(
     'section',
     { class: 'card agents-card', 'aria-labelledby': 'agents-title' },

@@ -18,7 +18,7 @@ import { createFrameBatcher } from '../common/frame-batcher.js';
 import { createSignIn } from '../common/sign-in.js';
 import { createStatusBadge } from '../common/status-badge.js';
 import { createTokenStore, takeTokenFromHash } from '../common/token.js';
-import { createAgentsView } from './agents-view.js';
+import { createAgentsView, type AgentActions } from './agents-view.js';
 import { createCallsView } from './calls-view.js';
 import { createCounters } from './counters.js';
 import { applyEvent, applyPresence, emptyState, fromSnapshot } from './live-state.js';
@@ -59,10 +59,17 @@ function startDashboard(token: string): void {
   const api = createHubApi(token, () => hubs.current());
   const badge = createStatusBadge();
   const who = h('span', { class: 'who-name' });
+  /** The outcome of the last call-control action, with the PBX's text when refused. */
+  const outcome = h('span', { class: 'control-outcome', role: 'status', 'aria-live': 'polite' });
+  const showOutcome = (ack: { ok: boolean; error?: { message: string } }, ok: string): void => {
+    outcome.dataset['result'] = ack.ok ? 'ok' : 'error';
+    setText(outcome, ack.ok ? ok : `Refused: ${ack.error?.message ?? 'no answer'}`);
+  };
   const counters = createCounters();
   const chart = createMinuteChart();
   const callsView = createCallsView(clock);
-  const agentsView = createAgentsView(clock);
+  let agentActions: AgentActions | undefined;
+  const agentsView = createAgentsView(clock, () => agentActions);
   const realtime = createRealtimeView(api);
   const reports = mountReports(createReportsApi(token, () => hubs.current()));
   let state = emptyState();
@@ -78,6 +85,7 @@ function startDashboard(token: string): void {
       h('div', { class: 'brand' }, h('span', { class: 'brand-mark' }, 'S'), 'Shuttle CTI', h('span', { class: 'brand-sub' }, 'Dashboard')),
       who,
       reports.toggle,
+      outcome,
       h('div', { class: 'topbar-spacer' }),
       badge.element,
       h('button', { type: 'button', class: 'button ghost small', onclick: () => signOut() }, icon(icons.logout), 'Sign out'),
@@ -134,7 +142,16 @@ function startDashboard(token: string): void {
     }
   }, hubs) as SupervisorSocket;
 
-  socket.on('welcome', (welcome) => setText(who, welcome.name));
+  socket.on('welcome', (welcome) => {
+    setText(who, welcome.name);
+    // Supervisors pause/unpause agents and hang up calls (protocol 1.2); the outcome is shown in the page's title bar area.
+    agentActions = welcome.callControl === true
+      ? {
+          pause: (peer, paused) => socket.emit('AgentPause', { peer, paused }, (ack) => showOutcome(ack, paused ? `Paused ${peer}` : `Unpaused ${peer}`)),
+          hangup: (uniqueid) => socket.emit('CallHangup', { uniqueid }, (ack) => showOutcome(ack, 'Call hung up')),
+        }
+      : undefined;
+  });
   socket.on('snapshot', (snapshot) => {
     // Each (re)connection starts from a fresh snapshot: what was pending from the
     // previous connection is already in it.

@@ -1,5 +1,5 @@
-import { callEventNames, isWireError, type NotificationType, type WakeupMode } from '@shuttle-cti/protocol';
-import type { CommandResult, CtiClient } from '@shuttle-cti/sdk';
+import { callEventNames, isWireError, type NotificationType, type TransferMode, type WakeupMode } from '@shuttle-cti/protocol';
+import type { CallControlResult, CommandResult, CtiClient } from '@shuttle-cti/sdk';
 import { describeContext, handlerContext } from '../context.js';
 import type { RunnerLog } from '../log.js';
 
@@ -9,6 +9,14 @@ export interface LegacyGlobals {
   wakeup: (url: unknown, peer: unknown, mode: unknown) => Promise<CommandResult | undefined>;
   notification: (peer: unknown, type: unknown, title: unknown, body: unknown) => Promise<CommandResult | undefined>;
   pushevent: (appname: unknown, data: unknown, reference: unknown, url?: unknown) => Promise<CommandResult | undefined>;
+  /** `dial(peer, number)`: click-to-dial (protocol 1.2). */
+  dial: (peer: unknown, number: unknown) => Promise<CallControlResult | undefined>;
+  /** `hangup(uniqueid)`. */
+  hangup: (uniqueid: unknown) => Promise<CallControlResult | undefined>;
+  /** `transfer(uniqueid, to, mode)`; mode `blind` (default) or `attended`. */
+  transfer: (uniqueid: unknown, to: unknown, mode?: unknown) => Promise<CallControlResult | undefined>;
+  /** `pause(peer, paused, reason)`. */
+  pause: (peer: unknown, paused: unknown, reason?: unknown) => Promise<CallControlResult | undefined>;
   socket: {
     emit(name: unknown, payload?: unknown, ack?: unknown): void;
     on(name: unknown, handler: unknown): void;
@@ -27,9 +35,9 @@ const field = (payload: unknown, key: string): unknown =>
  * or to undefined when the command failed.
  */
 export function createLegacyGlobals(client: () => CtiClient, log: RunnerLog): LegacyGlobals {
-  const settle = (what: string, work: () => Promise<CommandResult>, ack?: Ack): Promise<CommandResult | undefined> => {
+  const settle = <R extends object>(what: string, work: () => Promise<R>, ack?: Ack): Promise<R | undefined> => {
     const ctx = handlerContext.getStore();
-    let promise: Promise<CommandResult>;
+    let promise: Promise<R>;
     try {
       promise = work();
     } catch (error) {
@@ -64,6 +72,13 @@ export function createLegacyGlobals(client: () => CtiClient, log: RunnerLog): Le
     );
   };
 
+  const dial = (peer: unknown, number: unknown, ack?: Ack) => settle('dial', () => client().dial(str(peer), str(number)), ack);
+  const hangup = (uniqueid: unknown, ack?: Ack) => settle('hangup', () => client().hangup(str(uniqueid)), ack);
+  const transfer = (uniqueid: unknown, to: unknown, mode?: unknown, ack?: Ack) =>
+    settle('transfer', () => client().transfer(str(uniqueid), str(to), (mode ?? 'blind') as TransferMode), ack);
+  const pause = (peer: unknown, paused: unknown, reason?: unknown, ack?: Ack) =>
+    settle('pause', () => client().pause(str(peer), paused as boolean, reason === undefined || reason === null ? {} : { reason: str(reason) }), ack);
+
   const socket: LegacyGlobals['socket'] = {
     emit(name, payload, ack) {
       const callback = typeof ack === 'function' ? (ack as Ack) : undefined;
@@ -76,6 +91,18 @@ export function createLegacyGlobals(client: () => CtiClient, log: RunnerLog): Le
           return;
         case 'RealtimeCTI':
           void pushevent(field(payload, 'type'), field(payload, 'channel'), field(payload, 'reference'), field(payload, 'url'), callback);
+          return;
+        case 'CallDial':
+          void dial(field(payload, 'peer'), field(payload, 'number'), callback);
+          return;
+        case 'CallHangup':
+          void hangup(field(payload, 'uniqueid'), callback);
+          return;
+        case 'CallTransfer':
+          void transfer(field(payload, 'uniqueid'), field(payload, 'to'), field(payload, 'mode'), callback);
+          return;
+        case 'AgentPause':
+          void pause(field(payload, 'peer'), field(payload, 'paused'), field(payload, 'reason'), callback);
           return;
         case 'CustomVariables': {
           const ctx = handlerContext.getStore();
@@ -91,7 +118,7 @@ export function createLegacyGlobals(client: () => CtiClient, log: RunnerLog): Le
           return;
         }
         default:
-          log.warn(`socket.emit('${String(name)}'): not a command the hub accepts (AgentCTI, AgentCTINotification, RealtimeCTI, CustomVariables); ignored`);
+          log.warn(`socket.emit('${String(name)}'): not a command the hub accepts (AgentCTI, AgentCTINotification, RealtimeCTI, CustomVariables, CallDial, CallHangup, CallTransfer, AgentPause); ignored`);
       }
     },
     on(name, handler) {
@@ -112,6 +139,10 @@ export function createLegacyGlobals(client: () => CtiClient, log: RunnerLog): Le
     wakeup: (url, peer, mode) => wakeup(url, peer, mode),
     notification: (peer, type, title, body) => notification(peer, type, title, body),
     pushevent: (appname, data, reference, url) => pushevent(appname, data, reference, url),
+    dial: (peer, number) => dial(peer, number),
+    hangup: (uniqueid) => hangup(uniqueid),
+    transfer: (uniqueid, to, mode) => transfer(uniqueid, to, mode),
+    pause: (peer, paused, reason) => pause(peer, paused, reason),
     socket,
   };
 }

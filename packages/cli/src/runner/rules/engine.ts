@@ -46,6 +46,17 @@ function perform(action: Action, event: Record<string, unknown>, cti: CtiClient)
       return cti.notification(action.peer.render(event), action.type, action.title.render(event), action.body.render(event));
     case 'pushevent':
       return cti.pushevent(action.appname.render(event), event, action.reference.render(event), action.url?.render(event));
+    case 'dial':
+      return cti.dial(action.peer.render(event), action.number.render(event));
+    case 'hangup':
+      return cti.hangup(action.uniqueid.render(event));
+    case 'transfer':
+      return cti.transfer(action.uniqueid.render(event), action.to.render(event), action.mode);
+    case 'pause': {
+      const reason = action.reason?.render(event);
+      const queue = action.queue?.render(event);
+      return cti.pause(action.peer.render(event), action.paused, { ...(reason ? { reason } : {}), ...(queue ? { queue } : {}) });
+    }
   }
 }
 

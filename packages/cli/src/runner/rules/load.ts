@@ -1,4 +1,4 @@
-import { callEventNames, notificationTypes, wakeupModes, type CallEventName } from '@shuttle-cti/protocol';
+import { callEventNames, notificationTypes, transferModes, wakeupModes, type CallEventName } from '@shuttle-cti/protocol';
 import { LineCounter, parseDocument } from 'yaml';
 import { ScriptError } from '../script-error.js';
 import { formatPath, locate, type Path } from './locate.js';
@@ -14,7 +14,12 @@ export type Condition =
 export type Action =
   | { kind: 'wakeup'; url: Template; peer: Template; mode: (typeof wakeupModes)[number] }
   | { kind: 'notification'; peer: Template; type: (typeof notificationTypes)[number]; title: Template; body: Template }
-  | { kind: 'pushevent'; appname: Template; reference: Template; url: Template | undefined };
+  | { kind: 'pushevent'; appname: Template; reference: Template; url: Template | undefined }
+  // Call control (protocol 1.2).
+  | { kind: 'dial'; peer: Template; number: Template }
+  | { kind: 'hangup'; uniqueid: Template }
+  | { kind: 'transfer'; uniqueid: Template; to: Template; mode: (typeof transferModes)[number] }
+  | { kind: 'pause'; peer: Template; paused: boolean; reason: Template | undefined; queue: Template | undefined };
 
 export interface Rule {
   name: string;
@@ -30,7 +35,7 @@ export interface RuleSet {
 }
 
 const operators = ['equals', 'oneOf', 'prefix', 'regex', 'exists'] as const;
-const actionKinds = ['wakeup', 'notification', 'pushevent'] as const;
+const actionKinds = ['wakeup', 'notification', 'pushevent', 'dial', 'hangup', 'transfer', 'pause'] as const;
 
 class Invalid extends Error {
   constructor(
@@ -158,6 +163,26 @@ function actionOf(value: unknown, path: Path, appname: string): Action {
         title: text(body, 'title', at, { required: true }) as Template,
         body: text(body, 'body', at, { required: false, fallback: '' }) as Template,
       };
+    case 'dial':
+      only(body, at, ['peer', 'number'], 'dial');
+      return { kind, peer: peer(), number: text(body, 'number', at, { required: true }) as Template };
+    case 'hangup':
+      only(body, at, ['uniqueid'], 'hangup');
+      return { kind, uniqueid: text(body, 'uniqueid', at, { required: true, fallback: '{{uniqueid}}' }) as Template };
+    case 'transfer':
+      only(body, at, ['uniqueid', 'to', 'mode'], 'transfer');
+      return {
+        kind,
+        uniqueid: text(body, 'uniqueid', at, { required: true, fallback: '{{uniqueid}}' }) as Template,
+        to: text(body, 'to', at, { required: true }) as Template,
+        mode: oneOfList(body['mode'], transferModes, [...at, 'mode'], 'mode', 'blind'),
+      };
+    case 'pause': {
+      only(body, at, ['peer', 'paused', 'reason', 'queue'], 'pause');
+      const paused = body['paused'] ?? true;
+      if (typeof paused !== 'boolean') throw new Invalid([...at, 'paused'], 'paused must be true or false');
+      return { kind, peer: peer(), paused, reason: text(body, 'reason', at, { required: false }), queue: text(body, 'queue', at, { required: false }) };
+    }
     default:
       only(body, at, ['appname', 'reference', 'url'], 'pushevent');
       return {

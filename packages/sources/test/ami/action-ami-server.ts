@@ -1,0 +1,214 @@
+import { once } from 'node:events';
+import { readdirSync, readFileSync } from 'node:fs';
+import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { amiField, amiFieldAll, createAmiParser, type AmiMessage } from '../../src/ami/parser.js';
+import { createAmiServerSession, type AmiServerSession } from '../../src/ami/server-session.js';
+import type { TranscriptLine } from './transcripts.js';
+
+/** The recordings of call-control actions (fixtures/asterisk-ami-actions). */
+export const actionFixturesDir = fileURLToPath(new URL('../../../../fixtures/asterisk-ami-actions/', import.meta.url));
+
+export function actionTranscriptNames(): string[] {
+  return readdirSync(actionFixturesDir)
+    .filter((f) => f.endsWith('.jsonl'))
+    .map((f) => f.slice(0, -'.jsonl'.length))
+    .sort();
+}
+
+export function loadActionTranscript(name: string): TranscriptLine[] {
+  return readFileSync(`${actionFixturesDir}/${name}.jsonl`, 'utf8')
+    .split('\n')
+    .filter((l) => l.trim() !== '')
+    .map((l) => JSON.parse(l) as TranscriptLine);
+}
+
+function parse(raw: string): AmiMessage {
+  const [frame] = createAmiParser({ expectBanner: false }).push(raw.endsWith('\r\n\r\n') ? raw : `${raw}\r\n`);
+  return frame?.type === 'message' ? frame.message : {};
+}
+
+/** Headers the hub chooses itself or may add, not compared with the recording. */
+const free = new Set(['ActionID', 'ChannelId', 'OtherChannelId', 'Timeout']);
+
+/** What differs between a real action and the recorded one; '' when it is the same action. */
+export function actionDifference(real: AmiMessage, recorded: AmiMessage): string {
+  const keys = new Set([...Object.keys(real), ...Object.keys(recorded)]);
+  for (const key of keys) {
+    // The hub chooses these, or may leave them out; a Timeout the recording has must match.
+    if (free.has(key) && !(key === 'Timeout' && key in recorded)) continue;
+    const a = amiFieldAll(real, key).join('\u0001');
+    const b = amiFieldAll(recorded, key).join('\u0001');
+    if (a !== b) return `${key}: sent ${JSON.stringify(a)}, recorded ${JSON.stringify(b)}`;
+  }
+  return '';
+}
+
+export interface ActionAmiServerOptions {
+  lines: TranscriptLine[];
+  /** Recorded actions that only drove the recording: not awaited, their recorded answers are sent as they come. */
+  skip?: readonly string[];
+  /** The replay waits for this after login (e.g. until a page is listening). */
+  gate?: Promise<void>;
+}
+
+export interface ActionAmiServer {
+  readonly port: number;
+  /** Every action received after login, in order, with the raw bytes of its message. */
+  readonly actions: AmiMessage[];
+  /** Every byte received on every connection. */
+  readonly received: () => string;
+  /** Real actions that did not match the recorded one (each answered with an error). */
+  readonly mismatches: string[];
+  /** Resolves once every recorded line has been played. */
+  readonly replayed: Promise<void>;
+  close(): Promise<void>;
+}
+
+const listActions = new Set(['QueueStatus', 'CoreShowChannels']);
+
+function emptyList(action: string, id: string | undefined): string {
+  const actionId = id === undefined ? '' : `ActionID: ${id}\r\n`;
+  const [message, complete] =
+    action === 'QueueStatus' ? ['Queue status will follow', 'QueueStatusComplete'] : ['Channels will follow', 'CoreShowChannelsComplete'];
+  return `Response: Success\r\n${actionId}EventList: start\r\nMessage: ${message}\r\n\r\nEvent: ${complete}\r\n${actionId}EventList: Complete\r\nListItems: 0\r\n\r\n`;
+}
+
+/**
+ * A fake Asterisk that answers actions the way the recordings show. It plays a recorded
+ * connection's server lines in order; at each recorded client action it waits for the
+ * real client to send the same action (same headers, except the ones the hub chooses),
+ * then goes on with the recorded answer under the real ActionID, and the recorded
+ * `ChannelId` replaced by the real one wherever it appears (Uniqueid, Linkedid, ...).
+ * An action that differs from the recording is answered `Response: Error` and noted in
+ * `mismatches`; list actions the recording does not show get an empty list. The n-th TCP
+ * connection plays recorded connection n; a connection with a later one is dropped at its end.
+ */
+export async function startActionAmiServer(options: ActionAmiServerOptions): Promise<ActionAmiServer> {
+  const { lines } = options;
+  const skip = new Set(options.skip ?? ['QueueSummary']);
+  const conns = [...new Set(lines.map((l) => l.conn))].sort((a, b) => a - b);
+  const lastConn = conns[conns.length - 1] ?? 1;
+  const actions: AmiMessage[] = [];
+  const mismatches: string[] = [];
+  const bytes: string[] = [];
+  const sockets = new Set<Socket>();
+  let accepted = 0;
+  let markReplayed: () => void = () => undefined;
+  const replayed = new Promise<void>((resolve) => {
+    markReplayed = resolve;
+  });
+
+  function serve(socket: Socket): void {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+    socket.on('data', (chunk: Buffer) => bytes.push(chunk.toString('latin1')));
+    const conn = conns[accepted++] ?? lastConn + 1;
+    const recorded = lines.filter((l) => l.conn === conn);
+    const ids = new Map<string, string>();
+    const substitutions = new Map<string, string>();
+    let waiting: { name: string; deliver: (action: AmiMessage) => void } | undefined;
+    const early: AmiMessage[] = [];
+
+    const rewrite = (raw: string): string => {
+      let out = raw;
+      for (const [from, to] of substitutions) out = out.split(from).join(to);
+      return out
+        .split('\r\n')
+        .map((line) => {
+          if (!line.startsWith('ActionID: ')) return line;
+          const real = ids.get(line.slice('ActionID: '.length));
+          return real === undefined ? line : `ActionID: ${real}`;
+        })
+        .join('\r\n');
+    };
+
+    function next(name: string): Promise<AmiMessage> {
+      const index = early.findIndex((a) => amiField(a, 'Action') === name);
+      if (index >= 0) return Promise.resolve(early.splice(index, 1)[0] as AmiMessage);
+      return new Promise((resolve) => {
+        waiting = { name, deliver: resolve };
+      });
+    }
+
+    async function walk(session: AmiServerSession): Promise<void> {
+      await options.gate;
+      const loginAt = recorded.findIndex((l) => l.dir === 'server' && /Authentication accepted/.test(l.raw));
+      for (const line of recorded.slice(loginAt + 1)) {
+        if (socket.destroyed) return;
+        if (line.dir === 'server') {
+          session.send(rewrite(line.raw));
+          continue;
+        }
+        const want = parse(line.raw);
+        const name = amiField(want, 'Action') ?? '';
+        const recordedId = amiField(want, 'ActionID');
+        if (name === 'Logoff' || name === 'Login') continue;
+        if (skip.has(name)) {
+          // Its recorded answers still go out, under an ActionID no real action can have.
+          if (recordedId !== undefined) ids.set(recordedId, `recorded-${recordedId}`);
+          continue;
+        }
+        const real = await next(name);
+        const difference = actionDifference(real, want);
+        if (difference !== '') {
+          mismatches.push(`${name}: ${difference}`);
+          session.reply(real, { Response: 'Error', Message: `fake AMI: not the recorded ${name} (${difference})` });
+          return;
+        }
+        if (recordedId !== undefined) ids.set(recordedId, amiField(real, 'ActionID') ?? '');
+        const recordedChannelId = amiField(want, 'ChannelId');
+        const realChannelId = amiField(real, 'ChannelId');
+        if (recordedChannelId !== undefined && realChannelId !== undefined) substitutions.set(recordedChannelId, realChannelId);
+      }
+      if (conn >= lastConn) markReplayed();
+      else socket.destroy();
+    }
+
+    createAmiServerSession(socket, {
+      username: 'cti',
+      secret: 'ctisecret',
+      onLogin: (s) => void walk(s),
+      onAnyAction: (action) => {
+        const name = amiField(action, 'Action');
+        if (name !== 'Login' && name !== 'Logoff' && name !== 'Ping') actions.push(action);
+      },
+      onAction: (action, s) => {
+        const name = amiField(action, 'Action') ?? '';
+        if (waiting?.name === name) {
+          const w = waiting;
+          waiting = undefined;
+          w.deliver(action);
+          return true;
+        }
+        const later = recorded.some((l) => l.dir === 'client' && amiField(parse(l.raw), 'Action') === name && !skip.has(name));
+        if (listActions.has(name)) {
+          s.send(emptyList(name, amiField(action, 'ActionID')));
+          return true;
+        }
+        if (later) {
+          early.push(action);
+          return true;
+        }
+        mismatches.push(`${name}: not in the recording`);
+        s.reply(action, { Response: 'Error', Message: `fake AMI: ${name} is not in the recording` });
+        return true;
+      },
+    });
+  }
+
+  const server: Server = createServer(serve);
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  return {
+    port: (server.address() as AddressInfo).port,
+    actions,
+    received: () => bytes.join(''),
+    mismatches,
+    replayed,
+    async close() {
+      for (const s of sockets) s.destroy();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}

@@ -1,0 +1,129 @@
+import type { AgentStateEvent, CallEvent, WireError } from '@shuttle-cti/protocol';
+import { h, setText } from '../common/dom.js';
+import { formatDuration } from '../common/format.js';
+import './call-controls.css';
+
+type AckResult = { ok: true; id: string; uniqueid?: string } | { ok: false; error: WireError };
+/** Sends a call-control command and resolves with the hub's ack. */
+export type SendCommand = (name: 'CallDial' | 'CallHangup' | 'CallTransfer' | 'AgentPause', payload: Record<string, unknown>) => Promise<AckResult>;
+
+export interface CallControls {
+  element: HTMLElement;
+  /** The agent's own peer and the hub's settings (from `welcome`). */
+  configure(peer: string, options: { enabled: boolean; pauseReasons: readonly string[] }): void;
+  call(event: CallEvent): void;
+  agentState(event: AgentStateEvent): void;
+  tick(now: number): void;
+  /** Prefills the dial box (tel: links). */
+  prefill(number: string): void;
+}
+
+/**
+ * The agent's call control (protocol 1.2): a dial box (Enter dials), Hang up and Transfer
+ * (blind or attended, with a target) while on a call, Pause with a reason / Ready with how
+ * long the agent has been paused. Every action shows its outcome, the PBX's text when refused.
+ */
+export function createCallControls(send: SendCommand): CallControls {
+  let peer = '';
+  let current: string | undefined;
+  const queues = new Map<string, { paused: boolean; reason?: string | undefined }>();
+  let pausedSince: number | undefined;
+  let reason = '';
+
+  const outcome = h('p', { class: 'control-outcome', role: 'status', 'aria-live': 'polite' });
+  const report = (what: string, ack: AckResult, ok: string): void => {
+    outcome.dataset['result'] = ack.ok ? 'ok' : ack.error.code;
+    setText(outcome, ack.ok ? ok : `${what} refused: ${ack.error.message}`);
+  };
+  const run = (what: string, name: Parameters<SendCommand>[0], payload: Record<string, unknown>, ok: string): void => {
+    outcome.dataset['result'] = 'pending';
+    setText(outcome, `${what}…`);
+    send(name, payload).then(
+      (ack) => report(what, ack, ok),
+      () => report(what, { ok: false, error: { code: 'UNAVAILABLE', message: 'no answer from the hub' } }, ok),
+    );
+  };
+
+  const number = h('input', { id: 'dial-number', type: 'tel', inputmode: 'tel', autocomplete: 'off', placeholder: 'Number', 'aria-label': 'Number to dial' });
+  const dial = (): void => {
+    const value = number.value.replace(/[\s().-]/g, '');
+    if (value === '') return;
+    run('Dial', 'CallDial', { peer, number: value }, `Dialling ${value}: answer your phone`);
+  };
+  number.addEventListener('keydown', (event) => {
+    if (event.key === 'Enter') {
+      event.preventDefault();
+      dial();
+    }
+  });
+  const dialButton = h('button', { type: 'button', class: 'button', onclick: dial }, 'Dial');
+
+  const hangupButton = h('button', { type: 'button', class: 'button danger', onclick: () => current && run('Hang up', 'CallHangup', { uniqueid: current }, 'Call hung up') }, 'Hang up');
+  const target = h('input', { id: 'transfer-to', type: 'text', autocomplete: 'off', placeholder: 'Transfer to', 'aria-label': 'Transfer target' });
+  const mode = h('select', { id: 'transfer-mode', 'aria-label': 'Transfer mode' }, h('option', { value: 'blind' }, 'Blind'), h('option', { value: 'attended' }, 'Attended'));
+  const transfer = (): void => {
+    if (!current || target.value.trim() === '') return;
+    run('Transfer', 'CallTransfer', { uniqueid: current, to: target.value.trim(), mode: mode.value }, `Transferred to ${target.value.trim()}`);
+  };
+  target.addEventListener('keydown', (event) => {
+    if (event.key === 'Enter') {
+      event.preventDefault();
+      transfer();
+    }
+  });
+  const transferButton = h('button', { type: 'button', class: 'button', onclick: transfer }, 'Transfer');
+  const onCall = h('div', { class: 'control-row on-call', hidden: true }, hangupButton, target, mode, transferButton);
+
+  const reasons = h('select', { id: 'pause-reason', 'aria-label': 'Pause reason' });
+  const pauseButton = h('button', { type: 'button', class: 'button', onclick: () => run('Pause', 'AgentPause', { peer, paused: true, reason: reasons.value }, `Paused: ${reasons.value}`) }, 'Pause');
+  const readyButton = h('button', { type: 'button', class: 'button', hidden: true, onclick: () => run('Ready', 'AgentPause', { peer, paused: false }, 'Ready') }, 'Ready');
+  const pauseState = h('span', { class: 'pause-state', 'data-paused': 'false' }, 'Ready');
+
+  const element = h(
+    'section',
+    { class: 'card call-controls', 'aria-labelledby': 'controls-title', hidden: true },
+    h('h2', { id: 'controls-title', class: 'sr-only' }, 'Call control'),
+    h('div', { class: 'control-row dial' }, number, dialButton),
+    onCall,
+    h('div', { class: 'control-row pause' }, pauseState, reasons, pauseButton, readyButton),
+    outcome,
+  );
+
+  const showPause = (now: number): void => {
+    const paused = [...queues.values()].some((q) => q.paused);
+    pauseState.dataset['paused'] = String(paused);
+    setText(pauseState, paused ? `Paused (${reason}) ${formatDuration(Math.max(0, Math.floor((now - (pausedSince ?? now)) / 1000)))}` : 'Ready');
+    readyButton.hidden = !paused;
+    pauseButton.hidden = paused;
+    reasons.hidden = paused;
+  };
+
+  return {
+    element,
+    configure(p, options) {
+      peer = p;
+      element.hidden = !options.enabled;
+      reasons.replaceChildren(...options.pauseReasons.map((r) => h('option', { value: r }, r)));
+    },
+    call(event) {
+      if (event.event === 'up' || event.event === 'outbound') current = event.uniqueid;
+      else if (event.event === 'hangup' && event.uniqueid === current) current = undefined;
+      onCall.hidden = current === undefined;
+    },
+    agentState(event) {
+      if (event.peer !== peer) return;
+      const was = [...queues.values()].some((q) => q.paused);
+      if (event.member) queues.set(event.queue, { paused: event.paused, reason: event.reason });
+      else queues.delete(event.queue);
+      const now = [...queues.values()].some((q) => q.paused);
+      if (now && !was) pausedSince = Date.now();
+      if (event.paused && event.reason) reason = event.reason;
+      showPause(Date.now());
+    },
+    tick: (now) => showPause(now),
+    prefill(value) {
+      number.value = value;
+      number.focus();
+    },
+  };
+}

@@ -1,0 +1,86 @@
+import type { Browser, BrowserContext } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
+import { hubWithPbx, post } from '../../server/test/call-control/helpers.js';
+import { buildPages, describeBrowser, launchBrowser, newContext, openAgentPanel, watchErrors } from './browser.js';
+
+describeBrowser('agent panel call control', () => {
+  let browser: Browser;
+  let pages: Awaited<ReturnType<typeof buildPages>>;
+  let context: BrowserContext | undefined;
+  let close: Array<() => Promise<void>> = [];
+  const errors: string[] = [];
+
+  beforeAll(async () => {
+    [pages, browser] = await Promise.all([buildPages(), launchBrowser()]);
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await pages?.remove();
+  });
+  afterEach(async () => {
+    await context?.close();
+    context = undefined;
+    for (const step of close.reverse()) await step();
+    close = [];
+    expect(errors.splice(0)).toEqual([]);
+  });
+
+  it('pauses with a configured reason and shows how long, then Ready, by keyboard, against the recorded PBX', async () => {
+    const env = await hubWithPbx('c5-pause-with-reason', { hub: { webDist: pages.dir, config: { pauseReasons: ['Break', 'Lunch'] } } });
+    close.push(() => env.close());
+    context = await newContext(browser);
+    const page = await openAgentPanel(context, env.hub.url, env.hub.tokens.agent);
+    watchErrors(page, errors);
+    await page.locator('.call-controls').waitFor({ state: 'visible' });
+    expect(await page.locator('#pause-reason option').allTextContents()).toEqual(['Break', 'Lunch']);
+    await page.locator('#pause-reason').selectOption('Lunch');
+    await page.locator('#pause-reason').focus();
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Enter');
+    await page.locator('.control-outcome', { hasText: 'Paused: Lunch' }).waitFor();
+    await page.locator('.pause-state[data-paused="true"]', { hasText: 'Paused (Lunch)' }).waitFor();
+    await page.getByRole('button', { name: 'Ready' }).click();
+    await page.locator('.pause-state[data-paused="false"]').waitFor();
+    expect(env.pbx.mismatches).toEqual([]);
+  });
+
+  it('shows Hang up and Transfer while on a call, and the PBX\'s text when an attended transfer is refused', async () => {
+    let open: () => void = () => undefined;
+    const gate = new Promise<void>((resolve) => {
+      open = resolve;
+    });
+    const env = await hubWithPbx('c4a-atxfer-without-feature-code', { gate, hub: { webDist: pages.dir, peer: 'IAX2/1002' } });
+    close.push(() => env.close());
+    context = await newContext(browser);
+    const page = await openAgentPanel(context, env.hub.url, env.hub.tokens.agent);
+    watchErrors(page, errors);
+    await page.locator('.call-controls').waitFor({ state: 'visible' });
+    // The recorded call starts once the panel is listening, as on a live PBX.
+    open();
+    await page.locator('.call-controls .on-call').waitFor({ state: 'visible', timeout: 15_000 });
+    await page.getByRole('button', { name: 'Hang up' }).waitFor();
+    await page.locator('#transfer-to').fill('7000');
+    await page.locator('#transfer-mode').selectOption('attended');
+    await page.locator('#transfer-to').press('Enter');
+    await page.locator('.control-outcome', { hasText: 'Transfer refused: No attended transfer feature code found' }).waitFor();
+  });
+
+  it('dashboard: an agent shows paused with the reason, for how long, and its queues; the supervisor unpauses it', async () => {
+    const env = await hubWithPbx('c5-pause-with-reason', { hub: { webDist: pages.dir } });
+    close.push(() => env.close());
+    context = await newContext(browser);
+    const page = await context.newPage();
+    watchErrors(page, errors);
+    await page.goto(`${env.hub.url}/dashboard#token=${encodeURIComponent(env.hub.tokens.supervisor)}`);
+    await page.locator('.status[data-state="connected"]').waitFor();
+    const pause = await post(env.hub, `/api/v1/agents/${encodeURIComponent('IAX2/1000')}/pause`, env.hub.tokens.integration, { paused: true, reason: 'Lunch' });
+    expect(pause.body).toMatchObject({ ok: true });
+    const row = page.locator('.agent-row', { hasText: 'IAX2/1000' });
+    await row.locator('.agent-pause[data-paused="true"]', { hasText: 'Paused (Lunch)' }).waitFor();
+    await row.locator('.agent-queues', { hasText: 'Sales, Support' }).waitFor();
+    await page.getByRole('button', { name: 'Unpause Andrea Bianco' }).click();
+    await page.locator('.control-outcome', { hasText: 'Unpaused IAX2/1000' }).waitFor();
+    await row.locator('.agent-pause[data-paused="false"]').waitFor();
+    expect(env.pbx.mismatches).toEqual([]);
+  });
+});
