@@ -168,7 +168,9 @@ describeBrowser('supervisor dashboard', () => {
     await page.locator('.status[data-state="connected"]').waitFor({ timeout: 20_000 });
     const call = { uniqueid: 'after-restart', queue: 'Restarted', peer: 'SIP/dash.agent', callernum: '+390255511' };
     await t.ingest([ringing(call)]);
-    await page.locator('.queues-table tr[data-queue="Restarted"] [data-col="waiting"]', { hasText: '1' }).waitFor();
+    // The status may still read "connected" from before the restart until the page notices
+    // the close; its reconnection back-off then runs (up to 5 s), slower on a loaded machine.
+    await page.locator('.queues-table tr[data-queue="Restarted"] [data-col="waiting"]', { hasText: '1' }).waitFor({ timeout: 25_000 });
     await page.locator('.call-row', { hasText: '+390255511' }).waitFor();
     // The realtime rows come back from the new snapshot.
     await page.locator('.realtime-status').filter({ hasText: /of [\d,]+ loaded/ }).waitFor();
