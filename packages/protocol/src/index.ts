@@ -128,3 +128,5 @@ export type {
   TransferMode,
 } from './call-control.js';
 export type { CallControlClientToServer } from './socket-events.js';
+export { agentReportRow, queueReportRow } from './reports.js';
+export type { AgentReportRow, QueueReportRow } from './reports.js';

@@ -1,3 +1,4 @@
+import type { AgentReportRow, QueueReportRow } from '@shuttle-cti/protocol';
 import type { AgentSlot, PauseSpan, QueueSlot, Store } from '@shuttle-cti/store';
 import { bucketIndex, buckets, type Bucket } from './time-zone.js';
 
@@ -16,34 +17,7 @@ export interface ReportOptions {
   nowMs?: number;
 }
 
-export interface QueueReportRow {
-  queue: string;
-  from: string;
-  to: string;
-  offered: number;
-  answered: number;
-  abandoned: number;
-  answeredWithinSla: number;
-  serviceLevel: number | null;
-  asa: number | null;
-  aht: number | null;
-  maxWait: number | null;
-  abandonRate: number | null;
-}
-
-export interface AgentReportRow {
-  peer: string;
-  agentname: string;
-  from: string;
-  to: string;
-  offered: number;
-  answered: number;
-  ringNoAnswer: number;
-  talkSeconds: number;
-  aht: number | null;
-  outbound: number;
-  pausedSeconds: number;
-}
+export type { AgentReportRow, QueueReportRow } from '@shuttle-cti/protocol';
 
 /**
  * Slots of 15 minutes: every time zone's hours and days start on a quarter hour of UTC,

@@ -31,7 +31,7 @@ export function registerReports(app: FastifyInstance, ctx: HubContext): void {
     await requireBearer(ctx, request, 'supervisor');
     const p = params(request);
     const rows = await queueReport(ctx.store, p);
-    if (wantsCsv(request, p)) return csv(reply, 'queues', toCsv(queueColumns, rows as unknown as Record<string, unknown>[]));
+    if (wantsCsv(request, p)) return csv(reply, 'queues', toCsv(queueColumns, rows));
     return { ...head(p), target: { serviceLevel: settings.serviceLevelTarget, sla: settings.sla }, rows };
   });
 
@@ -39,7 +39,7 @@ export function registerReports(app: FastifyInstance, ctx: HubContext): void {
     await requireBearer(ctx, request, 'supervisor');
     const p = params(request);
     const rows = await agentReport(ctx.store, p);
-    if (wantsCsv(request, p)) return csv(reply, 'agents', toCsv(agentColumns, rows as unknown as Record<string, unknown>[]));
+    if (wantsCsv(request, p)) return csv(reply, 'agents', toCsv(agentColumns, rows));
     return { ...head(p), rows };
   });
 }

@@ -1,32 +1,6 @@
-/** One row of GET /api/v1/reports/queues (docs/PROTOCOL.md, Reports). */
-export interface QueueRow {
-  queue: string;
-  from: string;
-  to: string;
-  offered: number;
-  answered: number;
-  abandoned: number;
-  answeredWithinSla: number;
-  serviceLevel: number | null;
-  asa: number | null;
-  aht: number | null;
-  maxWait: number | null;
-  abandonRate: number | null;
-}
-
-export interface AgentRow {
-  peer: string;
-  agentname: string;
-  from: string;
-  to: string;
-  offered: number;
-  answered: number;
-  ringNoAnswer: number;
-  talkSeconds: number;
-  aht: number | null;
-  outbound: number;
-  pausedSeconds: number;
-}
+import type { AgentReportRow as AgentRow, QueueReportRow as QueueRow } from '@shuttle-cti/protocol';
+/** Rows of GET /api/v1/reports/queues and /agents, as the protocol defines them. */
+export type { AgentReportRow as AgentRow, QueueReportRow as QueueRow } from '@shuttle-cti/protocol';
 
 export interface ReportQuery {
   /** Dates (YYYY-MM-DD), whole days in the hub's report time zone. */

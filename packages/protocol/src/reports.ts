@@ -1,0 +1,34 @@
+import { z } from 'zod';
+
+/** One row of `GET /api/v1/reports/queues` (definitions in docs/PROTOCOL.md, Reports). */
+export const queueReportRow = z.object({
+  queue: z.string(),
+  from: z.string(),
+  to: z.string(),
+  offered: z.number(),
+  answered: z.number(),
+  abandoned: z.number(),
+  answeredWithinSla: z.number(),
+  serviceLevel: z.number().nullable(),
+  asa: z.number().nullable(),
+  aht: z.number().nullable(),
+  maxWait: z.number().nullable(),
+  abandonRate: z.number().nullable(),
+});
+export type QueueReportRow = z.infer<typeof queueReportRow>;
+
+/** One row of `GET /api/v1/reports/agents`. */
+export const agentReportRow = z.object({
+  peer: z.string(),
+  agentname: z.string(),
+  from: z.string(),
+  to: z.string(),
+  offered: z.number(),
+  answered: z.number(),
+  ringNoAnswer: z.number(),
+  talkSeconds: z.number(),
+  aht: z.number().nullable(),
+  outbound: z.number(),
+  pausedSeconds: z.number(),
+});
+export type AgentReportRow = z.infer<typeof agentReportRow>;
