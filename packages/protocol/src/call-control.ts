@@ -192,7 +192,8 @@ export type AgentStateEvent = z.infer<typeof agentStateEvent>;
 export interface CallControl {
   /** `channelId` becomes the uniqueid of the dialled call. */
   dial(command: CallDialCommand & { channelId: string }): Promise<{ uniqueid: string }>;
-  hangup(command: CallHangupCommand): Promise<void>;
+  /** `leg: 'agent'` hangs up the agent's channel (an agent's own Hang up), otherwise the caller's. */
+  hangup(command: CallHangupCommand, leg?: 'agent' | 'caller'): Promise<void>;
   transfer(command: CallTransferCommand): Promise<void>;
   pause(command: AgentPauseCommand): Promise<void>;
   queue(command: AgentQueueCommand): Promise<void>;

@@ -32,7 +32,7 @@ const requestMessage = z.object({
   request: z.string().min(1).max(64),
   name: z.enum(callControlCommandNames),
   command: z.record(z.string(), z.unknown()),
-  check: z.object({ peerOnCall: z.string().max(256).optional(), channelId: z.string().max(100).optional() }),
+  check: z.object({ peerOnCall: z.string().max(256).optional(), channelId: z.string().max(100).optional(), leg: z.literal('agent').optional() }),
 });
 const resultMessage = z.object({
   hub: hubId,

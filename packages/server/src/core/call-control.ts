@@ -33,6 +33,8 @@ export interface RemoteCallControl {
 export interface RemoteCheck {
   peerOnCall?: string | undefined;
   channelId?: string | undefined;
+  /** `CallHangup` by an agent: hang up its own leg (Asterisk then says `reason: agent`). */
+  leg?: 'agent' | undefined;
 }
 
 export interface CallControlService {
@@ -91,11 +93,12 @@ export function createCallControlService(deps: {
         const own = actor.peer ?? '';
         if ('peer' in command && command.peer !== own) forbid(`an agent may act on its own peer (${own}) only`);
         if (name === 'AgentQueue' && !config.agentsManageQueues) forbid('agents may not join or leave queues on this hub (agentsManageQueues is off)');
+        const leg = name === 'CallHangup' ? { leg: 'agent' as const } : {};
         if ('uniqueid' in command && !onOwnCall(command.uniqueid, own)) {
           if (controls.length > 0 || !deps.remote?.()) forbid(`an agent may act on its own current call only; ${own} is not on ${command.uniqueid}`);
-          return { peerOnCall: own };
+          return { peerOnCall: own, ...leg };
         }
-        return {};
+        return leg;
       }
       case 'source':
         return forbid('a source token may not control calls');
@@ -119,7 +122,7 @@ export function createCallControlService(deps: {
         return { ok: true, id, uniqueid };
       }
       case 'CallHangup':
-        await control.hangup(c as CallControlCommandMap['CallHangup']);
+        await control.hangup(c as CallControlCommandMap['CallHangup'], check.leg);
         return { ok: true, id };
       case 'CallTransfer':
         await control.transfer(c as CallControlCommandMap['CallTransfer']);

@@ -78,7 +78,7 @@ describe('call control through the hub', () => {
   });
 
   it('refuses FORBIDDEN what a role may not do, and nothing refused reaches the PBX', async () => {
-    const { hub, pbx } = await setup('c2-hangup-caller');
+    const { hub, pbx } = await setup('c2b-hangup-agent');
     const agent = await client(hub.url, '/agent', hub.tokens.agent);
     const supervisor = await client(hub.url, '/supervisor', hub.tokens.supervisor);
     const integration = await client(hub.url, '/', hub.tokens.integration, 0);
@@ -98,10 +98,14 @@ describe('call control through the hub', () => {
     expect(http).toMatchObject({ status: 403, body: forbidden });
     expect(actionNames(pbx.actions)).toEqual([]);
 
-    // The agent on the call may hang it up.
+    // The agent on the call may hang it up: its own leg, as the recording (c2b) does; Asterisk then says agent.
     const giulia = await client(hub.url, '/agent', await hub.agentToken('IAX2/1002'));
+    const hangups = collect<{ reason: string }>(integration, ['hangup']);
     expect(await send(giulia, 'CallHangup', { uniqueid })).toMatchObject({ ok: true });
     expect(actionNames(pbx.actions)).toEqual(['Hangup']);
+    expect(pbx.actions.find((a) => a['Action'] === 'Hangup')?.['Channel']).toMatch(/^IAX2\/1002-/);
+    await until(() => hangups.length > 0, 10_000, 'the hangup');
+    expect(hangups[0]?.reason).toBe('agent');
     expect(pbx.mismatches).toEqual([]);
   });
 

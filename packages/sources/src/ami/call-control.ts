@@ -159,9 +159,9 @@ export function createAmiCallControl(options: AmiCallControlOptions): AmiCallCon
       }
     },
 
-    async hangup(command: CallHangupCommand) {
-      // One channel is enough: Asterisk tears the bridged call down with it (c2, c2b).
-      await act({ Action: 'Hangup', Channel: callChannel(command.uniqueid, false) });
+    async hangup(command: CallHangupCommand, leg) {
+      // One channel is enough: Asterisk tears the bridged call down with it (c2 the caller's, c2b the agent's).
+      await act({ Action: 'Hangup', Channel: callChannel(command.uniqueid, leg === 'agent') });
     },
 
     async transfer(command: CallTransferCommand) {

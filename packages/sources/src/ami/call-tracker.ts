@@ -119,6 +119,20 @@ export function createCallTracker(options: CallTrackerOptions = {}): CallTracker
     return owner === undefined ? undefined : calls.get(owner);
   }
 
+  /**
+   * The answered call of a member, by `Queue` + `Interface`: an `AgentComplete` that comes
+   * after both channels hung up may carry nothing else (fixtures/asterisk-ami-actions c2c).
+   * A member talks on one call of a queue at a time; the newest one wins.
+   */
+  function answeredCallOf(queue: string | undefined, iface: string | undefined): Call | undefined {
+    if (queue === undefined || iface === undefined) return undefined;
+    let found: Call | undefined;
+    for (const call of calls.values()) {
+      if (call.up !== undefined && call.up.member.interface === iface && (call.up.member.queue ?? call.queue) === queue) found = call;
+    }
+    return found;
+  }
+
   function memberOf(call: Call, event: DestChannelHeaders & { Interface?: string }): Member | undefined {
     if (event.DestUniqueid !== undefined) {
       const member = call.members.get(event.DestUniqueid);
@@ -223,9 +237,11 @@ export function createCallTracker(options: CallTrackerOptions = {}): CallTracker
       call.up = { member, ringtime: message.RingTime, holdtime: message.HoldTime };
       return [upEvent(call, member, message.HoldTime, message.RingTime)];
     } else if (isAmiEvent(message, 'AgentComplete')) {
-      const call = findCall(message) ?? (uniqueid === undefined ? undefined : ensureCall({ ...message, Uniqueid: uniqueid }));
+      const call =
+        findCall(message) ??
+        (uniqueid === undefined ? answeredCallOf(message.Queue, message.Interface) : ensureCall({ ...message, Uniqueid: uniqueid }));
       if (!call) {
-        logger.warn({ destUniqueid: message.DestUniqueid }, 'AMI: AgentComplete for a call never seen; no hangup sent');
+        logger.warn({ destUniqueid: message.DestUniqueid, queue: message.Queue, interface: message.Interface }, 'AMI: AgentComplete for a call never seen; no hangup sent');
         return [];
       }
       const member = memberFrom(call, message);

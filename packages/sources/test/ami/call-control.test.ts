@@ -6,6 +6,7 @@ import { createAmiClient } from '../../src/ami/client.js';
 import { createAmiSource, type AmiSourceOptions } from '../../src/ami/source.js';
 import { actionFixturesDir, loadActionTranscript, startActionAmiServer, type ActionAmiServer } from './action-ami-server.js';
 import { until } from './helpers.js';
+import { withoutIds } from './transcripts.js';
 import { readFileSync } from 'node:fs';
 
 let cleanup: Array<() => Promise<void>> = [];
@@ -81,6 +82,35 @@ describe('call control against the recorded Asterisk', () => {
     await until(() => events.some((e) => e.event === 'hangup'), 'the hangup');
     expect(server.mismatches).toEqual([]);
     expect(await refusal(s.control.hangup({ uniqueid: 'no-such-call' }))).toMatchObject({ code: 'NOT_FOUND' });
+  });
+
+  it('c2b: an agent\'s CallHangup hangs up its own leg; the call ends with the recorded events, reason agent', async () => {
+    const server = await pbx('c2b-hangup-agent');
+    const { source: s, events } = await source(server);
+    await until(() => events.some((e) => e.event === 'up'), 'the call is up');
+    const up = events.find((e) => e.event === 'up');
+    await s.control.hangup({ uniqueid: up?.uniqueid ?? '' }, 'agent');
+    await until(() => events.some((e) => e.event === 'hangup'), 'the hangup');
+    await server.replayed;
+    expect(withoutIds(events)).toEqual(expected('c2b-hangup-agent'));
+    expect(server.mismatches).toEqual([]);
+  });
+
+  it('c2c: an AgentComplete with only Queue and Interface (both channels gone) still closes the member\'s call', async () => {
+    const server = await pbx('c2c-hangup-agent-race');
+    const { source: s, events } = await source(server);
+    await until(() => events.some((e) => e.event === 'up'), 'the call is up');
+    const up = events.find((e) => e.event === 'up');
+    await s.control.hangup({ uniqueid: up?.uniqueid ?? '' }, 'agent');
+    await until(() => events.some((e) => e.event === 'hangup'), 'the hangup');
+    await server.replayed;
+    const call = { queue: 'Support2', agentname: 'Giulia Verdi', agentnum: '1002', peer: 'IAX2/1002', direction: 'inbound', uniqueid: '1796236564.4', callernum: '3331239876', callername: 'Nora Grigi' };
+    // As the recording says: rung, answered after 1 s, talked 2 s; Asterisk saw the caller's channel go first.
+    expect(events.map((e) => e.event)).toEqual(['ringing', 'up', 'hangup']);
+    expect(events[0]).toMatchObject(call);
+    expect(events[1]).toMatchObject({ ...call, holdtime: '1', ringtime: '1' });
+    expect(events[2]).toMatchObject({ ...call, holdtime: '1', ringtime: '1', talktime: '2', reason: 'caller', channel: 'IAX2/pstn-10375' });
+    expect(server.mismatches).toEqual([]);
   });
 
   it('c3: a blind CallTransfer redirects the caller into the transfer context, and the hangup says transfer', async () => {
