@@ -214,10 +214,19 @@ export const agentQueueState = z.object({
 });
 export type AgentQueueState = z.infer<typeof agentQueueState>;
 
+/** An agent's own pause and queues as the hub knows them when it connects (its `welcome`). */
+export const agentWelcomeState = agentQueueState.extend({
+  /** The queues it is paused in (a pause may concern one queue only). */
+  pausedQueues: z.array(z.string()).optional(),
+});
+export type AgentWelcomeState = z.infer<typeof agentWelcomeState>;
+
 /** What an agent's `welcome` adds (protocol 1.2): whether call control is possible, and the pause reasons to offer. */
 export const callControlWelcome = z.object({
   callControl: z.boolean().optional(),
   pauseReasons: z.array(z.string()).optional(),
   agentsManageQueues: z.boolean().optional(),
+  /** Agents: their own pause state and queues now, so a panel need not wait for the next `agentstate`. */
+  agent: agentWelcomeState.optional(),
 });
 export type CallControlWelcome = z.infer<typeof callControlWelcome>;

@@ -1,4 +1,4 @@
-import type { AgentPresence, AgentStateEvent, LiveAgent } from '@shuttle-cti/protocol';
+import type { AgentPresence, AgentStateEvent, AgentWelcomeState, LiveAgent } from '@shuttle-cti/protocol';
 
 /**
  * Folds `agentstate` events (one queue each) into an agent's pause and queue fields:
@@ -8,6 +8,8 @@ import type { AgentPresence, AgentStateEvent, LiveAgent } from '@shuttle-cti/pro
 export function createAgentQueueState(): {
   apply(agent: LiveAgent, event: AgentStateEvent): void;
   copy(agent: LiveAgent, presence: AgentPresence): void;
+  /** The agent's own state for its `welcome`: the presence's fields and the queues it is paused in. */
+  own(agent: LiveAgent): AgentWelcomeState;
 } {
   const byPeer = new Map<string, Map<string, { paused: boolean; reason?: string | undefined }>>();
   return {
@@ -33,6 +35,16 @@ export function createAgentQueueState(): {
       if (agent.reason !== undefined) presence.reason = agent.reason;
       if (agent.pausedSince !== undefined) presence.pausedSince = agent.pausedSince;
       if (agent.queues !== undefined) presence.queues = agent.queues;
+    },
+    own(agent) {
+      const state: AgentWelcomeState = {};
+      if (agent.paused !== undefined) state.paused = agent.paused;
+      if (agent.reason !== undefined) state.reason = agent.reason;
+      if (agent.pausedSince !== undefined) state.pausedSince = agent.pausedSince;
+      if (agent.queues !== undefined) state.queues = agent.queues;
+      const queues = byPeer.get(agent.peer);
+      if (queues) state.pausedQueues = [...queues].filter(([, q]) => q.paused).map(([name]) => name).sort();
+      return state;
     },
   };
 }

@@ -11,6 +11,7 @@ import {
   setAgentSessions,
   type AgentPresence,
   type AgentStateEvent,
+  type AgentWelcomeState,
   type BoundedFloor,
   type CallEvent,
   type DayStats,
@@ -33,6 +34,8 @@ export interface CallTracker {
   setSessions(peer: string, sessions: number, name?: string): AgentPresence;
   calls(): LiveCall[];
   agents(): LiveAgent[];
+  /** An agent's own pause state and queues, for its `welcome` (undefined when the hub knows none). */
+  ownState(peer: string): AgentWelcomeState | undefined;
   stats(): DayStats;
   /** Calls and agents for a snapshot, within `maxBytes` of JSON. */
   snapshot(maxBytes: number): BoundedFloor;
@@ -67,6 +70,10 @@ export function createCallTracker(now: () => Date = () => new Date(), limits: Pa
     snapshot: (maxBytes) => boundedFloor(floor, maxBytes, now().toISOString()),
     calls: () => [...floor.calls.values()],
     agents: () => [...floor.agents.values()],
+    ownState(peer) {
+      const agent = floor.agents.get(peer);
+      return agent?.queues === undefined ? undefined : queueState.own(agent);
+    },
     stats: () => {
       rollDay(floor, now().toISOString());
       return { ...floor.stats };

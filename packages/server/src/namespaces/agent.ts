@@ -41,6 +41,8 @@ export function setupAgents(ctx: HubContext): void {
       pauseReasons: ctx.config.pauseReasons,
       agentsManageQueues: ctx.config.agentsManageQueues,
     };
+    const own = ctx.tracker.ownState(peer);
+    if (own) welcome.agent = own;
     socket.emit('welcome', welcome);
 
     const session: AgentSession = {

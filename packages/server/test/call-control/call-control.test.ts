@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { collect, connectClient, startTestHub, until } from '../helpers.js';
+import { collect, connectClient, nextEvent, startTestHub, until } from '../helpers.js';
 import { hubWithPbx, post, send } from './helpers.js';
 
 let cleanup: Array<() => Promise<void>> = [];
@@ -140,6 +140,28 @@ describe('call control through the hub', () => {
     expect(await send(agent, 'AgentQueue', { peer: 'IAX2/1003', queue: 'Sales', member: true, name: 'Luca Neri', penalty: 0 })).toMatchObject({ ok: true });
     const r = await post(hub, `/api/v1/agents/${encodeURIComponent('IAX2/1003')}/queues`, hub.tokens.supervisor, { queue: 'Sales', member: false });
     expect(r).toMatchObject({ status: 200, body: { ok: true } });
+    expect(pbx.mismatches).toEqual([]);
+  });
+
+  it('an agent\'s welcome carries its pause state and queues as the hub knows them (after the resync, recording c8)', async () => {
+    const { hub, pbx } = await setup('c8-resync-sees-pause', { conns: [2], hub: { peer: 'IAX2/1001' } });
+    // Resuming from 0, an integration gets the stored agentstate events, whenever they came.
+    const integration = await client(hub.url, '/', hub.tokens.integration, 0);
+    const states = collect<{ peer: string; paused: boolean }>(integration, ['agentstate']);
+    await until(() => states.filter((e) => e.peer === 'IAX2/1001').length >= 2, 10_000, 'the resync\'s agentstate');
+    const agent = await client(hub.url, '/agent', hub.tokens.agent);
+    const welcome = await nextEvent<{ agent?: Record<string, unknown> }>(agent, 'welcome');
+    expect(welcome.agent).toMatchObject({ paused: true, reason: 'Training', queues: ['Billing', 'Sales'], pausedQueues: ['Billing', 'Sales'] });
+    expect(Date.parse(String(welcome.agent?.['pausedSince']))).not.toBeNaN();
+    // Once unpaused (the rest of the recording), a new connection's welcome says so.
+    expect(await send(agent, 'AgentPause', { peer: 'IAX2/1001', paused: false })).toMatchObject({ ok: true });
+    await until(() => states.filter((e) => e.peer === 'IAX2/1001' && !e.paused).length >= 2, 10_000, 'unpaused');
+    const again = await client(hub.url, '/agent', hub.tokens.agent);
+    const second = await nextEvent<{ agent?: Record<string, unknown> }>(again, 'welcome');
+    expect(second.agent).toEqual({ paused: false, queues: ['Billing', 'Sales'], pausedQueues: [] });
+    // An agent the hub knows nothing about gets no state.
+    const stranger = await client(hub.url, '/agent', await hub.agentToken('IAX2/1077'));
+    expect((await nextEvent<{ agent?: unknown }>(stranger, 'welcome')).agent).toBeUndefined();
     expect(pbx.mismatches).toEqual([]);
   });
 

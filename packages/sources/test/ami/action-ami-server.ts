@@ -182,12 +182,13 @@ export async function startActionAmiServer(options: ActionAmiServerOptions): Pro
           return true;
         }
         const later = recorded.some((l) => l.dir === 'client' && amiField(parse(l.raw), 'Action') === name && !skip.has(name));
-        if (listActions.has(name)) {
-          s.send(emptyList(name, amiField(action, 'ActionID')));
-          return true;
-        }
+        // A recorded action comes before the list default: a replay held by `gate` still answers it as recorded.
         if (later) {
           early.push(action);
+          return true;
+        }
+        if (listActions.has(name)) {
+          s.send(emptyList(name, amiField(action, 'ActionID')));
           return true;
         }
         mismatches.push(`${name}: not in the recording`);

@@ -1,4 +1,4 @@
-import type { AgentStateEvent, CallEvent, WireError } from '@shuttle-cti/protocol';
+import type { AgentStateEvent, AgentWelcomeState, CallEvent, WireError } from '@shuttle-cti/protocol';
 import { h, setText } from '../common/dom.js';
 import { formatDuration } from '../common/format.js';
 import './call-controls.css';
@@ -9,8 +9,11 @@ export type SendCommand = (name: 'CallDial' | 'CallHangup' | 'CallTransfer' | 'A
 
 export interface CallControls {
   element: HTMLElement;
-  /** The agent's own peer and the hub's settings (from `welcome`). */
-  configure(peer: string, options: { enabled: boolean; pauseReasons: readonly string[] }): void;
+  /**
+   * The agent's own peer and the hub's settings (from `welcome`), with its pause state and
+   * queues as the hub knew them then (`pausedSince` already in local epoch ms).
+   */
+  configure(peer: string, options: { enabled: boolean; pauseReasons: readonly string[]; state?: AgentWelcomeState | undefined; pausedSinceMs?: number | undefined }): void;
   call(event: CallEvent): void;
   agentState(event: AgentStateEvent): void;
   tick(now: number): void;
@@ -104,6 +107,15 @@ export function createCallControls(send: SendCommand): CallControls {
       peer = p;
       element.hidden = !options.enabled;
       reasons.replaceChildren(...options.pauseReasons.map((r) => h('option', { value: r }, r)));
+      const state = options.state;
+      if (state?.queues === undefined) return;
+      // What the hub knows now replaces what this page knew (a reconnect may have missed changes).
+      queues.clear();
+      const pausedIn = new Set(state.pausedQueues ?? (state.paused ? state.queues : []));
+      for (const queue of state.queues) queues.set(queue, { paused: pausedIn.has(queue), reason: pausedIn.has(queue) ? state.reason : undefined });
+      pausedSince = state.paused ? (options.pausedSinceMs ?? Date.now()) : undefined;
+      reason = state.reason ?? '';
+      showPause(Date.now());
     },
     call(event) {
       if (event.event === 'up' || event.event === 'outbound') current = event.uniqueid;

@@ -111,7 +111,13 @@ function startPanel(token: string): void {
   socket.on('welcome', (welcome) => {
     const peer = welcome.peer ?? welcome.name;
     shell.setIdentity(welcome.name, peer);
-    controls.configure(peer, { enabled: welcome.callControl === true, pauseReasons: welcome.pauseReasons ?? [] });
+    const own = welcome.agent;
+    controls.configure(peer, {
+      enabled: welcome.callControl === true,
+      pauseReasons: welcome.pauseReasons ?? [],
+      state: own,
+      pausedSinceMs: own?.pausedSince === undefined ? undefined : clock.toLocal(own.pausedSince),
+    });
     if (session?.peer === peer) return;
     session?.close();
     session = createAgentSession({ peer, frames, blocked, notifier, onPrimaryChange: (primary) => shell.setTabRole(primary) });
