@@ -83,4 +83,33 @@ describeBrowser('agent panel call control', () => {
     await row.locator('.agent-pause[data-paused="false"]').waitFor();
     expect(env.pbx.mismatches).toEqual([]);
   });
+
+  it('dashboard: the supervisor makes an agent join and leave a queue, by keyboard, against the recorded PBX', async () => {
+    const env = await hubWithPbx('c6-queue-add-remove', { skip: ['QueueStatus', 'QueueSummary'], hub: { webDist: pages.dir } });
+    close.push(() => env.close());
+    // A source tells the hub who IAX2/1003 is (the recording's QueueAdd names the member).
+    const known = await fetch(`${env.hub.url}/api/v1/events`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${env.hub.tokens.source}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ event: 'agentstate', peer: 'IAX2/1003', agentname: 'Luca Neri', queue: 'Support', member: true, paused: false, status: 'unknown' }),
+    });
+    expect(known.status).toBeLessThan(300);
+    context = await newContext(browser);
+    const page = await context.newPage();
+    watchErrors(page, errors);
+    await page.goto(`${env.hub.url}/dashboard#token=${encodeURIComponent(env.hub.tokens.supervisor)}`);
+    await page.locator('.status[data-state="connected"]').waitFor();
+    const row = page.locator('.agent-row', { hasText: 'IAX2/1003' });
+    await row.locator('.agent-queues', { hasText: 'Support' }).waitFor();
+    await page.locator('#queue-peer').fill('IAX2/1003');
+    await page.locator('#queue-name').fill('Sales');
+    await page.locator('#queue-name').press('Enter');
+    await page.locator('.control-outcome', { hasText: 'IAX2/1003 joined Sales' }).waitFor();
+    await row.locator('.agent-queues', { hasText: 'Sales, Support' }).waitFor();
+    // Enter again on a queue the agent is in leaves it.
+    await page.locator('#queue-name').press('Enter');
+    await page.locator('.control-outcome', { hasText: 'IAX2/1003 left Sales' }).waitFor();
+    await row.locator('.agent-queues', { hasText: /^Support$/ }).waitFor();
+    expect(env.pbx.mismatches).toEqual([]);
+  });
 });

@@ -20,11 +20,14 @@ const stateLabels: Record<AgentState, string> = { 'on-call': 'On a call', ringin
 export interface AgentActions {
   pause(peer: string, paused: boolean): void;
   hangup(uniqueid: string): void;
+  /** Makes the agent join (`member`) or leave a queue (`AgentQueue`). */
+  queue(peer: string, queue: string, member: boolean, name?: string): void;
 }
 
 /** Agents: signed in or not, on a call or idle, for how long, paused (why, how long), their queues. Windowed, with a quick filter. */
 export function createAgentsView(clock: HubClock, actions?: () => AgentActions | undefined): AgentsView {
   const count = h('span', { class: 'card-count' });
+  let latest: LiveState | undefined;
   const search = h('input', { type: 'search', class: 'search small', placeholder: 'Filter agents', 'aria-label': 'Filter agents by name or peer' });
   const list = createVirtualList<LiveAgent>({
     rowHeight: 44,
@@ -75,13 +78,44 @@ export function createAgentsView(clock: HubClock, actions?: () => AgentActions |
     );
   }
 
+  /**
+   * Queue membership (AgentQueue): one form above the list, as the rows are redrawn every
+   * second. Enter in the queue field joins, or leaves a queue the agent is already in.
+   */
+  const peerField = h('input', { type: 'text', id: 'queue-peer', class: 'search small', placeholder: 'Agent peer', autocomplete: 'off', list: 'queue-peers', 'aria-label': 'Agent peer to join or leave a queue' });
+  const peers = h('datalist', { id: 'queue-peers' });
+  const queueField = h('input', { type: 'text', id: 'queue-name', class: 'search small', placeholder: 'Queue', autocomplete: 'off', 'aria-label': 'Queue to join or leave' });
+  const membership = (member: boolean): void => {
+    const act = actions?.();
+    const peer = peerField.value.trim();
+    const queue = queueField.value.trim();
+    if (!act) return;
+    if (peer === '') return peerField.focus();
+    if (queue === '') return queueField.focus();
+    act.queue(peer, queue, member, latest?.agents.get(peer)?.name);
+  };
+  queueField.addEventListener('keydown', (event) => {
+    if (event.key !== 'Enter') return;
+    event.preventDefault();
+    membership(!(latest?.agents.get(peerField.value.trim())?.queues ?? []).includes(queueField.value.trim()));
+  });
+  const queueForm = h(
+    'div',
+    { class: 'agent-queue-form', role: 'group', 'aria-label': 'Queue membership', hidden: true },
+    peerField,
+    peers,
+    queueField,
+    h('button', { type: 'button', class: 'button ghost small', onclick: () => membership(true) }, 'Join queue'),
+    h('button', { type: 'button', class: 'button ghost small', onclick: () => membership(false) }, 'Leave queue'),
+  );
+
   const element = h(
     'section',
     { class: 'card agents-card', 'aria-labelledby': 'agents-title' },
     h('div', { class: 'card-head' }, h('h2', { id: 'agents-title', class: 'card-title' }, 'Agents'), count, search),
+    queueForm,
     list.element,
   );
-  let latest: LiveState | undefined;
   const render = (state: LiveState): void => {
     latest = state;
     const needle = search.value.trim().toLowerCase();
@@ -93,6 +127,9 @@ export function createAgentsView(clock: HubClock, actions?: () => AgentActions |
     count.textContent = `${signedIn}/${agents.length}`;
     count.title = `${signedIn} signed in of ${agents.length}`;
     list.setItems(agents);
+    queueForm.hidden = actions?.() === undefined;
+    const known = [...state.agents.keys()].sort();
+    if (peers.childElementCount !== known.length) replaceChildren(peers, ...known.map((p) => h('option', { value: p })));
   };
   search.addEventListener('input', () => {
     if (latest !== undefined) render(latest);

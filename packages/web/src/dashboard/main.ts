@@ -149,6 +149,10 @@ function startDashboard(token: string): void {
       ? {
           pause: (peer, paused) => socket.emit('AgentPause', { peer, paused }, (ack) => showOutcome(ack, paused ? `Paused ${peer}` : `Unpaused ${peer}`)),
           hangup: (uniqueid) => socket.emit('CallHangup', { uniqueid }, (ack) => showOutcome(ack, 'Call hung up')),
+          queue: (peer, queue, member, name) =>
+            socket.emit('AgentQueue', { peer, queue, member, ...(member && name !== undefined ? { name } : {}) }, (ack) =>
+              showOutcome(ack, member ? `${peer} joined ${queue}` : `${peer} left ${queue}`),
+            ),
         }
       : undefined;
   });
