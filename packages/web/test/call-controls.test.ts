@@ -112,4 +112,45 @@ describeBrowser('agent panel call control', () => {
     await row.locator('.agent-queues', { hasText: /^Support$/ }).waitFor();
     expect(env.pbx.mismatches).toEqual([]);
   });
+
+  it('dashboard: the supervisor hangs up an agent\'s call, against the recorded PBX (c2)', async () => {
+    const env = await hubWithPbx('c2-hangup-caller', { hub: { webDist: pages.dir } });
+    close.push(() => env.close());
+    context = await newContext(browser);
+    const page = await context.newPage();
+    watchErrors(page, errors);
+    await page.goto(`${env.hub.url}/dashboard#token=${encodeURIComponent(env.hub.tokens.supervisor)}`);
+    await page.locator('.status[data-state="connected"]').waitFor();
+    const hangup = page.getByRole('button', { name: "Hang up Giulia Verdi's call" });
+    await hangup.waitFor({ timeout: 15_000 });
+    await hangup.focus();
+    await page.keyboard.press('Enter');
+    await page.locator('.control-outcome', { hasText: 'Call hung up' }).waitFor();
+    // The call's hangup reached the page: the agent is no longer on it.
+    await hangup.waitFor({ state: 'detached' });
+    expect(env.pbx.actions.filter((a) => a['Action'] === 'Hangup').map((a) => a['Channel'])).toEqual([expect.stringMatching(/^IAX2\/pstn-/)]);
+    expect(env.pbx.mismatches).toEqual([]);
+  });
+
+  it('the agent panel knows its pause and queues on connect, from its welcome (c8: paused before the panel opened)', async () => {
+    const env = await hubWithPbx('c8-resync-sees-pause', { conns: [2], hub: { webDist: pages.dir, peer: 'IAX2/1001' } });
+    close.push(() => env.close());
+    // The resync's agentstate is stored before the panel opens (read back over HTTP).
+    const deadline = Date.now() + 10_000;
+    for (;;) {
+      const res = await fetch(`${env.hub.url}/api/v1/events?after=0`, { headers: { authorization: `Bearer ${env.hub.tokens.supervisor}` } });
+      const body = (await res.json()) as { events?: Array<{ event: string; peer?: string }> };
+      if ((body.events ?? []).filter((e) => e.event === 'agentstate' && e.peer === 'IAX2/1001').length >= 2) break;
+      if (Date.now() > deadline) throw new Error('no agentstate stored');
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    context = await newContext(browser);
+    const page = await openAgentPanel(context, env.hub.url, env.hub.tokens.agent);
+    watchErrors(page, errors);
+    await page.locator('.pause-state[data-paused="true"]', { hasText: 'Paused (Training)' }).waitFor();
+    await page.getByRole('button', { name: 'Ready' }).click();
+    await page.locator('.control-outcome', { hasText: 'Ready' }).waitFor();
+    await page.locator('.pause-state[data-paused="false"]').waitFor();
+    expect(env.pbx.mismatches).toEqual([]);
+  });
 });
