@@ -33,6 +33,8 @@ export interface CallTracker {
   setSessions(peer: string, sessions: number, name?: string): AgentPresence;
   calls(): LiveCall[];
   agents(): LiveAgent[];
+  /** One agent by peer (a map look-up, not a scan of the floor). */
+  agent(peer: string): LiveAgent | undefined;
   stats(): DayStats;
   /** Calls and agents for a snapshot, within `maxBytes` of JSON. */
   snapshot(maxBytes: number): BoundedFloor;
@@ -67,6 +69,7 @@ export function createCallTracker(now: () => Date = () => new Date(), limits: Pa
     snapshot: (maxBytes) => boundedFloor(floor, maxBytes, now().toISOString()),
     calls: () => [...floor.calls.values()],
     agents: () => [...floor.agents.values()],
+    agent: (peer) => floor.agents.get(peer),
     stats: () => {
       rollDay(floor, now().toISOString());
       return { ...floor.stats };

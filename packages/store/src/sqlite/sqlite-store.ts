@@ -220,6 +220,10 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
       ).all() as TokenRow[];
       return rows.map(toToken);
     },
+    async revokedTokensSince(since) {
+      const rows = sql('SELECT id, revoked_at FROM tokens WHERE revoked_at >= ? ORDER BY revoked_at, id').all(since) as { id: string; revoked_at: string }[];
+      return rows.map((r) => ({ id: r.id, revokedAt: r.revoked_at }));
+    },
     async revokeToken(id) {
       return sql('UPDATE tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL').run(nowIso(), id).changes > 0;
     },
