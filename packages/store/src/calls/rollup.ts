@@ -1,5 +1,5 @@
 import type { AgentSlot, CallRange, QueueSlot, SlotQuery } from './types.js';
-import type { Placeholder, Statement } from './report-sql.js';
+import { builder, type Placeholder, type Statement } from './report-sql.js';
 
 /**
  * The reports' rollups (migration 6): the sums of the call summaries per queue (and per
@@ -126,17 +126,6 @@ export function rollupPlan(q: SlotQuery, needsSla: boolean): RollupPlan | undefi
   if (q.fromMs < fromSlot * rollupSlotMs) edges.push({ fromMs: q.fromMs, toMs: fromSlot * rollupSlotMs });
   if (toSlot * rollupSlotMs < q.toMs) edges.push({ fromMs: toSlot * rollupSlotMs, toMs: q.toMs });
   return { fromSlot, toSlot, edges };
-}
-
-function builder(p: Placeholder): { add: (value: number, type: 'int' | 'float') => string; params: number[] } {
-  const params: number[] = [];
-  return {
-    params,
-    add(value, type) {
-      params.push(value);
-      return p(params.length, type);
-    },
-  };
 }
 
 /** The report's slot of a rollup slot. */
