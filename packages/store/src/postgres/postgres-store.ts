@@ -89,7 +89,17 @@ export function createPostgresStore(options: PostgresStoreOptions): Store {
     }
   };
 
-  const calls = createPostgresCalls(query);
+  const calls = createPostgresCalls(
+    query,
+    async (work, begin) => {
+      try {
+        return await inTransaction(pool, work, begin);
+      } catch (error) {
+        throw mapError(error);
+      }
+    },
+    lockClass,
+  );
 
   return {
     kind: 'postgres',

@@ -85,7 +85,9 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
   // An event with an id is inserted unless the id is stored already (the unique index
   // decides, inside the transaction and its write lock, so no other process can slip the
   // same id in between); only a repeat costs a look-up, of the original.
-  const calls = createSqliteCalls(sql);
+  // Immediate: the refresh reads its marks first, and a read transaction that then writes
+  // could fail at once (SQLITE_BUSY) where one that takes the write lock up front waits.
+  const calls = createSqliteCalls(sql, (work) => db.transaction(work).immediate());
   const appendBatch = db.transaction((events: readonly UnnumberedEvent[]): AppendedEvent[] => {
     const insert = sql(
       'INSERT INTO events (event, uniqueid, time, body, eventid) VALUES (?, ?, ?, ?, ?) ON CONFLICT (eventid) WHERE eventid IS NOT NULL DO NOTHING',
