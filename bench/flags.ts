@@ -1,7 +1,10 @@
 import { parseArgs } from 'node:util';
+import { defaultAgentProcs } from './client-procs.js';
 
 export interface BenchFlags {
   agents: number;
+  /** Processes the agents are spread over (see client-procs.ts). */
+  agentProcs: number;
   integrations: number;
   rates: number[];
   stepMs: number;
@@ -31,6 +34,7 @@ export const usage = `npm run bench -- [flags]
 
   --quick              short run (under a minute): 2,000 agents, 250 and 1,000 events/s, 4 s steps
   --agents <n>         agents connected to /agent (default 2000, up to 10000)
+  --agent-procs <n>    processes the agents are spread over (default one per 2,500 agents: 1 for 2,000, 4 for 10,000)
   --integrations <n>   integration processes answering every "up" with a wakeup (default 2)
   --rates <list>       events per second of each step (default 100,250,500,1000,2000,5000)
   --step-seconds <s>   length of each step (default 10)
@@ -60,6 +64,7 @@ export function parseFlags(argv: string[]): BenchFlags | 'help' {
     options: {
       quick: { type: 'boolean' },
       agents: { type: 'string' },
+      'agent-procs': { type: 'string' },
       integrations: { type: 'string' },
       rates: { type: 'string' },
       'step-seconds': { type: 'string' },
@@ -86,6 +91,7 @@ export function parseFlags(argv: string[]): BenchFlags | 'help' {
   const stepMs = number(values['step-seconds'], 'step-seconds', quick ? 4 : 10, 1) * 1000;
   return {
     agents,
+    agentProcs: Math.floor(number(values['agent-procs'], 'agent-procs', defaultAgentProcs(agents), 1)),
     integrations: number(values.integrations, 'integrations', 2, 1),
     rates,
     stepMs,

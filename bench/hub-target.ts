@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -43,6 +43,18 @@ async function bulkAgentTokens(dataDir: string, peers: string[]): Promise<{ toke
 }
 
 /**
+ * Without `--hub-config`: the defaults, but with room for every agent's connection. All
+ * of the bench's clients come from 127.0.0.1, and `connections.max` (10,000) and
+ * `connections.maxPerAddress` (1,000) would close connections past them on arrival.
+ */
+async function benchConfig(dataDir: string, agents: number): Promise<string> {
+  const file = join(dataDir, 'bench-hub.json');
+  const room = agents + 256;
+  await writeFile(file, `${JSON.stringify({ connections: { max: Math.max(10_000, room), maxPerAddress: room } }, null, 2)}\n`);
+  return file;
+}
+
+/**
  * The hub as a user runs it: `shuttle-cti serve` in its own process, with a fresh SQLite
  * data dir and a free port; role tokens made with `shuttle-cti token create`.
  */
@@ -60,7 +72,7 @@ export async function startHub(options: { agents: number; integrations: number; 
     await mkdir(profileDir, { recursive: true });
     node.push('--cpu-prof', '--cpu-prof-dir', profileDir);
   }
-  const config = options.config === undefined ? [] : ['--config', options.config];
+  const config = ['--config', options.config ?? (await benchConfig(dataDir, options.agents))];
   const { child, port, loopDelay } = await spawnServer([...node, cliBin, 'serve', ...config, '--port', '0', '--host', '127.0.0.1', '--data', dataDir, '--log-level', 'warn']);
   return {
     name: 'hub',

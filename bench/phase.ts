@@ -1,6 +1,7 @@
 import { loadavg } from 'node:os';
 import type { Target } from './child.js';
 import type { BenchFlags } from './flags.js';
+import { clientCpuMeter, cpuMsPer1000, startAgentProcs, type ClientCpu } from './client-procs.js';
 import { cpuPercent, sampleProcess, type ProcSample } from './proc.js';
 import type { LatencySummary } from './stats.js';
 import { startWorker, type Worker } from './worker.js';
@@ -34,6 +35,10 @@ export interface StepResult {
   /** Time to the HTTP answer of a batch. */
   post: LatencySummary;
   cpuPercent: number;
+  /** The server's CPU milliseconds per 1,000 accepted events over the step. */
+  cpuMsPer1000: number;
+  /** The client processes' CPU over the step (% of one core): a busy client limits the figures, not the server. */
+  clientCpu: ClientCpu;
   /** The server's event-loop delay during the step: worst per-second p99, and the longest stall. */
   loopDelayP99: number;
   loopDelayMax: number;
@@ -46,6 +51,8 @@ export interface PhaseResult {
   target: 'hub' | 'relay';
   agents: number;
   agentsConnected: number;
+  /** How many processes the agents were spread over. */
+  agentProcs: number;
   connectMs: number;
   rssIdleKib: number;
   rssConnectedKib: number;
@@ -88,9 +95,9 @@ export async function connectTarget(target: Target, flags: BenchFlags, log: (lin
   };
   try {
     const rssIdleKib = await settledRss(target.pid);
-    log(`${target.name}: connecting ${flags.agents} agents`);
-    const agents = await startWorker({ kind: 'agents', url: target.url, agents: target.tokens.agents, connectConcurrency: 50 }, 300_000);
-    workers.push(agents);
+    log(`${target.name}: connecting ${flags.agents} agents from ${Math.min(flags.agentProcs, flags.agents)} processes`);
+    const agents = await startAgentProcs(target.url, target.tokens.agents, flags.agentProcs, 50);
+    workers.push(...agents.workers);
     const listeners: Worker[] = [];
     for (const [index, token] of target.tokens.integrations.entries()) {
       listeners.push(await startWorker({ kind: 'listener', url: target.url, namespace: '/', token, answerUps: true, index }));
@@ -100,10 +107,10 @@ export async function connectTarget(target: Target, flags: BenchFlags, log: (lin
     workers.push(...listeners);
     const source = await startWorker({ kind: 'source', url: target.url, token: target.tokens.source, agents: flags.agents, seed: flags.seed, eventIds: flags.eventIds });
     workers.push(source);
-    const connected = agents.ready.connected ?? 0;
+    const connected = agents.connected;
     const rssConnectedKib = await settledRss(target.pid);
     const perAgent = Math.round(((rssConnectedKib - rssIdleKib) / Math.max(1, connected)) * 10) / 10;
-    log(`${target.name}: ${connected} agents connected in ${agents.ready.ms ?? 0} ms; RSS ${rssIdleKib} → ${rssConnectedKib} KiB (${perAgent} KiB per agent)`);
+    log(`${target.name}: ${connected} agents connected in ${agents.ms} ms; RSS ${rssIdleKib} → ${rssConnectedKib} KiB (${perAgent} KiB per agent)`);
 
     // Warm-up (step 0, not reported): JIT, connection pools, SQLite pages.
     await source.ask<SourceDone>({ type: 'run', step: 0, rate: 100, durationMs: flags.warmupMs, batchMs: flags.batchMs }, flags.warmupMs + 60_000);
@@ -111,12 +118,14 @@ export async function connectTarget(target: Target, flags: BenchFlags, log: (lin
     const runStep = async (step: number, rate: number): Promise<StepResult> => {
       const stepStart = Date.now();
       const before = sampleProcess(target.pid) as ProcSample;
+      const clients = clientCpuMeter({ agents: agents.workers, integrations: listeners.slice(0, -1), supervisor: [supervisor], source: [source] });
       let peak = before.rssKib;
       const sampler = setInterval(() => {
         peak = Math.max(peak, sampleProcess(target.pid)?.rssKib ?? 0);
       }, 250);
       const done = await source.ask<SourceDone>({ type: 'run', step, rate, durationMs: flags.stepMs, batchMs: flags.batchMs }, flags.stepMs + 120_000);
       const after = sampleProcess(target.pid) as ProcSample;
+      const clientCpu = clients.stop();
       const delay = target.loopDelay(stepStart);
       const load1 = loadavg()[0] ?? 0;
       const expectedPops = done.ups * target.tokens.integrations.length;
@@ -125,7 +134,7 @@ export async function connectTarget(target: Target, flags: BenchFlags, log: (lin
       let listenerReports: ListenerReport[];
       const deadline = performance.now() + flags.drainMs;
       for (;;) {
-        agentReport = await agents.ask<AgentsReport>({ type: 'report', step });
+        agentReport = await agents.report(step);
         listenerReports = [];
         for (const l of listeners) listenerReports.push(await l.ask<ListenerReport>({ type: 'report', step }));
         const received = listenerReports.reduce((n, r) => n + r.events, 0) + agentReport.events;
@@ -135,6 +144,7 @@ export async function connectTarget(target: Target, flags: BenchFlags, log: (lin
         await settle(200);
       }
       clearInterval(sampler);
+      agentReport = await agents.report(step, true);
       const integrationReports = listenerReports.slice(0, -1);
       const eventsReceived = listenerReports.reduce((n, r) => n + r.events, 0) + agentReport.events;
       const slowest = integrationReports.reduce((worst, r) => (r.latency.p99 > worst.p99 ? r.latency : worst), integrationReports[0]?.latency ?? agentReport.latency);
@@ -159,6 +169,8 @@ export async function connectTarget(target: Target, flags: BenchFlags, log: (lin
         event: slowest,
         post: done.post,
         cpuPercent: cpuPercent(before, after),
+        cpuMsPer1000: cpuMsPer1000(before, after, done.accepted),
+        clientCpu,
         loopDelayP99: delay.p99,
         loopDelayMax: delay.max,
         peakRssKib: peak,
@@ -175,7 +187,8 @@ export async function connectTarget(target: Target, flags: BenchFlags, log: (lin
         achievedRate >= rate * 0.95;
       log(
         `${target.name} ${rate}/s: sent ${achievedRate}/s, pops ${result.pops}/${expectedPops} p50 ${result.pop.p50} p99 ${result.pop.p99} max ${result.pop.max} ms, ` +
-          `events lost ${result.eventsLost}, CPU ${result.cpuPercent}%, loop delay max ${result.loopDelayMax} ms, RSS ${Math.round(peak / 1024)} MiB${result.pass ? '' : '  ← FAIL'}`,
+          `events lost ${result.eventsLost}${result.rejected > 0 ? `, refused ${result.rejected}` : ''}, CPU ${result.cpuPercent}% (${result.cpuMsPer1000} ms per 1,000 events; ` +
+          `agents ${clientCpu.agents}%, busiest agents process ${clientCpu.agentsMaxProc}%, integrations ${clientCpu.integrations}%, source ${clientCpu.source}%), loop delay max ${result.loopDelayMax} ms, RSS ${Math.round(peak / 1024)} MiB${result.pass ? '' : '  ← FAIL'}`,
       );
       return result;
     };
@@ -186,7 +199,8 @@ export async function connectTarget(target: Target, flags: BenchFlags, log: (lin
         target: target.name,
         agents: flags.agents,
         agentsConnected: connected,
-        connectMs: agents.ready.ms ?? 0,
+        agentProcs: agents.workers.length,
+        connectMs: agents.ms,
         rssIdleKib,
         rssConnectedKib,
         rssPerAgentKib: perAgent,

@@ -7,6 +7,12 @@ export interface Summary {
   baselineRatio: number | null;
   rssPerAgentKib: number;
   agents: number;
+  /** CPU milliseconds per 1,000 events at that rate, the hub's and the relay's, and their ratio. */
+  hubCpuMsPer1000: number | null;
+  relayCpuMsPer1000: number | null;
+  cpuRatio: number | null;
+  /** The busiest agents process at that rate (% of one core): near 100 the harness, not the hub, is the limit. */
+  agentsProcMaxCpu: number | null;
 }
 
 /**
@@ -26,18 +32,24 @@ export function summarise(hub: PhaseResult, relay: PhaseResult | undefined): Sum
     baselineRatio: at && bare && bare.pop.p99 > 0 ? Math.round((at.pop.p99 / bare.pop.p99) * 100) / 100 : null,
     rssPerAgentKib: hub.rssPerAgentKib,
     agents: hub.agentsConnected,
+    hubCpuMsPer1000: at?.cpuMsPer1000 ?? null,
+    relayCpuMsPer1000: bare?.cpuMsPer1000 ?? null,
+    cpuRatio: at && bare && bare.cpuMsPer1000 > 0 ? Math.round((at.cpuMsPer1000 / bare.cpuMsPer1000) * 100) / 100 : null,
+    agentsProcMaxCpu: at?.clientCpu?.agentsMaxProc ?? null,
   };
 }
 
 export function summaryLine(s: Summary): string {
-  return `bench: max_rate=${s.maxRate} p99_ms=${s.p99Ms} lost=${s.lost} baseline_ratio=${s.baselineRatio ?? 'n/a'} rss_per_agent_kib=${s.rssPerAgentKib} agents=${s.agents}`;
+  return `bench: max_rate=${s.maxRate} p99_ms=${s.p99Ms} lost=${s.lost} baseline_ratio=${s.baselineRatio ?? 'n/a'} rss_per_agent_kib=${s.rssPerAgentKib} agents=${s.agents}` +
+    // Added fields go at the end: scripts reading the first ones keep working.
+    ` hub_cpu_ms_per_1k=${s.hubCpuMsPer1000 ?? 'n/a'} relay_cpu_ms_per_1k=${s.relayCpuMsPer1000 ?? 'n/a'} cpu_ratio=${s.cpuRatio ?? 'n/a'} agents_proc_max_cpu=${s.agentsProcMaxCpu ?? 'n/a'}`;
 }
 
 const pad = (cells: (string | number)[], widths: number[]): string => cells.map((c, i) => String(c).padStart(widths[i] ?? 0)).join('  ');
 
 /** One row per step and target, with the relay's p50/p99 beside ours. */
 export function table(hub: PhaseResult, relay: PhaseResult | undefined): string {
-  const header = ['target', 'rate/s', 'sent/s', 'pops', 'lost', 'p50 ms', 'p95 ms', 'p99 ms', 'max ms', 'ev p99', 'cpu %', 'stall ms', 'rss MiB', 'load', 'ratio p50', 'ratio p99', 'pass'];
+  const header = ['target', 'rate/s', 'sent/s', 'pops', 'lost', 'p50 ms', 'p95 ms', 'p99 ms', 'max ms', 'ev p99', 'cpu %', 'stall ms', 'rss MiB', 'load', 'ratio p50', 'ratio p99', 'ms/1k ev', 'ratio cpu', 'agents %', 'clients %', 'refused', 'pass'];
   const rows: (string | number)[][] = [];
   for (const phase of [hub, relay]) {
     if (!phase) continue;
@@ -61,6 +73,12 @@ export function table(hub: PhaseResult, relay: PhaseResult | undefined): string 
         s.load1,
         ratio(s.pop.p50, bare?.pop.p50),
         ratio(s.pop.p99, bare?.pop.p99),
+        s.cpuMsPer1000,
+        ratio(s.cpuMsPer1000, bare?.cpuMsPer1000),
+        // The agents processes together / the busiest one.
+        `${s.clientCpu.agents}/${s.clientCpu.agentsMaxProc}`,
+        Math.round((s.clientCpu.agents + s.clientCpu.integrations + s.clientCpu.supervisor + s.clientCpu.source) * 10) / 10,
+        s.rejected,
         phase === hub ? (s.pass ? 'yes' : 'NO') : '',
       ]);
     }
@@ -68,6 +86,6 @@ export function table(hub: PhaseResult, relay: PhaseResult | undefined): string 
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => String(r[i]).length)));
   const memory = [hub, relay]
     .filter((p): p is PhaseResult => p !== undefined)
-    .map((p) => `${p.target}: ${p.agentsConnected} agents connected in ${p.connectMs} ms, RSS ${Math.round(p.rssIdleKib / 1024)} → ${Math.round(p.rssConnectedKib / 1024)} MiB = ${p.rssPerAgentKib} KiB per agent`);
+    .map((p) => `${p.target}: ${p.agentsConnected} agents connected in ${p.connectMs} ms (${p.agentProcs} processes), RSS ${Math.round(p.rssIdleKib / 1024)} → ${Math.round(p.rssConnectedKib / 1024)} MiB = ${p.rssPerAgentKib} KiB per agent`);
   return [pad(header, widths), ...rows.map((r) => pad(r, widths)), '', ...memory].join('\n');
 }

@@ -16,7 +16,7 @@ interface StepCounts {
  * each acknowledging its screen pops as the agent page does. The pop URL carries the
  * step, the call, the integration and the time the source sent the `up` event.
  */
-export async function createAgents(setup: AgentsSetup): Promise<{ report(step: number): AgentsReport; ready: { connected: number; failed: number; ms: number } }> {
+export async function createAgents(setup: AgentsSetup): Promise<{ report(step: number, final?: boolean): AgentsReport; ready: { connected: number; failed: number; ms: number } }> {
   const steps = new Map<number, StepCounts>();
   const counts = (step: number): StepCounts => {
     let c = steps.get(step);
@@ -67,7 +67,7 @@ export async function createAgents(setup: AgentsSetup): Promise<{ report(step: n
 
   return {
     ready: { connected: sockets.filter((s) => s.connected).length, failed, ms: Math.round(performance.now() - started) },
-    report(step) {
+    report(step, final = false) {
       const c = counts(step);
       return {
         type: 'report',
@@ -75,6 +75,7 @@ export async function createAgents(setup: AgentsSetup): Promise<{ report(step: n
         pops: c.pops.size,
         duplicates: c.duplicates,
         latency: summarise([...c.latencies]),
+        ...(setup.rawLatencies && final ? { latencies: [...c.latencies] } : {}),
         events: c.events.size,
         connected: sockets.filter((s) => s.connected).length,
         disconnects,

@@ -35,7 +35,7 @@ async function setup(command: Extract<WorkerCommand, { type: 'setup' }>): Promis
     case 'agents': {
       const agents = await createAgents(s);
       handle = async (c) => {
-        if (c.type === 'report') reply(agents.report(c.step));
+        if (c.type === 'report') reply(agents.report(c.step, c.final));
       };
       reply({ type: 'ready', ...agents.ready });
       return;

@@ -34,6 +34,8 @@ export interface AgentsSetup {
   agents: { token: string; peer: string }[];
   /** How many connection attempts run at once. */
   connectConcurrency: number;
+  /** Also report every latency sample, so the reports of several agents processes can be merged. */
+  rawLatencies?: boolean;
 }
 
 export type WorkerSetup = SourceSetup | ListenerSetup | AgentsSetup;
@@ -88,6 +90,8 @@ export interface AgentsReport {
   pops: number;
   duplicates: number;
   latency: LatencySummary;
+  /** The samples behind `latency`, with `rawLatencies`. */
+  latencies?: number[];
   /** Distinct call events of their own peer received by agents. */
   events: number;
   connected: number;

@@ -89,6 +89,11 @@ export interface Store extends CallSummaryStore {
   /** The token with that hash, if it exists and is not revoked. */
   findTokenByHash(hash: string): Promise<TokenRecord | undefined>;
   listTokens(): Promise<TokenRecord[]>;
+  /**
+   * Ids of the tokens revoked at or after `since` (ISO time), oldest revocation first: a
+   * hub re-checking its sessions asks only for what changed, not for every token.
+   */
+  revokedTokensSince(since: string): Promise<{ id: string; revokedAt: string }[]>;
   /** Revokes by id; false when no such active token. */
   revokeToken(id: string): Promise<boolean>;
 

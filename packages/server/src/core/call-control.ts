@@ -76,7 +76,7 @@ export function createCallControlService(deps: {
     const now = Date.now();
     for (const [id, d] of dialled) if (now - d.at > dialledTtlMs) dialled.delete(id);
     if (dialled.get(uniqueid)?.peer === peer) return true;
-    const agent = tracker.agents().find((a) => a.peer === peer);
+    const agent = tracker.agent(peer);
     if (agent?.uniqueid === uniqueid && agent.state === 'on-call') return true;
     return controls.some((c) => c.peerOnCall(uniqueid, peer));
   }

@@ -36,6 +36,8 @@ export interface CallTracker {
   agents(): LiveAgent[];
   /** An agent's own pause state and queues, for its `welcome` (undefined when the hub knows none). */
   ownState(peer: string): AgentWelcomeState | undefined;
+  /** One agent by peer (a map look-up, not a scan of the floor). */
+  agent(peer: string): LiveAgent | undefined;
   stats(): DayStats;
   /** Calls and agents for a snapshot, within `maxBytes` of JSON. */
   snapshot(maxBytes: number): BoundedFloor;
@@ -74,6 +76,7 @@ export function createCallTracker(now: () => Date = () => new Date(), limits: Pa
       const agent = floor.agents.get(peer);
       return agent?.queues === undefined ? undefined : queueState.own(agent);
     },
+    agent: (peer) => floor.agents.get(peer),
     stats: () => {
       rollDay(floor, now().toISOString());
       return { ...floor.stats };

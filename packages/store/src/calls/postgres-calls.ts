@@ -16,13 +16,30 @@ import {
   type Placeholder,
   type QueueSlotRow,
 } from './report-sql.js';
-import type { CallSummaryStore } from './types.js';
+import {
+  mergeAgentSlots,
+  mergeQueueSlots,
+  postgresAgentRecompute,
+  postgresQueueRecompute,
+  rollupAgentSql,
+  rollupPlan,
+  rollupQueueSql,
+} from './rollup.js';
+import type { CallSummaryStore, SlotQuery } from './types.js';
 import { agentColumns, agentsConflictSet, callColumns, callsConflictSet } from './upsert-sql.js';
 
 const fn = { max: 'greatest', min: 'least' };
 const p: Placeholder = (n, type) => `$${n}::${type === 'int' ? 'bigint' : 'float8'}`;
 
 type Query = <R extends object>(text: string, params?: unknown[]) => Promise<{ rows: R[]; rowCount: number }>;
+/** Runs `work` in a transaction opened with `begin`. */
+type Transaction = <T>(work: (client: PgClient) => Promise<T>, begin: string) => Promise<T>;
+
+/** Advisory locks (class ids of store/postgres/migrate.ts) a rollup refresh takes. */
+export interface RollupLocks {
+  rollup: number;
+  append: number;
+}
 
 export interface PostgresCalls extends CallSummaryStore {
   /** Folds stored events into the summaries, on the connection of the transaction that stores them. */
@@ -33,7 +50,7 @@ export interface PostgresCalls extends CallSummaryStore {
  * Call summaries in PostgreSQL. A batch's changes go in one upsert per table (the
  * deltas are merged per row in memory first: one statement may not touch a row twice).
  */
-export function createPostgresCalls(query: Query): PostgresCalls {
+export function createPostgresCalls(query: Query, transaction: Transaction, locks: RollupLocks): PostgresCalls {
   async function record(client: PgClient, events: readonly Record<string, unknown>[]): Promise<void> {
     const { calls, agents, pauses } = summaryChanges(events);
     if (calls.length > 0) {
@@ -108,6 +125,54 @@ export function createPostgresCalls(query: Query): PostgresCalls {
     }
   }
 
+  /**
+   * Recomputes the dirty slots of one rollup (see rollup.ts), a chunk per transaction.
+   * Refreshes run one at a time across hubs (the rollup lock); the dirty marks are cleared
+   * under the append lock, which the hubs' appends hold while their triggers bump the
+   * marks: so no append waits on a refresh but for that last statement, and none can
+   * deadlock with it.
+   */
+  const refresh = async (kind: 'queue' | 'agent'): Promise<void> => {
+    const [rollup, dirty, key, recompute] =
+      kind === 'queue'
+        ? ['queue_slots', 'queue_slots_dirty', 'queue', postgresQueueRecompute]
+        : ['agent_slots', 'agent_slots_dirty', 'peer', postgresAgentRecompute];
+    const chunk = 2000;
+    const schema = 'hashtext(current_schema())';
+    for (;;) {
+      const n = await transaction(async (client) => {
+        const { rows } = await client.query<{ key: string; slot: string; gen: string }>(
+          `SELECT ${key} AS key, slot, gen FROM ${dirty} LIMIT ${chunk}`,
+        );
+        if (rows.length === 0) return 0;
+        const keys = rows.map((r) => r.key);
+        const slots = rows.map((r) => r.slot);
+        await client.query(
+          `DELETE FROM ${rollup} r USING unnest($1::text[], $2::bigint[]) AS d(${key}, slot) WHERE r.${key} = d.${key} AND r.slot = d.slot`,
+          [keys, slots],
+        );
+        await client.query(recompute, [keys, slots]);
+        await client.query(`SELECT pg_advisory_xact_lock(${locks.append}, ${schema})`);
+        await client.query(
+          `DELETE FROM ${dirty} t USING unnest($1::text[], $2::bigint[], $3::bigint[]) AS d(${key}, slot, gen)
+           WHERE t.${key} = d.${key} AND t.slot = d.slot AND t.gen = d.gen`,
+          [keys, slots, rows.map((r) => r.gen)],
+        );
+        return rows.length;
+      }, `BEGIN; SELECT pg_advisory_xact_lock(${locks.rollup}, ${schema})`);
+      if (n < chunk) return;
+    }
+  };
+
+  const rawQueueSlots = async (q: SlotQuery) => {
+    const { sql, params } = queueSlotsSql(q, p);
+    return (await query<QueueSlotRow>(sql, params)).rows.map(toQueueSlot);
+  };
+  const rawAgentSlots = async (q: SlotQuery) => {
+    const { sql, params } = agentSlotsSql(q, p);
+    return (await query<AgentSlotRow>(sql, params)).rows.map(toAgentSlot);
+  };
+
   return {
     record,
     async listCalls(range) {
@@ -123,12 +188,20 @@ export function createPostgresCalls(query: Query): PostgresCalls {
       return toCallSummaries(rows, parts.rows);
     },
     async queueSlots(q) {
-      const { sql, params } = queueSlotsSql(q, p);
-      return (await query<QueueSlotRow>(sql, params)).rows.map(toQueueSlot);
+      const plan = rollupPlan(q, true);
+      if (plan === undefined) return rawQueueSlots(q);
+      await refresh('queue');
+      const { sql, params } = rollupQueueSql(q, plan, p);
+      const whole = (await query<QueueSlotRow>(sql, params)).rows.map(toQueueSlot);
+      return mergeQueueSlots([whole, ...(await Promise.all(plan.edges.map((edge) => rawQueueSlots({ ...q, ...edge }))))]);
     },
     async agentSlots(q) {
-      const { sql, params } = agentSlotsSql(q, p);
-      return (await query<AgentSlotRow>(sql, params)).rows.map(toAgentSlot);
+      const plan = rollupPlan(q, false);
+      if (plan === undefined) return rawAgentSlots(q);
+      await refresh('agent');
+      const { sql, params } = rollupAgentSql(q, plan, p);
+      const whole = (await query<AgentSlotRow>(sql, params)).rows.map(toAgentSlot);
+      return mergeAgentSlots([whole, ...(await Promise.all(plan.edges.map((edge) => rawAgentSlots({ ...q, ...edge }))))]);
     },
     async pauseSpans(range) {
       const { sql, params } = pauseSpansSql(range, p);

@@ -12,7 +12,7 @@ export interface Statement {
  * Parameters are numbered in the order they appear in the text: SQLite's `?` are
  * positional, so the builder adds each where it writes it.
  */
-function builder(p: Placeholder): { add: (value: number, type: 'int' | 'float') => string; params: number[] } {
+export function builder(p: Placeholder): { add: (value: number, type: 'int' | 'float') => string; params: number[] } {
   const params: number[] = [];
   return {
     params,

@@ -16,7 +16,18 @@ import {
   type PauseRow,
   type QueueSlotRow,
 } from './report-sql.js';
-import type { CallSummaryStore } from './types.js';
+import {
+  mergeAgentSlots,
+  mergeQueueSlots,
+  rollupAgentSql,
+  rollupPlan,
+  rollupQueueSql,
+  rollupSlotMs,
+  sqliteAgentRecompute,
+  sqliteQueueRecompute,
+  type DirtySlot,
+} from './rollup.js';
+import type { CallSummaryStore, SlotQuery } from './types.js';
 import { agentColumns, agentsConflictSet, callColumns, callsConflictSet } from './upsert-sql.js';
 
 const fn = { max: 'max', min: 'min' };
@@ -29,8 +40,11 @@ export interface SqliteCalls extends CallSummaryStore {
   record(events: readonly Record<string, unknown>[]): void;
 }
 
-/** Call summaries in SQLite; `sql` is the store's statement cache. */
-export function createSqliteCalls(sql: (text: string) => SqliteStatement): SqliteCalls {
+/**
+ * Call summaries in SQLite; `sql` is the store's statement cache, `transaction` runs a
+ * function in one (better-sqlite3's, synchronous: nothing else writes meanwhile).
+ */
+export function createSqliteCalls(sql: (text: string) => SqliteStatement, transaction: (work: () => void) => void): SqliteCalls {
   const record = (events: readonly Record<string, unknown>[]): void => {
     const { calls, agents, pauses } = summaryChanges(events);
     const upsertCall = sql(`INSERT INTO calls (${callColumns}) VALUES (${callColumns.split(',').map(q).join(', ')}) ${callsConflictSet(fn)}`);
@@ -71,6 +85,40 @@ export function createSqliteCalls(sql: (text: string) => SqliteStatement): Sqlit
     }
   };
 
+  /** Recomputes the dirty slots of one rollup (see rollup.ts), a chunk per transaction. */
+  const refresh = (kind: 'queue' | 'agent'): void => {
+    const [rollup, dirty, key, recompute] =
+      kind === 'queue'
+        ? ['queue_slots', 'queue_slots_dirty', 'queue', sqliteQueueRecompute]
+        : ['agent_slots', 'agent_slots_dirty', 'peer', sqliteAgentRecompute];
+    const chunk = 500;
+    for (;;) {
+      let n = 0;
+      transaction(() => {
+        const marks = sql(`SELECT ${key} AS key, slot, gen FROM ${dirty} LIMIT ${chunk}`).all() as DirtySlot[];
+        n = marks.length;
+        const clear = sql(`DELETE FROM ${rollup} WHERE slot = CAST(? AS INTEGER) AND ${key} = ?`);
+        const fill = sql(recompute);
+        const done = sql(`DELETE FROM ${dirty} WHERE ${key} = ? AND slot = CAST(? AS INTEGER) AND gen = CAST(? AS INTEGER)`);
+        for (const m of marks) {
+          clear.run(m.slot, m.key);
+          fill.run(m.slot, m.slot * rollupSlotMs, (m.slot + 1) * rollupSlotMs, m.key);
+          done.run(m.key, m.slot, m.gen);
+        }
+      });
+      if (n < chunk) return;
+    }
+  };
+
+  const rawQueueSlots = (query: SlotQuery) => {
+    const { sql: text, params } = queueSlotsSql(query, placeholder);
+    return (sql(text).all(...params) as QueueSlotRow[]).map(toQueueSlot);
+  };
+  const rawAgentSlots = (query: SlotQuery) => {
+    const { sql: text, params } = agentSlotsSql(query, placeholder);
+    return (sql(text).all(...params) as AgentSlotRow[]).map(toAgentSlot);
+  };
+
   return {
     record,
     async listCalls(range) {
@@ -82,12 +130,20 @@ export function createSqliteCalls(sql: (text: string) => SqliteStatement): Sqlit
       return toCallSummaries(rows, parts);
     },
     async queueSlots(query) {
-      const { sql: text, params } = queueSlotsSql(query, placeholder);
-      return (sql(text).all(...params) as QueueSlotRow[]).map(toQueueSlot);
+      const plan = rollupPlan(query, true);
+      if (plan === undefined) return rawQueueSlots(query);
+      refresh('queue');
+      const { sql: text, params } = rollupQueueSql(query, plan, placeholder);
+      const whole = (sql(text).all(...params) as QueueSlotRow[]).map(toQueueSlot);
+      return mergeQueueSlots([whole, ...plan.edges.map((edge) => rawQueueSlots({ ...query, ...edge }))]);
     },
     async agentSlots(query) {
-      const { sql: text, params } = agentSlotsSql(query, placeholder);
-      return (sql(text).all(...params) as AgentSlotRow[]).map(toAgentSlot);
+      const plan = rollupPlan(query, false);
+      if (plan === undefined) return rawAgentSlots(query);
+      refresh('agent');
+      const { sql: text, params } = rollupAgentSql(query, plan, placeholder);
+      const whole = (sql(text).all(...params) as AgentSlotRow[]).map(toAgentSlot);
+      return mergeAgentSlots([whole, ...plan.edges.map((edge) => rawAgentSlots({ ...query, ...edge }))]);
     },
     async pauseSpans(range) {
       const { sql: text, params } = pauseSpansSql(range, placeholder);

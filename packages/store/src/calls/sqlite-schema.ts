@@ -1,4 +1,5 @@
 import type { Migration } from '../migration.js';
+import { rollupSchemaSql } from './rollup.js';
 
 /**
  * Version 3: call summaries for the reports (version 2 is another change's). Times are
@@ -61,3 +62,6 @@ export const sqliteCallsMigration: Migration = {
     CREATE INDEX agent_pauses_start ON agent_pauses (start_ms);
   `,
 };
+
+/** Version 6: the reports' rollups per 15-minute slot (see rollup.ts); 4 and 5 are other changes'. */
+export const sqliteRollupMigration: Migration = { version: 6, name: 'report rollups', sql: rollupSchemaSql('sqlite') };

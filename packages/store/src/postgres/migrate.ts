@@ -3,7 +3,7 @@ import { postgresMigrations } from './migrations.js';
 import { inTransaction, type PgPool } from './pool.js';
 
 /** Advisory lock class ids of this package (the object id is a hash of the schema). */
-export const lockClass = { migrate: 727_001, append: 727_002 } as const;
+export const lockClass = { migrate: 727_001, append: 727_002, rollup: 727_003 } as const;
 
 /**
  * Applies the missing migrations in one transaction (DDL is transactional in PostgreSQL:

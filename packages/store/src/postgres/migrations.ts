@@ -1,4 +1,4 @@
-import { postgresCallsMigration } from '../calls/postgres-schema.js';
+import { postgresCallsMigration, postgresRollupMigration } from '../calls/postgres-schema.js';
 import { checkMigrations, type Migration } from '../migration.js';
 
 /**
@@ -77,4 +77,5 @@ export const postgresMigrations: readonly Migration[] = checkMigrations([
     `,
   },
   postgresCallsMigration,
+  postgresRollupMigration,
 ]);

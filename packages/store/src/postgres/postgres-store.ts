@@ -89,7 +89,17 @@ export function createPostgresStore(options: PostgresStoreOptions): Store {
     }
   };
 
-  const calls = createPostgresCalls(query);
+  const calls = createPostgresCalls(
+    query,
+    async (work, begin) => {
+      try {
+        return await inTransaction(pool, work, begin);
+      } catch (error) {
+        throw mapError(error);
+      }
+    },
+    lockClass,
+  );
 
   return {
     kind: 'postgres',
@@ -217,6 +227,10 @@ export function createPostgresStore(options: PostgresStoreOptions): Store {
     async listTokens() {
       const { rows } = await query<TokenRow>(`SELECT ${tokenColumns} FROM tokens ORDER BY created_at, id`);
       return rows.map(toToken);
+    },
+    async revokedTokensSince(since) {
+      const { rows } = await query<{ id: string; revoked_at: Date }>('SELECT id, revoked_at FROM tokens WHERE revoked_at >= $1 ORDER BY revoked_at, id', [since]);
+      return rows.map((r) => ({ id: r.id, revokedAt: r.revoked_at.toISOString() }));
     },
     async revokeToken(id) {
       const result = await query('UPDATE tokens SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL', [

@@ -1,4 +1,4 @@
-import { sqliteCallsMigration } from '../calls/sqlite-schema.js';
+import { sqliteCallsMigration, sqliteRollupMigration } from '../calls/sqlite-schema.js';
 import { checkMigrations, type Migration } from '../migration.js';
 
 /**
@@ -75,4 +75,5 @@ export const sqliteMigrations: readonly Migration[] = checkMigrations([
     `,
   },
   sqliteCallsMigration,
+  sqliteRollupMigration,
 ]);

@@ -85,7 +85,9 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
   // An event with an id is inserted unless the id is stored already (the unique index
   // decides, inside the transaction and its write lock, so no other process can slip the
   // same id in between); only a repeat costs a look-up, of the original.
-  const calls = createSqliteCalls(sql);
+  // Immediate: the refresh reads its marks first, and a read transaction that then writes
+  // could fail at once (SQLITE_BUSY) where one that takes the write lock up front waits.
+  const calls = createSqliteCalls(sql, (work) => db.transaction(work).immediate());
   const appendBatch = db.transaction((events: readonly UnnumberedEvent[]): AppendedEvent[] => {
     const insert = sql(
       'INSERT INTO events (event, uniqueid, time, body, eventid) VALUES (?, ?, ?, ?, ?) ON CONFLICT (eventid) WHERE eventid IS NOT NULL DO NOTHING',
@@ -219,6 +221,10 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
         'SELECT id, role, peer, name, created_at, revoked_at FROM tokens ORDER BY created_at, id',
       ).all() as TokenRow[];
       return rows.map(toToken);
+    },
+    async revokedTokensSince(since) {
+      const rows = sql('SELECT id, revoked_at FROM tokens WHERE revoked_at >= ? ORDER BY revoked_at, id').all(since) as { id: string; revoked_at: string }[];
+      return rows.map((r) => ({ id: r.id, revokedAt: r.revoked_at }));
     },
     async revokeToken(id) {
       return sql('UPDATE tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL').run(nowIso(), id).changes > 0;

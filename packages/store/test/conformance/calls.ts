@@ -136,6 +136,67 @@ export function callTests(ctx: ConformanceContext): void {
       expect((await store.pauseSpans({ fromMs: t0, toMs: t0 + hourMs })).find((s) => s.peer === 'SIP/b')?.endMs).toBe(t0 + 400_000);
     });
 
+    it('answer from the rollups exactly what the summaries add up to, whatever the batches, their order and the pruning', async () => {
+      const store = ctx.store();
+      const other = ctx.reopen ? await ctx.reopen(store) : store;
+      const rnd = seeded(7);
+      const pick = <T>(list: readonly T[]): T => list[Math.floor(rnd() * list.length)] as T;
+      const peers = ['SIP/a', 'SIP/b', 'SIP/c', 'SIP/d'];
+      const events: UnnumberedEvent[] = [];
+      for (let n = 0; n < 160; n++) {
+        // Entries around quarter-hour boundaries, so that the estimates before an `up`
+        // (the ringing's time) fall in the next slot and move back when it comes.
+        const enteredMs = t0 + Math.floor(rnd() * 24) * 900_000 - Math.floor(rnd() * 30_000);
+        const rings = [{ peer: pick(peers), at: 1 + Math.floor(rnd() * 40), ...(rnd() < 0.3 ? { noAnswer: 'timeout' as const } : {}) }];
+        const hold = Math.floor(rnd() * 60);
+        const r = rnd();
+        const plan =
+          r < 0.15
+            ? { abandon: { hold } }
+            : { answer: { peer: pick(peers), hold, ...(r < 0.9 ? { talk: Math.floor(rnd() * 400) } : {}) } };
+        events.push(...queueCallEvents({ uniqueid: `p${n}`, queue: pick(['Sales', 'Support', 'Billing']), enteredMs, rings, ...plan }));
+        if (rnd() < 0.1) events.push(outboundEvent(`o${n}`, pick(peers), enteredMs));
+      }
+      // Shuffled into batches of 1 to 20, written by two stores on the same database in turn.
+      for (let i = events.length - 1; i > 0; i--) {
+        const j = Math.floor(rnd() * (i + 1));
+        [events[i], events[j]] = [events[j] as UnnumberedEvent, events[i] as UnnumberedEvent];
+      }
+      // The rollups keep whole quarter hours; slots of 5 and 20 minutes are not, so those are
+      // read from the summaries, and added up here into quarter hours, hours and totals.
+      const check = async (): Promise<void> => {
+        for (const range of [all, { fromMs: t0, toMs: t0 + 6 * 3_600_000 }, { fromMs: t0 + 123_456, toMs: t0 + 5 * 3_600_000 - 7 }]) {
+          for (const [slotMs, fineMs] of [[0, 1_200_000], [900_000, 300_000], [3_600_000, 1_200_000]] as const) {
+            const group = (slot: number): number => (slotMs === 0 ? 0 : Math.floor((slot * fineMs) / slotMs));
+            const queues = await store.queueSlots({ ...range, slotMs, sla: 20 });
+            const fineQueues = await store.queueSlots({ ...range, slotMs: fineMs, sla: 20 });
+            expect(queues.length).toBeGreaterThan(0);
+            expect(sortSlots(queues)).toEqual(sortSlots(addUp(fineQueues, (s) => `${s.queue} ${group(s.slot)}`, group)));
+            const agents = await store.agentSlots({ ...range, slotMs, sla: 20 });
+            const fineAgents = await store.agentSlots({ ...range, slotMs: fineMs, sla: 20 });
+            expect(agents.length).toBeGreaterThan(0);
+            expect(sortSlots(agents)).toEqual(sortSlots(addUp(fineAgents, (s) => `${s.peer} ${group(s.slot)}`, group)));
+          }
+        }
+      };
+      let written = 0;
+      let turn = 0;
+      while (written < events.length) {
+        const size = 1 + Math.floor(rnd() * 20);
+        await (turn++ % 2 === 0 ? store : other).appendEvents(events.slice(written, written + size));
+        written += size;
+        // Read now and then while the calls are half-stored: a refresh in the middle must not stick.
+        if (turn % 17 === 0) await store.queueSlots({ ...all, slotMs: 0, sla: 20 });
+      }
+      await check();
+      const queueTotal = await store.queueSlots({ ...all, slotMs: 0, sla: 20 });
+      expect(queueTotal.reduce((n, s) => n + s.answered + s.abandoned, 0)).toBe(160);
+      await store.pruneCallsBefore(iso(t0 + 3 * 3_600_000));
+      await check();
+      const afterPrune = await store.queueSlots({ ...all, slotMs: 0, sla: 20 });
+      expect(afterPrune.reduce((n, s) => n + s.answered + s.abandoned, 0)).toBeLessThan(160);
+    });
+
     it('are kept apart from the event log: pruned on their own', async () => {
       const store = ctx.store();
       await store.appendEvents(byTime([...answered, ...abandoned]));
@@ -153,3 +214,34 @@ export function callTests(ctx: ConformanceContext): void {
 }
 
 const hourMs = 3_600_000;
+
+function seeded(seed: number): () => number {
+  let x = seed >>> 0;
+  return () => {
+    x = (Math.imul(x, 1_664_525) + 1_013_904_223) >>> 0;
+    return x / 4_294_967_296;
+  };
+}
+
+/** Adds up slot sums per key: counts and sums add, maxWait and agentname take the largest. */
+function addUp<T extends { slot: number }>(list: readonly T[], key: (s: T) => string, group: (slot: number) => number): T[] {
+  const out = new Map<string, Record<string, unknown>>();
+  for (const s of list) {
+    const k = key(s);
+    const old = out.get(k);
+    if (old === undefined) {
+      out.set(k, { ...s, slot: group(s.slot) });
+      continue;
+    }
+    for (const [field, value] of Object.entries(s)) {
+      if (field === 'slot') continue;
+      const was = old[field];
+      if (typeof value === 'number' && field !== 'maxWait') old[field] = (was as number) + value;
+      else if (value !== null && (was === null || (value as number | string) > (was as number | string))) old[field] = value;
+    }
+  }
+  return [...out.values()] as T[];
+}
+
+const sortSlots = <T extends { slot: number }>(list: T[]): T[] =>
+  [...list].sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));

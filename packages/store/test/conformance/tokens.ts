@@ -42,6 +42,20 @@ export function tokenTests(ctx: ConformanceContext): void {
       expect(isIsoNow(revoked?.revokedAt ?? '')).toBe(true);
     });
 
+    it('lists the tokens revoked since a time, and only those', async () => {
+      const store = ctx.store();
+      const a = await store.createToken(agent);
+      const b = await store.createToken(integration);
+      expect(await store.revokedTokensSince('1970-01-01T00:00:00.000Z')).toEqual([]);
+      const before = new Date(Date.now() - 1000).toISOString();
+      expect(await store.revokeToken(b.id)).toBe(true);
+      const revoked = await store.revokedTokensSince(before);
+      expect(revoked.map((t) => t.id)).toEqual([b.id]);
+      expect(isIsoNow(revoked[0]?.revokedAt ?? '')).toBe(true);
+      expect(await store.revokedTokensSince(new Date(Date.now() + 60_000).toISOString())).toEqual([]);
+      expect(revoked.map((t) => t.id)).not.toContain(a.id);
+    });
+
     it('does not find a revoked token, and revokes only once', async () => {
       const store = ctx.store();
       await store.createToken(agent);
