@@ -58,9 +58,11 @@ export function createSqliteCalls(sql: (text: string) => SqliteStatement, transa
         upsertAgent.run(a.uniqueid, a.queue, a.peer, a.agentname, a.enteredMs, a.rings, a.ringNoAnswer, a.answered, a.hungup, a.talktime, a.outbound);
       }
       // A peer's part counts when the call entered the queue, which a later event may correct.
+      // Only rows whose time differs, as in PostgreSQL: an unchanged row is not rewritten (nor its rollup slot marked dirty).
+      const callEntered = 'SELECT entered_ms FROM calls c WHERE c.uniqueid = call_agents.uniqueid AND c.queue = call_agents.queue';
       const sync = sql(
-        `UPDATE call_agents SET entered_ms = (SELECT entered_ms FROM calls c WHERE c.uniqueid = call_agents.uniqueid AND c.queue = call_agents.queue)
-         WHERE uniqueid = ? AND queue = ?`,
+        `UPDATE call_agents SET entered_ms = (${callEntered})
+         WHERE uniqueid = ? AND queue = ? AND entered_ms IS NOT (${callEntered})`,
       );
       for (const c of calls) sync.run(c.uniqueid, c.queue);
     }
