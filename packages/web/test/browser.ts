@@ -117,6 +117,15 @@ export async function openAgentPanel(context: BrowserContext, hubUrl: string, to
   return page;
 }
 
+/** Opens the dashboard as `token` in a new page of `context`, its errors collected in `errors` from the start; resolves once connected. */
+export async function openDashboard(context: BrowserContext, hubUrl: string, token: string, errors: string[]): Promise<Page> {
+  const page = await context.newPage();
+  watchErrors(page, errors);
+  await page.goto(`${hubUrl}/dashboard#token=${encodeURIComponent(token)}`);
+  await page.locator('.status[data-state="connected"]').waitFor();
+  return page;
+}
+
 /** Fails a test on any error thrown in the page. */
 export function watchErrors(page: Page, errors: string[]): void {
   page.on('pageerror', (error) => errors.push(error.message));

@@ -1,7 +1,7 @@
 import type { Browser, BrowserContext } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
 import { hubWithPbx, post } from '../../server/test/call-control/helpers.js';
-import { buildPages, describeBrowser, launchBrowser, newContext, openAgentPanel, watchErrors } from './browser.js';
+import { buildPages, describeBrowser, launchBrowser, newContext, openAgentPanel, openDashboard, watchErrors } from './browser.js';
 
 describeBrowser('agent panel call control', () => {
   let browser: Browser;
@@ -69,10 +69,7 @@ describeBrowser('agent panel call control', () => {
     const env = await hubWithPbx('c5-pause-with-reason', { hub: { webDist: pages.dir } });
     close.push(() => env.close());
     context = await newContext(browser);
-    const page = await context.newPage();
-    watchErrors(page, errors);
-    await page.goto(`${env.hub.url}/dashboard#token=${encodeURIComponent(env.hub.tokens.supervisor)}`);
-    await page.locator('.status[data-state="connected"]').waitFor();
+    const page = await openDashboard(context, env.hub.url, env.hub.tokens.supervisor, errors);
     const pause = await post(env.hub, `/api/v1/agents/${encodeURIComponent('IAX2/1000')}/pause`, env.hub.tokens.integration, { paused: true, reason: 'Lunch' });
     expect(pause.body).toMatchObject({ ok: true });
     const row = page.locator('.agent-row', { hasText: 'IAX2/1000' });
@@ -95,10 +92,7 @@ describeBrowser('agent panel call control', () => {
     });
     expect(known.status).toBeLessThan(300);
     context = await newContext(browser);
-    const page = await context.newPage();
-    watchErrors(page, errors);
-    await page.goto(`${env.hub.url}/dashboard#token=${encodeURIComponent(env.hub.tokens.supervisor)}`);
-    await page.locator('.status[data-state="connected"]').waitFor();
+    const page = await openDashboard(context, env.hub.url, env.hub.tokens.supervisor, errors);
     const row = page.locator('.agent-row', { hasText: 'IAX2/1003' });
     await row.locator('.agent-queues', { hasText: 'Support' }).waitFor();
     await page.locator('#queue-peer').fill('IAX2/1003');
@@ -117,10 +111,7 @@ describeBrowser('agent panel call control', () => {
     const env = await hubWithPbx('c2-hangup-caller', { hub: { webDist: pages.dir } });
     close.push(() => env.close());
     context = await newContext(browser);
-    const page = await context.newPage();
-    watchErrors(page, errors);
-    await page.goto(`${env.hub.url}/dashboard#token=${encodeURIComponent(env.hub.tokens.supervisor)}`);
-    await page.locator('.status[data-state="connected"]').waitFor();
+    const page = await openDashboard(context, env.hub.url, env.hub.tokens.supervisor, errors);
     const hangup = page.getByRole('button', { name: "Hang up Giulia Verdi's call" });
     await hangup.waitFor({ timeout: 15_000 });
     await hangup.focus();

@@ -50,6 +50,18 @@ async function refusal(promise: Promise<unknown>): Promise<{ code: string; messa
   throw new Error('expected a refusal');
 }
 
+/** Replays `name`: once the call is up, the agent hangs up its own leg; resolves when the recording has been played out. */
+async function agentHangsUp(name: string) {
+  const server = await pbx(name);
+  const { source: s, events } = await source(server);
+  await until(() => events.some((e) => e.event === 'up'), 'the call is up');
+  const up = events.find((e) => e.event === 'up');
+  await s.control.hangup({ uniqueid: up?.uniqueid ?? '' }, 'agent');
+  await until(() => events.some((e) => e.event === 'hangup'), 'the hangup');
+  await server.replayed;
+  return { server, events };
+}
+
 const expected = (name: string) => JSON.parse(readFileSync(`${actionFixturesDir}/${name}.expected.json`, 'utf8')) as CallEventInput[];
 
 describe('call control against the recorded Asterisk', () => {
@@ -85,25 +97,13 @@ describe('call control against the recorded Asterisk', () => {
   });
 
   it('c2b: an agent\'s CallHangup hangs up its own leg; the call ends with the recorded events, reason agent', async () => {
-    const server = await pbx('c2b-hangup-agent');
-    const { source: s, events } = await source(server);
-    await until(() => events.some((e) => e.event === 'up'), 'the call is up');
-    const up = events.find((e) => e.event === 'up');
-    await s.control.hangup({ uniqueid: up?.uniqueid ?? '' }, 'agent');
-    await until(() => events.some((e) => e.event === 'hangup'), 'the hangup');
-    await server.replayed;
+    const { server, events } = await agentHangsUp('c2b-hangup-agent');
     expect(withoutIds(events)).toEqual(expected('c2b-hangup-agent'));
     expect(server.mismatches).toEqual([]);
   });
 
   it('c2c: an AgentComplete with only Queue and Interface (both channels gone) still closes the member\'s call', async () => {
-    const server = await pbx('c2c-hangup-agent-race');
-    const { source: s, events } = await source(server);
-    await until(() => events.some((e) => e.event === 'up'), 'the call is up');
-    const up = events.find((e) => e.event === 'up');
-    await s.control.hangup({ uniqueid: up?.uniqueid ?? '' }, 'agent');
-    await until(() => events.some((e) => e.event === 'hangup'), 'the hangup');
-    await server.replayed;
+    const { server, events } = await agentHangsUp('c2c-hangup-agent-race');
     const call = { queue: 'Support2', agentname: 'Giulia Verdi', agentnum: '1002', peer: 'IAX2/1002', direction: 'inbound', uniqueid: '1796236564.4', callernum: '3331239876', callername: 'Nora Grigi' };
     // As the recording says: rung, answered after 1 s, talked 2 s; Asterisk saw the caller's channel go first.
     expect(events.map((e) => e.event)).toEqual(['ringing', 'up', 'hangup']);
