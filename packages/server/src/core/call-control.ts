@@ -15,6 +15,7 @@ import type { HubConfig } from '../config.js';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
 import type { CallTracker } from './call-tracker.js';
+import { dialCallerId } from './dial-caller-id.js';
 
 /** Who sent a command: the token's role, name (never the token) and, for agents, peer. */
 export interface Actor {
@@ -117,7 +118,8 @@ export function createCallControlService(deps: {
       case 'CallDial': {
         const dial = c as CallControlCommandMap['CallDial'];
         const channelId = check.channelId ?? `cti-${randomUUID()}`;
-        const { uniqueid } = await control.dial({ ...dial, channelId });
+        const callerid = dial.callerid ?? dialCallerId(dial.peer, tracker.agent(dial.peer)?.name);
+        const { uniqueid } = await control.dial({ ...dial, ...(callerid === undefined ? {} : { callerid }), channelId });
         dialled.set(uniqueid, { peer: dial.peer, at: Date.now() });
         return { ok: true, id, uniqueid };
       }

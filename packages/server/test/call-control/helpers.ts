@@ -1,14 +1,16 @@
 import type { Socket } from 'socket.io-client';
 import { createAmiSource } from '../../../sources/src/ami/source.js';
 import { loadActionTranscript, startActionAmiServer, type ActionAmiServer } from '../../../sources/test/ami/action-ami-server.js';
+import type { TranscriptLine } from '../../../sources/test/ami/transcripts.js';
 import { startTestHub, type TestHub, type TestHubOptions } from '../helpers.js';
 
 /** A real hub whose Asterisk source talks to the fake AMI playing one call-control recording. */
 export async function hubWithPbx(
   name: string,
-  options: { skip?: string[]; conns?: number[]; hub?: TestHubOptions; gate?: Promise<void> } = {},
+  options: { skip?: string[]; conns?: number[]; hub?: TestHubOptions; gate?: Promise<void>; cut?: (lines: TranscriptLine[]) => TranscriptLine[] } = {},
 ): Promise<{ hub: TestHub; pbx: ActionAmiServer; close(): Promise<void> }> {
-  const lines = loadActionTranscript(name).filter((l) => options.conns === undefined || options.conns.includes(l.conn));
+  const all = loadActionTranscript(name).filter((l) => options.conns === undefined || options.conns.includes(l.conn));
+  const lines = options.cut ? options.cut(all) : all;
   const pbx = await startActionAmiServer({ lines, ...(options.skip ? { skip: options.skip } : {}), ...(options.gate ? { gate: options.gate } : {}) });
   const hub = await startTestHub({
     peer: 'IAX2/1000',

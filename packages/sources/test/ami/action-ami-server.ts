@@ -23,6 +23,18 @@ export function loadActionTranscript(name: string): TranscriptLine[] {
     .map((l) => JSON.parse(l) as TranscriptLine);
 }
 
+/**
+ * A recorded connection replayed from one of its actions on: the greeting and login, then
+ * the recording from the first client action `from` accepts. The actions before it and what
+ * the PBX said about them are left out (c7's rows are independent of each other).
+ */
+export function startingAt(lines: TranscriptLine[], from: (action: AmiMessage) => boolean): TranscriptLine[] {
+  const firstAction = lines.findIndex((l) => l.dir === 'client' && amiField(parse(l.raw), 'Action') !== 'Login');
+  const start = lines.findIndex((l) => l.dir === 'client' && from(parse(l.raw)));
+  if (start < 0) throw new Error('no such action in the recording');
+  return [...lines.slice(0, firstAction), ...lines.slice(start)];
+}
+
 function parse(raw: string): AmiMessage {
   const [frame] = createAmiParser({ expectBanner: false }).push(raw.endsWith('\r\n\r\n') ? raw : `${raw}\r\n`);
   return frame?.type === 'message' ? frame.message : {};
@@ -31,17 +43,37 @@ function parse(raw: string): AmiMessage {
 /** Headers the hub chooses itself or may add, not compared with the recording. */
 const free = new Set(['ActionID', 'ChannelId', 'OtherChannelId', 'Timeout']);
 
+/**
+ * Originate headers the recording's client chose that the hub may leave out: the caller ID
+ * and the channel variables only label the call, Asterisk's answer and the call's progress
+ * do not depend on them. Sent, they must be the recorded ones.
+ */
+const optional = new Set(['CallerID', 'Variable']);
+
 /** What differs between a real action and the recorded one; '' when it is the same action. */
 export function actionDifference(real: AmiMessage, recorded: AmiMessage): string {
   const keys = new Set([...Object.keys(real), ...Object.keys(recorded)]);
   for (const key of keys) {
     // The hub chooses these, or may leave them out; a Timeout the recording has must match.
     if (free.has(key) && !(key === 'Timeout' && key in recorded)) continue;
-    const a = amiFieldAll(real, key).join('\u0001');
-    const b = amiFieldAll(recorded, key).join('\u0001');
-    if (a !== b) return `${key}: sent ${JSON.stringify(a)}, recorded ${JSON.stringify(b)}`;
+    const a = amiFieldAll(real, key);
+    const b = amiFieldAll(recorded, key);
+    if (optional.has(key) && amiField(recorded, 'Action') === 'Originate' && a.every((v) => b.includes(v))) continue;
+    if (a.join('\u0001') !== b.join('\u0001')) return `${key}: sent ${JSON.stringify(a.join('\u0001'))}, recorded ${JSON.stringify(b.join('\u0001'))}`;
   }
   return '';
+}
+
+/**
+ * The recorded `Variable`s (`name=value`) a real Originate left out. The replay then shows
+ * them unset, as Asterisk does for a `channelvars` variable nobody set: `ChanVariable:
+ * name=` and no `VarSet` of it.
+ */
+export function omittedVariables(real: AmiMessage, recorded: AmiMessage): Array<{ name: string; value: string }> {
+  const sent = amiFieldAll(real, 'Variable');
+  return amiFieldAll(recorded, 'Variable')
+    .filter((v) => !sent.includes(v))
+    .map((v) => ({ name: v.slice(0, v.indexOf('=')), value: v.slice(v.indexOf('=') + 1) }));
 }
 
 export interface ActionAmiServerOptions {
@@ -107,12 +139,17 @@ export async function startActionAmiServer(options: ActionAmiServerOptions): Pro
     const recorded = lines.filter((l) => l.conn === conn);
     const ids = new Map<string, string>();
     const substitutions = new Map<string, string>();
+    const unset: Array<{ name: string; value: string }> = [];
     let waiting: { name: string; deliver: (action: AmiMessage) => void } | undefined;
     const early: AmiMessage[] = [];
 
-    const rewrite = (raw: string): string => {
+    const rewrite = (raw: string): string | undefined => {
       let out = raw;
       for (const [from, to] of substitutions) out = out.split(from).join(to);
+      for (const { name, value } of unset) {
+        if (out.startsWith('Event: VarSet\r\n') && out.includes(`\r\nVariable: ${name}\r\nValue: ${value}\r\n`)) return undefined;
+        out = out.split(`: ${name}=${value}\r\n`).join(`: ${name}=\r\n`);
+      }
       return out
         .split('\r\n')
         .map((line) => {
@@ -137,7 +174,8 @@ export async function startActionAmiServer(options: ActionAmiServerOptions): Pro
       for (const line of recorded.slice(loginAt + 1)) {
         if (socket.destroyed) return;
         if (line.dir === 'server') {
-          session.send(rewrite(line.raw));
+          const raw = rewrite(line.raw);
+          if (raw !== undefined) session.send(raw);
           continue;
         }
         const want = parse(line.raw);
@@ -157,6 +195,7 @@ export async function startActionAmiServer(options: ActionAmiServerOptions): Pro
           return;
         }
         if (recordedId !== undefined) ids.set(recordedId, amiField(real, 'ActionID') ?? '');
+        unset.push(...omittedVariables(real, want));
         const recordedChannelId = amiField(want, 'ChannelId');
         const realChannelId = amiField(real, 'ChannelId');
         if (recordedChannelId !== undefined && realChannelId !== undefined) substitutions.set(recordedChannelId, realChannelId);
