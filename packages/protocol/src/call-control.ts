@@ -94,13 +94,15 @@ export type CallHangupCommand = z.infer<typeof callHangupCommand>;
 export const transferModes = ['blind', 'attended'] as const;
 export type TransferMode = (typeof transferModes)[number];
 
-/** `CallTransfer`: blind (the caller is sent to `to`) or attended (the agent consults `to` first). */
-export const callTransferCommand = z.object({
-  uniqueid: callUniqueid,
-  to: transferTarget,
-  mode: z.enum(transferModes),
-  id: commandId,
-});
+/**
+ * `CallTransfer`: blind (the caller is sent to `to`) or attended (the agent consults `to`
+ * first; hanging up completes it). `mode: 'cancel'` (a v1.2 precision) ends the attended
+ * transfer's consultation: the agent is back with the caller; it takes no `to`.
+ */
+export const callTransferCommand = z.discriminatedUnion('mode', [
+  z.object({ uniqueid: callUniqueid, to: transferTarget, mode: z.enum(transferModes), id: commandId }),
+  z.object({ uniqueid: callUniqueid, mode: z.literal('cancel'), id: commandId }),
+]);
 export type CallTransferCommand = z.infer<typeof callTransferCommand>;
 
 /** `AgentPause`: pauses or unpauses `peer` in every queue, or in `queue` only. */

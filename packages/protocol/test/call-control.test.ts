@@ -19,7 +19,9 @@ describe('call-control schemas', () => {
       callDialCommand.parse({ peer: 'IAX2/1000', number: '+390298765432', callerid: '"Andrea Bianco" <1000>', variables: { ordernumber: 'ORD-1' }, timeout: 20 }),
     ).toMatchObject({ peer: 'IAX2/1000' });
     expect(callTransferCommand.parse({ uniqueid: '1796236976.6', to: '7000', mode: 'blind' }).mode).toBe('blind');
-    expect(callTransferCommand.parse({ uniqueid: 'x', to: 'reception', mode: 'attended' }).to).toBe('reception');
+    expect(callTransferCommand.parse({ uniqueid: 'x', to: 'reception', mode: 'attended' })).toMatchObject({ to: 'reception' });
+    // cancel takes no target (one given is dropped).
+    expect(callTransferCommand.parse({ uniqueid: 'x', mode: 'cancel', to: '7000' })).toEqual({ uniqueid: 'x', mode: 'cancel' });
     expect(agentPauseCommand.parse({ peer: 'SIP/andrea.bianco', paused: true, reason: 'Lunch' }).paused).toBe(true);
     expect(agentQueueCommand.parse({ peer: 'IAX2/1003', queue: 'Sales', member: true, name: 'Luca Neri', penalty: 0 }).member).toBe(true);
   });

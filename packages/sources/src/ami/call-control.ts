@@ -27,7 +27,10 @@ export interface AmiCallControlOptions {
 export interface AmiCallControl extends CallControl {
   /** Feeds the AMI stream (OriginateResponse). */
   handle(message: AmiMessage): void;
-  /** Whether the call was blind-transferred by this hub (its hangup then has reason `transfer`). */
+  /**
+   * Whether the call was transferred by this hub: blind, or attended with the agent leaving
+   * during the consultation, which completes it (its hangup then has reason `transfer`).
+   */
   wasTransferred(uniqueid: string): boolean;
   /** Forgets a transferred call once its hangup went out. */
   forgetTransfer(uniqueid: string): void;
@@ -71,6 +74,15 @@ export function createAmiCallControl(options: AmiCallControlOptions): AmiCallCon
   const transferContext = options.transferContext ?? 'from-internal';
   const graceMs = options.originateGraceMs ?? 10_000;
   const transferred = new Set<string>();
+  /**
+   * Attended transfers this hub asked for, by call: the agent's channel, and whether the
+   * consultation is on. Asterisk answers Atxfer before anything happens; only `Hold` on the
+   * agent's channel says it began, `Unhold` that it ended without a transfer (cancelled, the
+   * target hung up or never answered), and the agent's `AgentComplete` while it is on that
+   * the transfer completed (`AttendedTransfer` comes only after it; c4).
+   */
+  const attended = new Map<string, { channel: string; consulting: boolean }>();
+  const consultationOf = (channel: string | undefined) => [...attended.values()].find((a) => a.channel === channel);
   // OriginateResponse can come in the same read as the action's answer, before the caller
   // of `action()` runs again: it is matched by our ChannelId, or (when Asterisk says
   // `Uniqueid: <unknown>`) kept by ActionID until the answer has been seen.
@@ -101,7 +113,13 @@ export function createAmiCallControl(options: AmiCallControlOptions): AmiCallCon
 
   return {
     handle(message) {
-      if (amiField(message, 'Event') !== 'OriginateResponse') return;
+      const event = amiField(message, 'Event');
+      if (event === 'Hold' || event === 'Unhold') {
+        const consultation = consultationOf(amiField(message, 'Channel'));
+        if (consultation) consultation.consulting = event === 'Hold';
+        return;
+      }
+      if (event !== 'OriginateResponse') return;
       const uniqueid = amiField(message, 'Uniqueid');
       const waiter = uniqueid === undefined ? undefined : byChannelId.get(uniqueid);
       if (waiter) return waiter.settle(message);
@@ -176,7 +194,20 @@ export function createAmiCallControl(options: AmiCallControlOptions): AmiCallCon
         }
         return;
       }
-      await act({ Action: 'Atxfer', Channel: callChannel(command.uniqueid, true), Exten: command.to, Context: transferContext });
+      if (command.mode === 'cancel') {
+        // Asterisk answers Success whether or not a consultation is on (c4b); Unhold tells.
+        await act({ Action: 'CancelAtxfer', Channel: callChannel(command.uniqueid, true) });
+        return;
+      }
+      const channel = callChannel(command.uniqueid, true);
+      // Known before the answer: Hold can come in the same read as it.
+      attended.set(command.uniqueid, { channel, consulting: false });
+      try {
+        await act({ Action: 'Atxfer', Channel: channel, Exten: command.to, Context: transferContext });
+      } catch (error) {
+        attended.delete(command.uniqueid);
+        throw error;
+      }
     },
 
     async pause(command: AgentPauseCommand) {
@@ -205,7 +236,10 @@ export function createAmiCallControl(options: AmiCallControlOptions): AmiCallCon
     },
 
     peerOnCall: (uniqueid, peer) => index.peerOnCall(uniqueid, peer),
-    wasTransferred: (uniqueid) => transferred.has(uniqueid),
-    forgetTransfer: (uniqueid) => void transferred.delete(uniqueid),
+    wasTransferred: (uniqueid) => transferred.has(uniqueid) || attended.get(uniqueid)?.consulting === true,
+    forgetTransfer(uniqueid) {
+      transferred.delete(uniqueid);
+      attended.delete(uniqueid);
+    },
   };
 }

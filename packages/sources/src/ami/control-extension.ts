@@ -9,7 +9,7 @@ import type { AmiMessage } from './parser.js';
 /**
  * What call control adds to the Asterisk source, kept beside it: the channel index and
  * the actions, the queue-member events turned into `agentstate`, and the `hangup` of a
- * call this hub blind-transferred, whose reason becomes `transfer`.
+ * call this hub transferred (blind, or attended and completed), whose reason becomes `transfer`.
  */
 export function createControlExtension(deps: {
   client: Pick<AmiClient, 'action'>;
@@ -39,9 +39,10 @@ export function createControlExtension(deps: {
       index.handle(message);
     },
     rewrite(event) {
-      if (event.event !== 'hangup' || !control.wasTransferred(event.uniqueid)) return event;
+      if (event.event !== 'hangup') return event;
+      const moved = control.wasTransferred(event.uniqueid);
       control.forgetTransfer(event.uniqueid);
-      return { ...event, reason: 'transfer' };
+      return moved ? { ...event, reason: 'transfer' } : event;
     },
   };
 }

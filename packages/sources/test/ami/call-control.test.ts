@@ -124,15 +124,51 @@ describe('call control against the recorded Asterisk', () => {
     expect(server.mismatches).toEqual([]);
   });
 
-  it('c4: an attended CallTransfer sends Atxfer on the agent\'s channel', async () => {
-    const server = await pbx('c4-atxfer-completed', ['Hangup', 'QueueSummary']);
+  it('c4: an attended CallTransfer sends Atxfer on the agent\'s channel; the agent leaving during the consultation completes it: hangup reason transfer', async () => {
+    const server = await pbx('c4-atxfer-completed');
     const { source: s, events } = await source(server, { transferContext: 'transfer-target' });
     await until(() => events.some((e) => e.event === 'up'), 'the call is up');
     const up = events.find((e) => e.event === 'up');
     await s.control.transfer({ uniqueid: up?.uniqueid ?? '', to: '7000', mode: 'attended' });
+    // The agent hangs up its own leg while consulting 7000 (Asterisk's AgentComplete says agent).
+    await s.control.hangup({ uniqueid: up?.uniqueid ?? '' }, 'agent');
+    await until(() => events.some((e) => e.event === 'hangup'), 'the hangup');
     await server.replayed;
+    expect(events.filter((e) => e.event === 'hangup')).toEqual([expect.objectContaining({ uniqueid: up?.uniqueid, reason: 'transfer' })]);
+    expect(server.actions.map((a) => a['Action']).filter((a) => a !== 'QueueStatus' && a !== 'CoreShowChannels')).toEqual(['Atxfer', 'Hangup']);
     expect(server.mismatches).toEqual([]);
   });
+
+  it('c4b: CallTransfer mode cancel sends CancelAtxfer on the agent\'s channel; the call goes on and its hangup keeps the caller\'s reason', async () => {
+    const server = await pbx('c4b-atxfer-cancelled');
+    const { source: s, events } = await source(server, { transferContext: 'transfer-target' });
+    await until(() => events.some((e) => e.event === 'up'), 'the call is up');
+    const up = events.find((e) => e.event === 'up');
+    await s.control.transfer({ uniqueid: up?.uniqueid ?? '', to: '7000', mode: 'attended' });
+    await s.control.transfer({ uniqueid: up?.uniqueid ?? '', mode: 'cancel' });
+    await until(() => events.some((e) => e.event === 'hangup'), 'the hangup');
+    await server.replayed;
+    expect(events.filter((e) => e.event === 'hangup')).toEqual([expect.objectContaining({ uniqueid: up?.uniqueid, reason: 'caller' })]);
+    const cancel = server.actions.find((a) => a['Action'] === 'CancelAtxfer');
+    expect(cancel?.['Channel']).toMatch(/^IAX2\/1002-/);
+    expect(server.mismatches).toEqual([]);
+  });
+
+  for (const name of ['c4c-atxfer-target-hangs-up', 'c4e-atxfer-announcement-missing']) {
+    it(`${name.slice(0, 3)}: a consultation that ends without a transfer (Unhold) leaves the call's hangup reason as Asterisk says`, async () => {
+      const server = await pbx(name);
+      const { source: s, events } = await source(server, { transferContext: 'transfer-target' });
+      await until(() => events.some((e) => e.event === 'up'), 'the call is up');
+      const up = events.find((e) => e.event === 'up');
+      await s.control.transfer({ uniqueid: up?.uniqueid ?? '', to: '7000', mode: 'attended' });
+      await server.replayed;
+      await until(() => events.some((e) => e.event === 'hangup'), 'the hangup');
+      const [want] = expected(name).filter((e) => e.event === 'hangup');
+      expect(events.find((e) => e.event === 'hangup')).toMatchObject({ reason: (want as { reason: string }).reason });
+      expect((want as { reason: string }).reason).not.toBe('transfer');
+      expect(server.mismatches).toEqual([]);
+    });
+  }
 
   it('c4a: Atxfer without a feature code is PBX_ERROR with the PBX\'s text', async () => {
     const server = await pbx('c4a-atxfer-without-feature-code');
