@@ -228,6 +228,10 @@ export function connect(url: string | readonly string[], options: ConnectOptions
       const payload = buildCallControl('CallTransfer', { uniqueid, to, mode, id: opts?.id ?? newId() });
       return readCallControlAck(await send('CallTransfer', payload, opts), 'CallTransfer');
     },
+    async cancelTransfer(uniqueid, opts) {
+      const payload = buildCallControl('CallTransfer', { uniqueid, mode: 'cancel', id: opts?.id ?? newId() });
+      return readCallControlAck(await send('CallTransfer', payload, opts), 'CallTransfer');
+    },
     async pause(peer, paused, opts) {
       const payload = buildCallControl('AgentPause', {
         peer,

@@ -187,6 +187,17 @@ export interface CtiClient {
    */
   transfer(uniqueid: string, to: string, mode: TransferMode, options?: CommandOptions): Promise<CallControlResult>;
   /**
+   * `CallTransfer` with `mode: 'cancel'`: ends an attended transfer's consultation, the agent
+   * is back with the caller (Asterisk: `CancelAtxfer`). Resolves once the PBX queued it; the
+   * call goes on, and its `hangup` says `reason: "transfer"` only if a transfer completed.
+   *
+   * @example
+   * await cti.transfer(call.uniqueid, '7000', 'attended');
+   * // 7000 is not the right person after all:
+   * await cti.cancelTransfer(call.uniqueid);
+   */
+  cancelTransfer(uniqueid: string, options?: CommandOptions): Promise<CallControlResult>;
+  /**
    * `AgentPause`: pauses (with a reason) or unpauses `peer`, in every queue or in `queue`.
    *
    * @example

@@ -2,7 +2,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { until } from '../../server/test/helpers.js';
 import { hubWithPbx } from '../../server/test/call-control/helpers.js';
-import { connect, CtiError, type AgentStateEvent, type OutboundEvent } from '../src/index.js';
+import { connect, CtiError, type AgentStateEvent, type HangupEvent, type OutboundEvent, type UpEvent } from '../src/index.js';
 
 let cleanup: Array<() => Promise<void> | void> = [];
 afterEach(async () => {
@@ -47,5 +47,31 @@ describe('SDK call control', () => {
     );
     expect(error).toBeInstanceOf(CtiError);
     expect((error as CtiError).field).toBe('peer');
+  });
+
+  it('an attended transfer is cancelled with cancelTransfer (recorded c4b); the call goes on and ends with the caller', async () => {
+    let open: () => void = () => undefined;
+    const gate = new Promise<void>((resolve) => {
+      open = resolve;
+    });
+    const env = await hubWithPbx('c4b-atxfer-cancelled', { gate });
+    cleanup.push(() => env.close());
+    const cti = connect(env.hub.url, { token: env.hub.tokens.integration });
+    cleanup.push(() => cti.close());
+    const ups: UpEvent[] = [];
+    const hangups: HangupEvent[] = [];
+    cti.on('up', (e) => void ups.push(e));
+    cti.on('hangup', (e) => void hangups.push(e));
+    await cti.ready;
+    // The recorded call starts once the integration listens.
+    open();
+    await until(() => ups.length > 0, 10_000, 'the call is up');
+    const uniqueid = ups[0]?.uniqueid ?? '';
+    await cti.transfer(uniqueid, '7000', 'attended');
+    expect(await cti.cancelTransfer(uniqueid)).toHaveProperty('id');
+    await until(() => hangups.length > 0, 10_000, 'the hangup');
+    expect(hangups[0]).toMatchObject({ uniqueid, reason: 'caller' });
+    expect(env.pbx.actions.map((a) => a['Action']).filter((a) => a === 'Atxfer' || a === 'CancelAtxfer')).toEqual(['Atxfer', 'CancelAtxfer']);
+    expect(env.pbx.mismatches).toEqual([]);
   });
 });

@@ -76,6 +76,7 @@ export function createOfflineClient(sent: (command: SentCommand) => void): Offli
       }),
     hangup: (uniqueid) => control('CallHangup', { uniqueid }),
     transfer: (uniqueid, to, mode) => control('CallTransfer', { uniqueid, to, mode }),
+    cancelTransfer: (uniqueid) => control('CallTransfer', { uniqueid, mode: 'cancel' }),
     pause: (peer, paused, o) =>
       control('AgentPause', { peer, paused, ...(o?.reason === undefined ? {} : { reason: o.reason }), ...(o?.queue === undefined ? {} : { queue: o.queue }) }),
     queue: (peer, queue, member, o) =>

@@ -74,6 +74,7 @@ export function createScope(base: CtiClient, stop: () => void): Scope {
     dial: (...args) => tagged(() => base.dial(...args)),
     hangup: (...args) => tagged(() => base.hangup(...args)),
     transfer: (...args) => tagged(() => base.transfer(...args)),
+    cancelTransfer: (...args) => tagged(() => base.cancelTransfer(...args)),
     pause: (...args) => tagged(() => base.pause(...args)),
     queue: (...args) => tagged(() => base.queue(...args)),
     get lastSeq() {
