@@ -23,7 +23,8 @@ export interface CallControls {
 
 /**
  * The agent's call control (protocol 1.2): a dial box (Enter dials), Hang up and Transfer
- * (blind or attended, with a target) while on a call, Pause with a reason / Ready with how
+ * (blind or attended, with a target; an attended one can be cancelled while consulting) while
+ * on a call, Pause with a reason / Ready with how
  * long the agent has been paused. Every action shows its outcome, the PBX's text when refused.
  */
 export function createCallControls(send: SendCommand): CallControls {
@@ -38,11 +39,14 @@ export function createCallControls(send: SendCommand): CallControls {
     outcome.dataset['result'] = ack.ok ? 'ok' : ack.error.code;
     setText(outcome, ack.ok ? ok : `${what} refused: ${ack.error.message}`);
   };
-  const run = (what: string, name: Parameters<SendCommand>[0], payload: Record<string, unknown>, ok: string): void => {
+  const run = (what: string, name: Parameters<SendCommand>[0], payload: Record<string, unknown>, ok: string, then?: (ack: AckResult) => void): void => {
     outcome.dataset['result'] = 'pending';
     setText(outcome, `${what}…`);
     send(name, payload).then(
-      (ack) => report(what, ack, ok),
+      (ack) => {
+        report(what, ack, ok);
+        then?.(ack);
+      },
       () => report(what, { ok: false, error: { code: 'UNAVAILABLE', message: 'no answer from the hub' } }, ok),
     );
   };
@@ -64,9 +68,27 @@ export function createCallControls(send: SendCommand): CallControls {
   const hangupButton = h('button', { type: 'button', class: 'button danger', onclick: () => current && run('Hang up', 'CallHangup', { uniqueid: current }, 'Call hung up') }, 'Hang up');
   const target = h('input', { id: 'transfer-to', type: 'text', autocomplete: 'off', placeholder: 'Transfer to', 'aria-label': 'Transfer target' });
   const mode = h('select', { id: 'transfer-mode', 'aria-label': 'Transfer mode' }, h('option', { value: 'blind' }, 'Blind'), h('option', { value: 'attended' }, 'Attended'));
+  // An attended transfer consults the target first: hanging up completes it, Cancel transfer
+  // (CallTransfer mode cancel) brings the agent back to the caller.
+  const cancelButton = h('button', { type: 'button', class: 'button', hidden: true, onclick: () => cancel() }, 'Cancel transfer');
+  const consulting = (on: boolean): void => {
+    cancelButton.hidden = !on;
+    target.hidden = on;
+    mode.hidden = on;
+    transferButton.hidden = on;
+  };
+  const cancel = (): void => {
+    if (!current) return;
+    run('Cancel transfer', 'CallTransfer', { uniqueid: current, mode: 'cancel' }, 'Transfer cancelled: back with the caller', (ack) => ack.ok && consulting(false));
+  };
   const transfer = (): void => {
-    if (!current || target.value.trim() === '') return;
-    run('Transfer', 'CallTransfer', { uniqueid: current, to: target.value.trim(), mode: mode.value }, `Transferred to ${target.value.trim()}`);
+    const to = target.value.trim();
+    if (!current || to === '') return;
+    if (mode.value === 'attended') {
+      run('Transfer', 'CallTransfer', { uniqueid: current, to, mode: 'attended' }, `Consulting ${to}: hang up to complete the transfer`, (ack) => ack.ok && consulting(true));
+      return;
+    }
+    run('Transfer', 'CallTransfer', { uniqueid: current, to, mode: 'blind' }, `Transferred to ${to}`);
   };
   target.addEventListener('keydown', (event) => {
     if (event.key === 'Enter') {
@@ -75,7 +97,7 @@ export function createCallControls(send: SendCommand): CallControls {
     }
   });
   const transferButton = h('button', { type: 'button', class: 'button', onclick: transfer }, 'Transfer');
-  const onCall = h('div', { class: 'control-row on-call', hidden: true }, hangupButton, target, mode, transferButton);
+  const onCall = h('div', { class: 'control-row on-call', hidden: true }, hangupButton, target, mode, transferButton, cancelButton);
 
   const reasons = h('select', { id: 'pause-reason', 'aria-label': 'Pause reason' });
   const pauseButton = h('button', { type: 'button', class: 'button', onclick: () => run('Pause', 'AgentPause', { peer, paused: true, reason: reasons.value }, `Paused: ${reasons.value}`) }, 'Pause');
@@ -119,7 +141,11 @@ export function createCallControls(send: SendCommand): CallControls {
     },
     call(event) {
       if (event.event === 'up' || event.event === 'outbound') current = event.uniqueid;
-      else if (event.event === 'hangup' && event.uniqueid === current) current = undefined;
+      else if (event.event === 'hangup' && event.uniqueid === current) {
+        current = undefined;
+        consulting(false);
+        if (event.reason === 'transfer') setText(outcome, 'Call transferred');
+      }
       onCall.hidden = current === undefined;
     },
     agentState(event) {
