@@ -3,7 +3,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { Socket } from 'socket.io-client';
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
 import { connectClient, startTestHub, until, type TestHub } from '../../server/test/helpers.js';
-import { buildPages, describeBrowser, launchBrowser, newContext, watchErrors } from './browser.js';
+import { buildPages, describeBrowser, launchBrowser, newContext, openDashboard as openDashboardPage, watchErrors } from './browser.js';
 import { abandon, hangup, ringing, up } from './calls.js';
 
 type Ack = { ok: boolean; id: string };
@@ -49,11 +49,7 @@ describeBrowser('supervisor dashboard', () => {
 
   const openDashboard = async (): Promise<Page> => {
     context = await newContext(browser);
-    const page = await context.newPage();
-    watchErrors(page, errors);
-    await page.goto(`${t.url}/dashboard#token=${encodeURIComponent(t.tokens.supervisor)}`);
-    await page.locator('.status[data-state="connected"]').waitFor();
-    return page;
+    return openDashboardPage(context, t.url, t.tokens.supervisor, errors);
   };
   const kpi = (page: Page, name: string) => page.locator(`[data-kpi="${name}"]`);
   const waitKpi = (page: Page, name: string, value: string) => page.locator(`[data-kpi="${name}"]`, { hasText: new RegExp(`^${value}$`) }).waitFor();

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { Browser, BrowserContext } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
 import { connectClient, startTestHub, until, type TestHub } from '../../server/test/helpers.js';
-import { buildPages, describeBrowser, launchBrowser, newContext, openAgentPanel, startTargetServer, watchErrors } from './browser.js';
+import { buildPages, describeBrowser, launchBrowser, newContext, openAgentPanel, openDashboard, startTargetServer, watchErrors } from './browser.js';
 
 describeBrowser('page security', () => {
   let t: TestHub;
@@ -55,19 +55,14 @@ describeBrowser('page security', () => {
     });
     const agent = await openAgentPanel(context, t.url, t.tokens.agent);
     watchErrors(agent, errors);
-    const dashboard = await context.newPage();
-    watchErrors(dashboard, errors);
-    await dashboard.goto(`${t.url}/dashboard#token=${encodeURIComponent(t.tokens.supervisor)}`);
-    await dashboard.locator('.status[data-state="connected"]').waitFor();
+    await openDashboard(context, t.url, t.tokens.supervisor, errors);
     expect(violations).toEqual([]);
   });
 
   it('the dashboard shows a non-ASCII peer escaped, so it cannot pass for another', async () => {
     const lookalike = await connectClient(t.url, '/agent', { token: await t.agentToken('SIP/\u0430lice') });
     context = await newContext(browser);
-    const dashboard = await context.newPage();
-    watchErrors(dashboard, errors);
-    await dashboard.goto(`${t.url}/dashboard#token=${encodeURIComponent(t.tokens.supervisor)}`);
+    const dashboard = await openDashboard(context, t.url, t.tokens.supervisor, errors);
     await dashboard.locator('.agent-who', { hasText: 'SIP/\\u{430}lice' }).first().waitFor();
     expect(await dashboard.locator('.agent-who').allTextContents()).not.toContainEqual(expect.stringContaining('\u0430'));
     lookalike.close();

@@ -4,7 +4,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
 import { byTime, outboundEvent, queueCallEvents } from '../../store/test/call-events.js';
 import { startTestHub, type TestHub } from '../../server/test/helpers.js';
-import { buildPages, describeBrowser, launchBrowser, newContext, watchErrors } from './browser.js';
+import { buildPages, describeBrowser, launchBrowser, newContext, openDashboard } from './browser.js';
 
 /** Written to screenshots-tmp/ on every run, to docs/screenshots/ with UPDATE_SCREENSHOTS=1 (as screenshots.test.ts). */
 const outDirs = [new URL('../../../screenshots-tmp/', import.meta.url)];
@@ -79,10 +79,7 @@ describeBrowser('dashboard reports', () => {
 
   const openReports = async (day: string, viewport = { width: 1280, height: 900 }): Promise<Page> => {
     context = await newContext(browser, { viewport, acceptDownloads: true });
-    const page = await context.newPage();
-    watchErrors(page, errors);
-    await page.goto(`${t.url}/dashboard#token=${encodeURIComponent(t.tokens.supervisor)}`);
-    await page.locator('.status[data-state="connected"]').waitFor();
+    const page = await openDashboard(context, t.url, t.tokens.supervisor, errors);
     await page.getByRole('button', { name: 'Reports' }).click();
     await page.locator('.report-status', { hasText: /times in/ }).waitFor();
     await page.getByLabel('From (date)').fill(day);

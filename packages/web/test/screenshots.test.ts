@@ -5,7 +5,7 @@ import type { Socket } from 'socket.io-client';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createToken } from '../../server/src/auth.js';
 import { connectClient, startTestHub, type TestHub } from '../../server/test/helpers.js';
-import { buildPages, describeBrowser, launchBrowser, newContext, startTargetServer, type TargetServer } from './browser.js';
+import { buildPages, describeBrowser, launchBrowser, newContext, openAgentPanel, openDashboard, startTargetServer, type TargetServer } from './browser.js';
 import { abandon, hangup, ringing, up, type CallSpec } from './calls.js';
 
 /**
@@ -65,9 +65,7 @@ describeBrowser('screenshots', () => {
     const send = (command: string, payload: Record<string, unknown>) => integration.timeout(3000).emitWithAck(command, payload);
     const andrea = agents[0]!;
     const context = await newContext(browser);
-    const page = await context.newPage();
-    await page.goto(`${t.url}/agent#token=${await tokenFor('agent', andrea.name, andrea.peer)}`);
-    await page.locator('.status[data-state="connected"]').waitFor();
+    const page = await openAgentPanel(context, t.url, await tokenFor('agent', andrea.name, andrea.peer));
 
     const earlier = context.waitForEvent('page');
     await send('AgentCTI', { url: `${target.url}/crm/48213`, peer: andrea.peer, mode: 'new_tab' });
@@ -125,13 +123,13 @@ describeBrowser('screenshots', () => {
     }
 
     const context = await newContext(browser);
-    const page = await context.newPage();
-    await page.goto(`${t.url}/dashboard#token=${await tokenFor('supervisor', 'Floor supervisor')}`);
-    await page.locator('.status[data-state="connected"]').waitFor();
+    const errors: string[] = [];
+    const page = await openDashboard(context, t.url, await tokenFor('supervisor', 'Floor supervisor'), errors);
     await page.locator('[data-kpi="waiting"]', { hasText: /^3$/ }).waitFor();
     await page.locator('.chart-note:empty').waitFor({ state: 'attached' });
     expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
     await save(page, 'dashboard.png');
+    expect(errors).toEqual([]);
     await context.close();
   });
 });
