@@ -62,7 +62,11 @@ export interface CommandOptions {
 export interface DialOptions {
   /** Channel variables of the call (they become its custom variables when configured). */
   variables?: Record<string, string>;
-  /** Caller ID shown on the agent's phone, e.g. `"Order 42" <1000>`. */
+  /**
+   * Caller ID of the call, e.g. `"Order 42" <1000>`: shown on the agent's phone, passed on to
+   * the called party by most trunks. Default: the agent's name and number as the hub knows
+   * them (`"Andrea Bianco" <1000>`), none when it knows no name.
+   */
   callerid?: string;
   /** Seconds the agent's phone may ring (default 30). */
   ringTimeout?: number;
