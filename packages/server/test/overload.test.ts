@@ -69,7 +69,7 @@ describe('overload admission with a real hub', () => {
     // A source posting now waits as asked and gets in once the hub has caught up.
     const sink = createHttpSink({ url: t.url, token: t.tokens.source });
     const refusedBefore = await metric('shuttle_cti_ingest_refused_total');
-    const late = sink.emit({ ...(ringing as never), uniqueid: 'ov.sink' });
+    const late = sink.emit({ ...ringing, uniqueid: 'ov.sink' } as never);
     await until(async () => (await metric('shuttle_cti_ingest_refused_total')) > refusedBefore, 5000, 'the sink to be refused');
 
     tcpOf(integration).resume();
