@@ -22,7 +22,7 @@ interface Pending {
  * An overloaded hub's refusal (503 with Retry-After) is honoured as a real source would: the
  * refused events go back to the front of the queue, nothing is posted until the wait is
  * over, then they are sent again (stamped anew: the latency measured is the hub's, from the
- * post it accepted). Events made meanwhile wait in the queue; after the step's time the
+ * post it accepted), and the queue at up to twice the step's rate. Events made meanwhile wait in the queue; after the step's time the
  * queue is emptied, for at most as long again, and what is left is reported as unsent.
  */
 export function createSource(setup: SourceSetup): { run(step: RunStep): Promise<SourceDone> } {
@@ -92,14 +92,18 @@ export function createSource(setup: SourceSetup): { run(step: RunStep): Promise<
       const start = clock();
       const total = Math.round((rate * durationMs) / 1000);
       const giveUpAt = start + 2 * durationMs;
+      let lastPostAt = start;
       while (done.posted < total || ((queue.length > 0 || inFlight.size > 0) && clock() < giveUpAt)) {
         const now = clock();
         const due = Math.min(total, Math.floor((rate * (now - start)) / 1000));
         for (; done.posted < due; done.posted++) queue.push({ event: next(), madeAt: now });
         if (done.posted >= total && done.elapsedMs === 0) done.elapsedMs = Math.round(now - start);
-        const count = now >= holdUntil ? Math.min(1000, queue.length) : 0;
+        // After a wait the queue is sent at up to twice the step's rate, not all at once.
+        const catchUp = Math.max(1, Math.ceil((2 * rate * (now - lastPostAt)) / 1000));
+        const count = now >= holdUntil ? Math.min(1000, queue.length, catchUp) : 0;
         if (count > 0) {
           const sentAt = clock();
+          lastPostAt = sentAt;
           const taken = queue.splice(0, count);
           const batch: BenchEvent[] = taken.map((p) => withId({ ...p.event, bench_t: sentAt, bench_step: step }));
           const p = post(batch).then((result) => {

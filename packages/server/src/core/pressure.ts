@@ -21,6 +21,7 @@ interface EngineConnection {
 /** Namespaces whose every connection gets every event: the fan-out that ingest must not outrun. */
 const fanoutNamespaces = ['/', '/supervisor'] as const;
 const sampleMs = 50;
+const smoothing = 0.1;
 
 export interface Pressure {
   readonly admission: Admission;
@@ -43,7 +44,7 @@ export function overloaded(decision: Extract<AdmissionDecision, { ok: false }>):
 
 /**
  * The hub's load as admission sees it: the ingest queue, the event loop's delay (sampled
- * every 50 ms, and how late the next sample is now), and the packets waiting in the write
+ * every 50 ms, averaged over about half a second), and the packets waiting in the write
  * buffer of each integration and supervisor connection (few connections: they are read
  * at each decision; agents are not, their number is what must not cost per event).
  * A connection whose writes have been waiting longer than the lag bound counts as lag too.
@@ -61,9 +62,11 @@ export function createPressure(deps: {
   const now = deps.now ?? (() => performance.now());
   let expected = now() + sampleMs;
   let loopDelay = 0;
+  // Smoothed over about half a second: one stall (a collection, a checkpoint, the machine
+  // busy elsewhere for a moment) does not refuse sources; a hub that stays late does.
   const timer = setInterval(() => {
     const t = now();
-    loopDelay = Math.max(0, t - expected);
+    loopDelay += smoothing * (Math.max(0, t - expected) - loopDelay);
     expected = t + sampleMs;
   }, sampleMs);
   timer.unref();
@@ -94,7 +97,8 @@ export function createPressure(deps: {
     const t = now();
     const pipeline = deps.pipeline();
     const fanout = fanoutBacklog(t);
-    const late = Math.max(loopDelay, t - expected);
+    // A turn that is late now counts like the samples would: as a tenth of its delay.
+    const late = Math.max(loopDelay, smoothing * (t - expected));
     return { backlog: Math.max(pipeline.events, fanout.packets), lagMs: Math.max(pipeline.oldestMs, late, fanout.waitingMs) };
   }
 
