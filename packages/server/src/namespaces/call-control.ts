@@ -12,6 +12,9 @@ export const callControlCommandsOf = {
   supervisor: ['CallHangup', 'AgentPause', 'AgentQueue'],
 } as const satisfies Record<string, readonly CallControlCommandName[]>;
 
+/** The service validates call-control payloads itself; one schema for every socket (a zod schema per socket and command cost about 1 KiB each). */
+const anyPayload = z.unknown();
+
 /**
  * Registers the call-control commands on a socket. The payload is validated and the
  * session's rights checked by the service (src/core/call-control.ts) before anything
@@ -20,7 +23,7 @@ export const callControlCommandsOf = {
 export function registerCallControl(socket: Socket, ctx: HubContext, role: keyof typeof callControlCommandsOf, allow: () => boolean): void {
   const data = socket.data as SessionData;
   for (const name of callControlCommandsOf[role]) {
-    onCommand(socket, ctx, name, z.unknown(), allow, async (payload) => {
+    onCommand(socket, ctx, name, anyPayload, allow, async (payload) => {
       if (!ctx.callControl) throw new CtiError(ErrorCode.NOT_SUPPORTED, 'call control is not available on this hub');
       return ctx.callControl.run(name, payload, { role: data.role, name: data.name, peer: data.peer });
     });
