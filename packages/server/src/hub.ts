@@ -172,6 +172,8 @@ export async function createHub(options: HubOptions = {}): Promise<Hub> {
     metrics,
     logger,
     admit: (count) => pressure.admitOrThrow(count),
+    refusing: () => pressure.admission.refusing,
+    refuseEarly: () => pressure.refuseEarly(),
   });
 
   const ctx: HubContext = {

@@ -68,9 +68,11 @@ describe('overload admission with a real hub', () => {
 
     // A source posting now waits as asked and gets in once the hub has caught up.
     const sink = createHttpSink({ url: t.url, token: t.tokens.source });
-    const refusedBefore = await metric('shuttle_cti_ingest_refused_total');
+    // (refused before its body is read: the hub is refusing already)
+    const refusedBefore = await metric('shuttle_cti_ingest_refused_requests_total');
+    expect(refusedBefore).toBeGreaterThanOrEqual(1);
     const late = sink.emit({ ...ringing, uniqueid: 'ov.sink' } as never);
-    await until(async () => (await metric('shuttle_cti_ingest_refused_total')) > refusedBefore, 5000, 'the sink to be refused');
+    await until(async () => (await metric('shuttle_cti_ingest_refused_requests_total')) > refusedBefore, 5000, 'the sink to be refused');
 
     tcpOf(integration).resume();
     await late;

@@ -28,6 +28,10 @@ export interface Ingest {
   drain(): Promise<void>;
   /** What waits to be stored and published (for overload admission, core/pressure.ts). */
   backlog(): PipelineBacklog;
+  /** True while the hub refuses sources for overload. */
+  refusing(): boolean;
+  /** Throws UNAVAILABLE when the hub is refusing sources already (before a request's body is read). */
+  refuseEarly(): void;
 }
 
 interface Pending {
@@ -52,6 +56,9 @@ export function createIngest(deps: {
   now?: () => Date;
   /** Overload admission: throws (UNAVAILABLE) when `count` more events may not come in now. */
   admit?: (count: number) => void;
+  /** Overload admission: whether it refuses now, and a throw when it does. */
+  refusing?: () => boolean;
+  refuseEarly?: () => void;
 }): Ingest {
   const { store, variables, publish, metrics, logger } = deps;
   const now = deps.now ?? (() => new Date());
@@ -163,6 +170,10 @@ export function createIngest(deps: {
     },
     async drain() {
       while (working) await working;
+    },
+    refusing: () => deps.refusing?.() ?? false,
+    refuseEarly() {
+      deps.refuseEarly?.();
     },
     backlog() {
       const oldest = inFlight[0] ?? queue[0];

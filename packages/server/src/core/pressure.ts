@@ -27,6 +27,11 @@ export interface Pressure {
   readonly admission: Admission;
   /** Throws UNAVAILABLE, with the time to wait, when `count` more events may not come in now. */
   admitOrThrow(count: number): void;
+  /**
+   * Throws the same when the hub is refusing already, before a request's body is read: a
+   * refused request then costs no parsing (a source that retries sends its whole batch again).
+   */
+  refuseEarly(): void;
   stop(): void;
 }
 
@@ -123,6 +128,11 @@ export function createPressure(deps: {
       this.set(read().lagMs / 1000);
     },
   });
+  const refusedRequests = new Counter({
+    name: 'shuttle_cti_ingest_refused_requests_total',
+    help: 'Requests (and in-hub deliveries) refused with UNAVAILABLE because the hub was overloaded',
+    registers,
+  });
   const refused = new Counter({
     name: 'shuttle_cti_ingest_refused_total',
     help: 'Events refused with UNAVAILABLE because the hub was overloaded (limits.ingestBacklog, limits.ingestMaxLagMs), by reason',
@@ -136,6 +146,15 @@ export function createPressure(deps: {
       const decision = admission.admit(count);
       if (decision.ok) return;
       refused.inc({ reason: decision.reason }, count);
+      refusedRequests.inc();
+      throw overloaded(decision);
+    },
+    refuseEarly() {
+      if (!admission.refusing) return;
+      // Decided as for one event: a hub that has caught up takes the request after all.
+      const decision = admission.admit(1);
+      if (decision.ok) return;
+      refusedRequests.inc();
       throw overloaded(decision);
     },
     stop() {
