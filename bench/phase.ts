@@ -16,6 +16,12 @@ export interface StepResult {
   accepted: number;
   /** Events the server refused (a refused event is not lost: the source knows). */
   rejected: number;
+  /** Events refused for overload (503 with Retry-After) and sent again after the wait (one event may count more than once), the number of such refusals, and events never accepted before the source gave up. */
+  refused?: number;
+  refusals?: number;
+  unsent?: number;
+  /** Time an accepted event waited in the source before the post the hub accepted. */
+  sourceWait?: LatencySummary;
   failedRequests: number;
   /** Screen pops expected (accepted `up` × integrations), received, lost, and repeats. */
   popsExpected: number;
@@ -155,6 +161,10 @@ export async function connectTarget(target: Target, flags: BenchFlags, log: (lin
         posted: done.posted,
         accepted: done.accepted,
         rejected: done.rejected,
+        refused: done.refused,
+        refusals: done.refusals,
+        unsent: done.unsent,
+        sourceWait: done.sourceWait,
         failedRequests: done.failedRequests,
         popsExpected: expectedPops,
         pops: agentReport.pops,
@@ -181,13 +191,16 @@ export async function connectTarget(target: Target, flags: BenchFlags, log: (lin
         result.popsLost === 0 &&
         result.eventsLost === 0 &&
         result.rejected === 0 &&
+        done.refused === 0 &&
+        done.unsent === 0 &&
         result.failedRequests === 0 &&
         result.pop.count > 0 &&
         result.pop.p99 <= flags.maxP99Ms &&
         achievedRate >= rate * 0.95;
       log(
         `${target.name} ${rate}/s: sent ${achievedRate}/s, pops ${result.pops}/${expectedPops} p50 ${result.pop.p50} p99 ${result.pop.p99} max ${result.pop.max} ms, ` +
-          `events lost ${result.eventsLost}${result.rejected > 0 ? `, refused ${result.rejected}` : ''}, CPU ${result.cpuPercent}% (${result.cpuMsPer1000} ms per 1,000 events; ` +
+          `events lost ${result.eventsLost}${result.rejected > 0 ? `, rejected ${result.rejected}` : ''}` +
+          `${done.refused > 0 ? `, accepted ${done.accepted}, refused for overload ${done.refused} (${done.refusals} requests; waited in the source p50 ${done.sourceWait.p50} max ${done.sourceWait.max} ms), unsent ${done.unsent}` : ''}, CPU ${result.cpuPercent}% (${result.cpuMsPer1000} ms per 1,000 events; ` +
           `agents ${clientCpu.agents}%, busiest agents process ${clientCpu.agentsMaxProc}%, integrations ${clientCpu.integrations}%, source ${clientCpu.source}%), loop delay max ${result.loopDelayMax} ms, RSS ${Math.round(peak / 1024)} MiB${result.pass ? '' : '  ← FAIL'}`,
       );
       return result;

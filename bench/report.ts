@@ -13,6 +13,8 @@ export interface Summary {
   cpuRatio: number | null;
   /** The busiest agents process at that rate (% of one core): near 100 the harness, not the hub, is the limit. */
   agentsProcMaxCpu: number | null;
+  /** Events the hub refused for overload over the whole run (503 with Retry-After; sent again by the source). */
+  refused: number;
 }
 
 /**
@@ -36,20 +38,21 @@ export function summarise(hub: PhaseResult, relay: PhaseResult | undefined): Sum
     relayCpuMsPer1000: bare?.cpuMsPer1000 ?? null,
     cpuRatio: at && bare && bare.cpuMsPer1000 > 0 ? Math.round((at.cpuMsPer1000 / bare.cpuMsPer1000) * 100) / 100 : null,
     agentsProcMaxCpu: at?.clientCpu?.agentsMaxProc ?? null,
+    refused: hub.steps.reduce((n, s) => n + (s.refused ?? 0), 0),
   };
 }
 
 export function summaryLine(s: Summary): string {
   return `bench: max_rate=${s.maxRate} p99_ms=${s.p99Ms} lost=${s.lost} baseline_ratio=${s.baselineRatio ?? 'n/a'} rss_per_agent_kib=${s.rssPerAgentKib} agents=${s.agents}` +
     // Added fields go at the end: scripts reading the first ones keep working.
-    ` hub_cpu_ms_per_1k=${s.hubCpuMsPer1000 ?? 'n/a'} relay_cpu_ms_per_1k=${s.relayCpuMsPer1000 ?? 'n/a'} cpu_ratio=${s.cpuRatio ?? 'n/a'} agents_proc_max_cpu=${s.agentsProcMaxCpu ?? 'n/a'}`;
+    ` hub_cpu_ms_per_1k=${s.hubCpuMsPer1000 ?? 'n/a'} relay_cpu_ms_per_1k=${s.relayCpuMsPer1000 ?? 'n/a'} cpu_ratio=${s.cpuRatio ?? 'n/a'} agents_proc_max_cpu=${s.agentsProcMaxCpu ?? 'n/a'} refused=${s.refused}`;
 }
 
 const pad = (cells: (string | number)[], widths: number[]): string => cells.map((c, i) => String(c).padStart(widths[i] ?? 0)).join('  ');
 
 /** One row per step and target, with the relay's p50/p99 beside ours. */
 export function table(hub: PhaseResult, relay: PhaseResult | undefined): string {
-  const header = ['target', 'rate/s', 'sent/s', 'pops', 'lost', 'p50 ms', 'p95 ms', 'p99 ms', 'max ms', 'ev p99', 'cpu %', 'stall ms', 'rss MiB', 'load', 'ratio p50', 'ratio p99', 'ms/1k ev', 'ratio cpu', 'agents %', 'clients %', 'refused', 'pass'];
+  const header = ['target', 'rate/s', 'sent/s', 'pops', 'lost', 'p50 ms', 'p95 ms', 'p99 ms', 'max ms', 'ev p99', 'cpu %', 'stall ms', 'rss MiB', 'load', 'ratio p50', 'ratio p99', 'ms/1k ev', 'ratio cpu', 'agents %', 'clients %', 'accepted', 'refused', 'unsent', 'pass'];
   const rows: (string | number)[][] = [];
   for (const phase of [hub, relay]) {
     if (!phase) continue;
@@ -78,7 +81,9 @@ export function table(hub: PhaseResult, relay: PhaseResult | undefined): string 
         // The agents processes together / the busiest one.
         `${s.clientCpu.agents}/${s.clientCpu.agentsMaxProc}`,
         Math.round((s.clientCpu.agents + s.clientCpu.integrations + s.clientCpu.supervisor + s.clientCpu.source) * 10) / 10,
-        s.rejected,
+        s.accepted,
+        (s.refused ?? 0) + s.rejected,
+        s.unsent ?? 0,
         phase === hub ? (s.pass ? 'yes' : 'NO') : '',
       ]);
     }

@@ -56,6 +56,11 @@ export interface SourceDone {
   posted: number;
   accepted: number;
   rejected: number;
+  /** Events refused for overload (503 with Retry-After; each sent again after the wait, so one event may count more than once), and such refusals. */
+  refused: number;
+  refusals: number;
+  /** Events still in the source's queue when it gave up (never accepted, so not lost). */
+  unsent: number;
   /** Requests that failed outright (connection error, 5xx). */
   failedRequests: number;
   /** Accepted events by kind: `up` ones (one pop per integration) and those with a peer (an agent gets them). */
@@ -66,6 +71,8 @@ export interface SourceDone {
   maxInFlight: number;
   /** Time to the HTTP answer. */
   post: LatencySummary;
+  /** Time an accepted event waited in the source (made → the post the hub accepted). */
+  sourceWait: LatencySummary;
 }
 
 export interface ListenerReport {

@@ -6,11 +6,24 @@ import type { RunStep, SourceDone, SourceSetup } from './messages.js';
 interface PostResult {
   ok: boolean;
   results: { ok: boolean; seq?: number }[];
+  /** Set when the hub refused the request for overload (503 with Retry-After): ms to wait. */
+  retryAfterMs?: number;
+}
+
+/** An event the PBX has produced and the hub has not accepted yet. */
+interface Pending {
+  event: BenchEvent;
+  madeAt: number;
 }
 
 /**
- * The PBX side: posts call events in batches at a set rate (open loop: the schedule does
- * not wait for answers), each stamped with the time it was sent and its step.
+ * The PBX side: makes call events at a set rate and posts them in batches (open loop: the
+ * schedule does not wait for answers), each stamped with the time it was sent and its step.
+ * An overloaded hub's refusal (503 with Retry-After) is honoured as a real source would: the
+ * refused events go back to the front of the queue, nothing is posted until the wait is
+ * over, then they are sent again (stamped anew: the latency measured is the hub's, from the
+ * post it accepted), and the queue at up to twice the step's rate. Events made meanwhile wait in the queue; after the step's time the
+ * queue is emptied, for at most as long again, and what is left is reported as unsent.
  */
 export function createSource(setup: SourceSetup): { run(step: RunStep): Promise<SourceDone> } {
   const next = createTraffic(benchPeers(setup.agents), setup.seed);
@@ -37,7 +50,9 @@ export function createSource(setup: SourceSetup): { run(step: RunStep): Promise<
           res.on('end', () => {
             try {
               const parsed = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { results?: PostResult['results'] };
-              resolve({ ok: res.statusCode !== undefined && res.statusCode < 500, results: parsed.results ?? [] });
+              const retry = res.statusCode === 503 ? Number(res.headers['retry-after']) : NaN;
+              if (Number.isFinite(retry)) resolve({ ok: false, results: [], retryAfterMs: retry * 1000 });
+              else resolve({ ok: res.statusCode !== undefined && res.statusCode < 500, results: parsed.results ?? [] });
             } catch {
               resolve({ ok: false, results: [] });
             }
@@ -58,31 +73,55 @@ export function createSource(setup: SourceSetup): { run(step: RunStep): Promise<
         posted: 0,
         accepted: 0,
         rejected: 0,
+        refused: 0,
+        refusals: 0,
+        unsent: 0,
         failedRequests: 0,
         ups: 0,
         withPeer: 0,
         elapsedMs: 0,
         maxInFlight: 0,
         post: summarise([]),
+        sourceWait: summarise([]),
       };
       const postTimes: number[] = [];
+      const waits: number[] = [];
       const inFlight = new Set<Promise<void>>();
+      const queue: Pending[] = [];
+      let holdUntil = 0;
       const start = clock();
       const total = Math.round((rate * durationMs) / 1000);
-      while (done.posted < total) {
-        const due = Math.min(total, Math.floor((rate * (clock() - start)) / 1000));
-        const count = Math.min(1000, due - done.posted);
+      const giveUpAt = start + 2 * durationMs;
+      let lastPostAt = start;
+      while (done.posted < total || ((queue.length > 0 || inFlight.size > 0) && clock() < giveUpAt)) {
+        const now = clock();
+        const due = Math.min(total, Math.floor((rate * (now - start)) / 1000));
+        for (; done.posted < due; done.posted++) queue.push({ event: next(), madeAt: now });
+        if (done.posted >= total && done.elapsedMs === 0) done.elapsedMs = Math.round(now - start);
+        // After a wait the queue is sent at up to twice the step's rate, not all at once.
+        const catchUp = Math.max(1, Math.ceil((2 * rate * (now - lastPostAt)) / 1000));
+        const count = now >= holdUntil ? Math.min(1000, queue.length, catchUp) : 0;
         if (count > 0) {
           const sentAt = clock();
-          const batch: BenchEvent[] = Array.from({ length: count }, () => withId({ ...next(), bench_t: sentAt, bench_step: step }));
-          done.posted += count;
+          lastPostAt = sentAt;
+          const taken = queue.splice(0, count);
+          const batch: BenchEvent[] = taken.map((p) => withId({ ...p.event, bench_t: sentAt, bench_step: step }));
           const p = post(batch).then((result) => {
             postTimes.push(clock() - sentAt);
+            if (result.retryAfterMs !== undefined) {
+              // Refused whole, for overload: kept, in order, and sent again after the wait.
+              done.refused += taken.length;
+              done.refusals++;
+              queue.unshift(...taken);
+              holdUntil = Math.max(holdUntil, clock() + result.retryAfterMs);
+              return;
+            }
             if (!result.ok) done.failedRequests++;
             batch.forEach((event, i) => {
               const r = result.results[i];
               if (r?.ok && typeof r.seq === 'number') {
                 done.accepted++;
+                waits.push(sentAt - (taken[i]?.madeAt ?? sentAt));
                 if (event['event'] === 'up') done.ups++;
                 if (typeof event['peer'] === 'string') done.withPeer++;
               } else {
@@ -96,9 +135,11 @@ export function createSource(setup: SourceSetup): { run(step: RunStep): Promise<
         }
         await new Promise((r) => setTimeout(r, batchMs));
       }
-      // The time it took to send, not to hear the last answer: achieved rate = posted / elapsed.
-      done.elapsedMs = Math.round(clock() - start);
+      // The time it took to make the step's events, not to hear the last answer: achieved rate = posted / elapsed.
+      if (done.elapsedMs === 0) done.elapsedMs = Math.round(clock() - start);
       await Promise.all(inFlight);
+      done.unsent = queue.length;
+      done.sourceWait = summarise(waits);
       done.post = summarise(postTimes);
       return done;
     },

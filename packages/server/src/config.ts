@@ -132,6 +132,13 @@ export const hubConfigSchema = z.object({
       httpBodyBytes: z.number().int().positive().default(1024 * 1024),
       /** Largest socket.io message before the transport itself drops the connection. */
       socketMessageBytes: z.number().int().positive().default(1024 * 1024),
+      /**
+       * Overload: most events accepted and not yet handed to every integration and supervisor
+       * connection; past it sources are refused (503 UNAVAILABLE with Retry-After) until it is half.
+       */
+      ingestBacklog: z.number().int().positive().default(10_000),
+      /** Overload: how late the hub may run (oldest waiting event, event-loop delay, a stuck write buffer) before sources are refused. */
+      ingestMaxLagMs: z.number().int().positive().default(250),
     })
     .prefault({}),
   /** How often connected sessions' tokens are re-checked (revocation takes effect within this). */

@@ -20,6 +20,7 @@ import { warmUpTracker } from './core/warm-up.js';
 import { publishedCalls, type PublishedCall } from './core/published-calls.js';
 import { createFanout } from './core/fanout.js';
 import { createIngest, type IngestResult } from './core/ingest.js';
+import { createPressure } from './core/pressure.js';
 import { createRouter } from './core/router.js';
 import { createVariablesService } from './core/variables.js';
 import { registerApi } from './http/api.js';
@@ -161,7 +162,19 @@ export async function createHub(options: HubOptions = {}): Promise<Hub> {
     }
     fanout.publish(events);
   };
-  const ingest = createIngest({ store, variables, publish: cluster ? (events) => cluster.publish(events) : publish, metrics, logger });
+  // Overload admission (src/core/pressure.ts): refuses sources while the hub is behind.
+  // `ingest` is read only once events arrive, after both exist.
+  const pressure = createPressure({ limits: config.limits, io, pipeline: () => ingest.backlog(), metrics });
+  const ingest = createIngest({
+    store,
+    variables,
+    publish: cluster ? (events) => cluster.publish(events) : publish,
+    metrics,
+    logger,
+    admit: (count) => pressure.admitOrThrow(count),
+    refusing: () => pressure.admission.refusing,
+    refuseEarly: () => pressure.refuseEarly(),
+  });
 
   const ctx: HubContext = {
     config,
@@ -249,6 +262,7 @@ export async function createHub(options: HubOptions = {}): Promise<Hub> {
       housekeeping?.();
       for (const source of sources) await source.stop().catch((error: unknown) => logger.warn({ err: error }, 'source stop failed'));
       await ingest.drain();
+      pressure.stop();
       await cluster?.close();
       // Closing the engine (not disconnecting each socket) lets clients see a transport
       // close and reconnect by themselves to the next hub process.

@@ -14,3 +14,5 @@ export type { AmiFrame, AmiMessage, AmiParser, AmiParserOptions, AmiValue } from
 export { startAmiDemoServer } from './ami/demo-server.js';
 export type { AmiDemoServer, AmiDemoServerOptions } from './ami/demo-server.js';
 export { seededRandom } from './random.js';
+export { parseRetryAfter, retryAfterOf, sendRetrying } from './retry.js';
+export type { RetryOptions } from './retry.js';

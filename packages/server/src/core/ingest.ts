@@ -15,6 +15,7 @@ import {
 import type { AppendedEvent, Store, UnnumberedEvent } from '@shuttle-cti/store';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
+import type { PipelineBacklog } from './pressure.js';
 import type { VariablesService } from './variables.js';
 
 /** `duplicate`: the event's `eventid` was accepted before; `seq` is the original's, nothing was stored. */
@@ -25,6 +26,12 @@ export interface Ingest {
   ingest(items: readonly unknown[]): Promise<IngestResult[]>;
   /** Resolves when everything accepted so far has been stored and published. */
   drain(): Promise<void>;
+  /** What waits to be stored and published (for overload admission, core/pressure.ts). */
+  backlog(): PipelineBacklog;
+  /** True while the hub refuses sources for overload. */
+  refusing(): boolean;
+  /** Throws UNAVAILABLE when the hub is refusing sources already (before a request's body is read). */
+  refuseEarly(): void;
 }
 
 interface Pending {
@@ -47,10 +54,17 @@ export function createIngest(deps: {
   metrics: Metrics;
   logger: Logger;
   now?: () => Date;
+  /** Overload admission: throws (UNAVAILABLE) when `count` more events may not come in now. */
+  admit?: (count: number) => void;
+  /** Overload admission: whether it refuses now, and a throw when it does. */
+  refusing?: () => boolean;
+  refuseEarly?: () => void;
 }): Ingest {
   const { store, variables, publish, metrics, logger } = deps;
   const now = deps.now ?? (() => new Date());
   const queue: Pending[] = [];
+  /** The batch being stored and published. */
+  let inFlight: Pending[] = [];
   let working: Promise<void> | undefined;
 
   function validate(item: unknown, index: number, many: boolean): CallEventInput {
@@ -75,6 +89,7 @@ export function createIngest(deps: {
   async function work(): Promise<void> {
     while (queue.length > 0) {
       const batch = queue.splice(0, maxBatch);
+      inFlight = batch;
       let stored: AppendedEvent[];
       try {
         stored = await store.appendEvents(batch.map((p) => p.event));
@@ -82,6 +97,7 @@ export function createIngest(deps: {
         logger.error({ err: error }, 'store unavailable: events refused');
         const wire = new CtiError(ErrorCode.UNAVAILABLE, 'the event store is unavailable; retry later').toWire();
         for (const p of batch) p.resolve({ ok: false, error: wire });
+        inFlight = [];
         continue;
       }
       // A repeat of an accepted eventid was neither stored nor is it published again.
@@ -104,6 +120,7 @@ export function createIngest(deps: {
         if (event.event === 'hangup' || event.event === 'abandon') variables.forget(event.uniqueid);
         p.resolve({ ok: true, seq: event.seq });
       }
+      inFlight = [];
     }
   }
 
@@ -123,6 +140,8 @@ export function createIngest(deps: {
 
   return {
     async ingest(items) {
+      // Refused as a whole, before anything is looked at: the source keeps it and retries.
+      deps.admit?.(items.length);
       const many = items.length > 1;
       const time = now().toISOString();
       const results: Promise<IngestResult>[] = [];
@@ -151,6 +170,17 @@ export function createIngest(deps: {
     },
     async drain() {
       while (working) await working;
+    },
+    refusing: () => deps.refusing?.() ?? false,
+    refuseEarly() {
+      deps.refuseEarly?.();
+    },
+    backlog() {
+      const oldest = inFlight[0] ?? queue[0];
+      return {
+        events: inFlight.length + queue.length,
+        oldestMs: oldest ? Number(process.hrtime.bigint() - oldest.acceptedAt) / 1e6 : 0,
+      };
     },
   };
 }

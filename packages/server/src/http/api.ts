@@ -1,5 +1,5 @@
 import { CtiError, ErrorCode, Limits, parseOrThrow, variablesSchema } from '@shuttle-cti/protocol';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { HubContext } from '../context.js';
 import { requireBearer, sendError } from './errors.js';
@@ -19,7 +19,14 @@ const uniqueidParam = z.object({ uniqueid: z.string().min(1).max(Limits.identifi
 
 /** The HTTP API of PROTOCOL.md. */
 export function registerApi(app: FastifyInstance, ctx: HubContext): void {
-  app.post('/api/v1/events', async (request, reply) => {
+  // While the hub refuses for overload, a source's request is answered before its body is
+  // read (after its token is checked): parsing a batch only to refuse it would feed the overload.
+  const refuseEarly = async (request: FastifyRequest): Promise<void> => {
+    if (!ctx.ingest.refusing()) return;
+    await requireBearer(ctx, request, 'source');
+    ctx.ingest.refuseEarly();
+  };
+  app.post('/api/v1/events', { onRequest: refuseEarly }, async (request, reply) => {
     await requireBearer(ctx, request, 'source');
     const body = request.body;
     if (body === undefined || body === null || typeof body !== 'object') {

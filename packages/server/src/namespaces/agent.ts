@@ -3,8 +3,8 @@ import type { HubContext } from '../context.js';
 import type { AgentSession } from '../core/router.js';
 import { guardsOf } from '../guards.js';
 import { requireRole, type SessionData } from './auth.js';
-import { callControlCommandsOf, registerCallControl } from './call-control.js';
-import { createRateLimiter, onCommand, refuseOthers } from './commands.js';
+import { callControlEntries } from './call-control.js';
+import { createRateLimiter, dispatchCommands, type CommandEntry } from './commands.js';
 
 export const peerRoom = (peer: string): string => `peer:${peer}`;
 
@@ -12,24 +12,29 @@ export const peerRoom = (peer: string): string => `peer:${peer}`;
 export function setupAgents(ctx: HubContext): void {
   const nsp = ctx.io.of('/agent');
   requireRole(nsp, 'agent', ctx);
+  // Built once: every agent socket has one listener for all of them (src/namespaces/commands.ts).
+  const ack: CommandEntry = {
+    schema: agentAck,
+    async handle(payload, socket) {
+      const { id } = payload as { id: string };
+      const peer = (socket.data as SessionData).peer ?? '';
+      return (await ctx.router.acknowledge(id, peer))
+        ? { ok: true }
+        : { ok: false, error: { code: ErrorCode.NOT_FOUND, message: `no unacknowledged command with id ${id}` } };
+    },
+  };
+  const commands = new Map<string, CommandEntry>([['ack', ack], ...callControlEntries(ctx, 'agent')]);
 
   nsp.on('connection', (socket) => {
     const data = socket.data as SessionData;
     const peer = data.peer ?? '';
     ctx.metrics.sessions.inc({ role: 'agent' });
     void socket.join(peerRoom(peer));
-    refuseOthers(socket, ['ack', ...callControlCommandsOf.agent], 'agent');
     // Per connection and per token: more connections do not buy more commands.
     const perConnection = createRateLimiter(ctx.config.limits.commandsPerSecond);
     const guards = guardsOf(ctx);
     const tokenKey = data.tokenId ?? 'loopback';
-    const allow = (): boolean => perConnection() && guards.tokenCommand(tokenKey);
-    registerCallControl(socket, ctx, 'agent', allow);
-    onCommand(socket, ctx, 'ack', agentAck, allow, async ({ id }) =>
-      (await ctx.router.acknowledge(id, peer))
-        ? { ok: true }
-        : { ok: false, error: { code: ErrorCode.NOT_FOUND, message: `no unacknowledged command with id ${id}` } },
-    );
+    dispatchCommands(socket, ctx, commands, () => perConnection() && guards.tokenCommand(tokenKey), 'agent');
 
     const welcome: Welcome = {
       protocol: 1,

@@ -3,7 +3,7 @@ import type { Socket } from 'socket.io';
 import { z } from 'zod';
 import type { HubContext } from '../context.js';
 import type { SessionData } from './auth.js';
-import { onCommand } from './commands.js';
+import { onCommand, type CommandEntry } from './commands.js';
 
 /** The call-control commands each namespace takes (protocol 1.2); others are refused FORBIDDEN by `refuseOthers`. */
 export const callControlCommandsOf = {
@@ -11,6 +11,9 @@ export const callControlCommandsOf = {
   agent: callControlCommandNames,
   supervisor: ['CallHangup', 'AgentPause', 'AgentQueue'],
 } as const satisfies Record<string, readonly CallControlCommandName[]>;
+
+/** The service validates call-control payloads itself; one schema for every socket (a zod schema per socket and command cost about 1 KiB each). */
+const anyPayload = z.unknown();
 
 /**
  * Registers the call-control commands on a socket. The payload is validated and the
@@ -20,9 +23,24 @@ export const callControlCommandsOf = {
 export function registerCallControl(socket: Socket, ctx: HubContext, role: keyof typeof callControlCommandsOf, allow: () => boolean): void {
   const data = socket.data as SessionData;
   for (const name of callControlCommandsOf[role]) {
-    onCommand(socket, ctx, name, z.unknown(), allow, async (payload) => {
+    onCommand(socket, ctx, name, anyPayload, allow, async (payload) => {
       if (!ctx.callControl) throw new CtiError(ErrorCode.NOT_SUPPORTED, 'call control is not available on this hub');
       return ctx.callControl.run(name, payload, { role: data.role, name: data.name, peer: data.peer });
     });
   }
+}
+
+/** The same commands as entries of a namespace's command table (see `dispatchCommands`), built once for all its sockets. */
+export function callControlEntries(ctx: HubContext, role: keyof typeof callControlCommandsOf): [string, CommandEntry][] {
+  return callControlCommandsOf[role].map((name) => [
+    name,
+    {
+      schema: anyPayload,
+      async handle(payload, socket) {
+        if (!ctx.callControl) throw new CtiError(ErrorCode.NOT_SUPPORTED, 'call control is not available on this hub');
+        const data = socket.data as SessionData;
+        return ctx.callControl.run(name, payload, { role: data.role, name: data.name, peer: data.peer });
+      },
+    },
+  ]);
 }

@@ -1,5 +1,6 @@
 import { EventEmitter } from 'node:events';
 import type { CallControl, CallEventInput, CtiError } from '@shuttle-cti/protocol';
+import { createDeliveryQueue } from '../delivery-queue.js';
 import { silentLogger, type CallEventSink, type SourceLogger } from '../sink.js';
 import { createCallTracker } from './call-tracker.js';
 import { createControlExtension } from './control-extension.js';
@@ -25,6 +26,12 @@ export interface AmiSourceOptions extends AmiEndpointInput {
   reconnect?: { initialMs?: number; maxMs?: number };
   pingIntervalMs?: number;
   actionTimeoutMs?: number;
+  /**
+   * Events kept in the source while the hub refuses them for overload (Asterisk cannot be
+   * told to wait): they are sent, in order, once it takes them again. Past this many the
+   * newest are dropped and logged. Default 100,000.
+   */
+  bufferLimit?: number;
 }
 
 export interface AmiSourceEvents {
@@ -79,18 +86,18 @@ export function createAmiSource(options: AmiSourceOptions): AmiSource {
     ...(options.actionTimeoutMs === undefined ? {} : { actionTimeoutMs: options.actionTimeoutMs }),
   });
   const extension = createControlExtension({ client, options, logger });
-  // One event at a time, in order: the hub numbers them as they come.
-  let delivered: Promise<void> = Promise.resolve();
+  // One event at a time, in order: the hub numbers them as they come. While the hub is
+  // overloaded they wait here, up to bufferLimit.
+  const queue = createDeliveryQueue({ limit: options.bufferLimit ?? 100_000, logger, what: 'AMI' });
 
   function deliver(events: CallEventInput[]): void {
     for (const event of events.map((e) => extension.rewrite(e))) {
       // Prepared at once, while the connection that reported the event is still there.
       const ready = flow.prepare(event);
-      delivered = delivered
-        .then(async () => options.sink.emit(await ready))
-        .catch((error: unknown) => {
-          logger.error({ err: error, event: event.event, uniqueid: event.uniqueid }, 'AMI: the hub refused a call event');
-        });
+      queue.push(
+        async () => options.sink.emit(await ready),
+        () => ({ event: event.event, uniqueid: event.uniqueid }),
+      );
     }
   }
 
@@ -115,9 +122,7 @@ export function createAmiSource(options: AmiSourceOptions): AmiSource {
     logger,
     handle(message) {
       try {
-        extension.observe(message, (state) => {
-          delivered = delivered.then(state).catch((error: unknown) => logger.error({ err: error }, 'AMI: the hub refused an agentstate event'));
-        });
+        extension.observe(message, (state) => queue.push(state, () => ({ event: 'agentstate' })));
         deliver(tracker.handle(message));
       } catch (error) {
         logger.error({ err: error, event: message['Event'] }, 'AMI: could not map an event');
@@ -145,7 +150,7 @@ export function createAmiSource(options: AmiSourceOptions): AmiSource {
     start: () => client.start(),
     async stop() {
       await client.stop();
-      await delivered;
+      await queue.close();
     },
     on(event, listener) {
       emitter.on(event, listener as (...args: unknown[]) => void);

@@ -1,4 +1,5 @@
 import type { CallEventInput } from '@shuttle-cti/protocol';
+import { sendRetrying } from '../retry.js';
 import { silentLogger, type CallEventSink, type SourceLogger } from '../sink.js';
 import { callerNames, demoAgents, demoQueues, type SimAgent, type SimQueue } from './floor.js';
 
@@ -72,8 +73,11 @@ export function createSimulator(options: SimulatorOptions): Simulator {
   // Every event gets an id of its own (idempotent ingest): a sink that resends one after a
   // timeout cannot make the hub store it twice.
   let sent = 0;
-  const emit = (event: CallEventInput): Promise<void> =>
-    sink.emit({ ...event, eventid: `sim:${event.uniqueid}:${event.event}:${++sent}` });
+  // While the hub refuses for overload, the call waits and sends the event again (same id).
+  const emit = (event: CallEventInput): Promise<void> => {
+    const withId = { ...event, eventid: `sim:${event.uniqueid}:${event.event}:${++sent}` };
+    return sendRetrying(() => sink.emit(withId), { stopped: () => !running });
+  };
 
   function agentFields(peer: string) {
     const a = agentOf(peer);
