@@ -1,4 +1,5 @@
 import type { Snapshot, Welcome } from '@shuttle-cti/protocol';
+import type { Socket } from 'socket.io-client';
 import { afterEach, describe, expect, it } from 'vitest';
 import { collect, connectClient, nextEvent, startTestHub, until, type TestHub } from '../helpers.js';
 import { getJson, inScope, outboundCall, queueCall, scopedToken } from './helpers.js';
@@ -11,8 +12,7 @@ afterEach(async () => {
 
 type Ev = { seq: number; event: string; queue?: string; peer?: string; uniqueid: string };
 type Ack = { ok: boolean; error?: { code: string; field?: string } };
-const send = (socket: { emit: (...a: unknown[]) => unknown }, name: string, payload: unknown): Promise<Ack> =>
-  new Promise((resolve) => socket.emit(name, payload, resolve));
+const send = (socket: Socket, name: string, payload: unknown): Promise<Ack> => new Promise((resolve) => socket.emit(name, payload, resolve));
 
 const sales = { queues: ['Sales'], peers: ['SIP/outside'] };
 
