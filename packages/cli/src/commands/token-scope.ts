@@ -29,9 +29,9 @@ export function scopeFromFlags(flags: ScopeFlags): Scope | undefined {
   };
 }
 
-/** The SCOPE column of `token list`. */
+/** The SCOPE column of `token list`: each name escaped as peers are, so look-alikes show. */
 export function scopeColumn(scope: Scope | null): string {
-  return scope === null ? '-' : escapePeer(describeScope(scope));
+  return scope === null ? '-' : describeScope({ queues: scope.queues.map(escapePeer), peers: scope.peers.map(escapePeer) });
 }
 
 /** `shuttle-cti token scope <id> --queues … --peers … | --clear`: changes a token's scope, keeping its secret. */
