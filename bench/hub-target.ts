@@ -42,9 +42,12 @@ async function bulkAgentTokens(dataDir: string, peers: string[]): Promise<{ toke
   }
 }
 
-/** `--scoped-supervisors`: tokens limited to one queue (in turn) and 5 peers each, made like the agents' tokens. */
-async function bulkScopedSupervisors(dataDir: string, count: number, peers: string[]): Promise<{ token: string; queue: string; peers: string[] }[]> {
-  if (count === 0) return [];
+/**
+ * `--scoped-supervisors`: tokens limited to one queue (in turn) and 5 peers each, made
+ * like the agents' tokens; `--unscoped-supervisors`: plain ones (queue '': not checked).
+ */
+async function bulkScopedSupervisors(dataDir: string, count: number, peers: string[], unscoped: number): Promise<{ token: string; queue: string; peers: string[] }[]> {
+  if (count + unscoped === 0) return [];
   const { createStore } = await import('@shuttle-cti/store');
   const { createToken } = await import('@shuttle-cti/server');
   const store = createStore({ dataDir });
@@ -56,6 +59,9 @@ async function bulkScopedSupervisors(dataDir: string, count: number, peers: stri
       const mine = Array.from({ length: 5 }, (_, k) => peers[(i * 5 + k) % peers.length] as string);
       const { secret } = await createToken(store, { role: 'supervisor', name: `bench-scoped-${i + 1}`, scope: { queues: [queue], peers: mine } });
       out.push({ token: secret, queue, peers: mine });
+    }
+    for (let i = 0; i < unscoped; i++) {
+      out.push({ token: (await createToken(store, { role: 'supervisor', name: `bench-extra-${i + 1}` })).secret, queue: '', peers: [] });
     }
     return out;
   } finally {
@@ -79,7 +85,7 @@ async function benchConfig(dataDir: string, agents: number): Promise<string> {
  * The hub as a user runs it: `shuttle-cti serve` in its own process, with a fresh SQLite
  * data dir and a free port; role tokens made with `shuttle-cti token create`.
  */
-export async function startHub(options: { agents: number; integrations: number; profile: boolean; config: string | undefined; scopedSupervisors?: number }): Promise<Target> {
+export async function startHub(options: { agents: number; integrations: number; profile: boolean; config: string | undefined; scopedSupervisors?: number; unscopedSupervisors?: number }): Promise<Target> {
   checkBuilt();
   const dataDir = await mkdtemp(join(tmpdir(), 'shuttle-cti-bench-'));
   const [source, supervisor, ...integrations] = await Promise.all([
@@ -88,7 +94,7 @@ export async function startHub(options: { agents: number; integrations: number; 
     ...Array.from({ length: options.integrations }, (_, i) => cliToken(dataDir, 'integration', `bench-integration-${i + 1}`)),
   ]);
   const agents = await bulkAgentTokens(dataDir, benchPeers(options.agents));
-  const scopedSupervisors = await bulkScopedSupervisors(dataDir, options.scopedSupervisors ?? 0, benchPeers(options.agents));
+  const scopedSupervisors = await bulkScopedSupervisors(dataDir, options.scopedSupervisors ?? 0, benchPeers(options.agents), options.unscopedSupervisors ?? 0);
   const node: string[] = [];
   if (options.profile) {
     await mkdir(profileDir, { recursive: true });

@@ -111,7 +111,7 @@ export async function connectTarget(target: Target, flags: BenchFlags, log: (lin
     const scoped = scopedTokens.length > 0 ? await startWorker({ kind: 'supervisors', url: target.url, supervisors: scopedTokens }) : undefined;
     if (scoped) {
       workers.push(scoped);
-      log(`${target.name}: ${scopedTokens.length} scoped supervisors connected`);
+      log(`${target.name}: ${scopedTokens.length} extra supervisors connected (${scopedTokens.filter((t) => t.queue !== '').length} scoped)`);
     }
     const source = await startWorker({ kind: 'source', url: target.url, token: target.tokens.source, agents: flags.agents, seed: flags.seed, eventIds: flags.eventIds });
     workers.push(source);
@@ -196,7 +196,7 @@ export async function connectTarget(target: Target, flags: BenchFlags, log: (lin
         result.pop.p99 <= flags.maxP99Ms &&
         achievedRate >= rate * 0.95 &&
         (result.scoped?.outside ?? 0) === 0;
-      if (result.scoped) log(`${target.name} ${rate}/s: ${result.scoped.supervisors} scoped supervisors got ${result.scoped.events} events, ${result.scoped.outside} outside their scopes`);
+      if (result.scoped) log(`${target.name} ${rate}/s: ${result.scoped.supervisors} extra supervisors got ${result.scoped.events} events, ${result.scoped.outside} outside their scopes`);
       log(
         `${target.name} ${rate}/s: sent ${achievedRate}/s, pops ${result.pops}/${expectedPops} p50 ${result.pop.p50} p99 ${result.pop.p99} max ${result.pop.max} ms, ` +
           `events lost ${result.eventsLost}${result.rejected > 0 ? `, refused ${result.rejected}` : ''}, CPU ${result.cpuPercent}% (${result.cpuMsPer1000} ms per 1,000 events; ` +

@@ -42,7 +42,7 @@ export interface AgentsSetup {
 export interface SupervisorsSetup {
   kind: 'supervisors';
   url: string;
-  /** Each with its token and its scope (one queue, a few peers), to check that nothing outside arrives. */
+  /** Each with its token and its scope (one queue, a few peers), to check that nothing outside arrives; queue '': unscoped. */
   supervisors: { token: string; queue: string; peers: string[] }[];
 }
 

@@ -8,6 +8,7 @@ const callEvents = new Set(['ringing', 'up', 'hangup', 'abandon', 'outbound', 'r
  * `/supervisor` with a token limited to one queue and a few peers, and counts the call
  * events of each step it gets. They are not part of the "lost" accounting (each sees only
  * its scope); the report says how many events they got and whether any was outside.
+ * `--unscoped-supervisors` uses the same process with plain tokens (queue '': everything).
  */
 export async function createSupervisors(setup: SupervisorsSetup): Promise<{ report(step: number): SupervisorsReport }> {
   const steps = new Map<number, { events: number; outside: number }>();
@@ -26,7 +27,7 @@ export async function createSupervisors(setup: SupervisorsSetup): Promise<{ repo
             let c = steps.get(event['bench_step']);
             if (!c) steps.set(event['bench_step'], (c = { events: 0, outside: 0 }));
             c.events++;
-            if (event['queue'] !== queue && !mine.has(String(event['peer']))) c.outside++;
+            if (queue !== '' && event['queue'] !== queue && !mine.has(String(event['peer']))) c.outside++;
           });
           socket.once('snapshot', () => resolve());
           socket.once('connect_error', (error) => reject(error));

@@ -1,29 +1,28 @@
-import { eventInScope, scopeKey, type CallEvent, type FloorLimits, type ScopeMatcher } from '@shuttle-cti/protocol';
+import { dayOf, eventInScope, scopeKey, type CallEvent, type ScopeMatcher } from '@shuttle-cti/protocol';
 import type { Store } from '@shuttle-cti/store';
-import { createCallTracker, type CallTracker } from './call-tracker.js';
+import { createScopeStats, type ScopeStats } from './scope-stats.js';
 import { warmUpTracker } from './warm-up.js';
 
 /**
- * The floor as each scope sees it: its calls in progress and its own counters (today's
- * calls, answered, abandoned, hold time), built from the events in that scope only, the
- * way its dashboard builds them from its filtered stream. One per distinct scope with a
- * supervisor connected to this hub, shared by that scope's supervisors; created (and
- * rebuilt from today's stored events) when the first connects, dropped with the last.
- * An unscoped hub has none and pays nothing.
+ * Today's counters as each scope sees them, from the events in that scope only: one per
+ * distinct scope with a supervisor connected to this hub, shared by that scope's
+ * supervisors; created (and rebuilt from today's stored events) when the first connects,
+ * dropped with the last. The calls in progress come from the hub's own floor, filtered
+ * (namespaces/supervisor-snapshot.ts). An unscoped hub has none and pays nothing.
  */
 export interface ScopeFloors {
-  /** The floor of this scope, built if needed; call `release` with the same scope when done. */
-  acquire(scope: ScopeMatcher): Promise<CallTracker>;
+  /** The counters of this scope, built if needed; call `release` with the same scope when done. */
+  acquire(scope: ScopeMatcher): Promise<ScopeStats>;
   release(scope: ScopeMatcher): void;
-  /** Feeds a published event to the floors whose scope it is in. */
+  /** Feeds a published event to the counters whose scope it is in. */
   apply(event: CallEvent): void;
-  /** How many distinct scopes have a floor. */
+  /** How many distinct scopes have counters. */
   readonly size: number;
 }
 
 interface Entry {
   scope: ScopeMatcher;
-  tracker: CallTracker;
+  stats: ScopeStats;
   refs: number;
   /** Highest seq applied: the warm-up and the live stream overlap, and neither applies an event twice. */
   applied: number;
@@ -32,13 +31,13 @@ interface Entry {
   ready: Promise<void>;
 }
 
-export function createScopeFloors(store: Store, limits: Partial<FloorLimits>): ScopeFloors {
+export function createScopeFloors(store: Store, limits: { maxCalls: number }): ScopeFloors {
   const entries = new Map<string, Entry>();
 
   const feed = (entry: Entry, event: CallEvent): void => {
     if (event.seq <= entry.applied) return;
     entry.applied = event.seq;
-    entry.tracker.apply(event);
+    entry.stats.apply(event);
   };
 
   return {
@@ -46,8 +45,8 @@ export function createScopeFloors(store: Store, limits: Partial<FloorLimits>): S
       const key = scopeKey(scope.scope);
       let entry = entries.get(key);
       if (entry === undefined) {
-        const tracker = createCallTracker(undefined, limits);
-        const created: Entry = { scope, tracker, refs: 0, applied: 0, held: [], ready: Promise.resolve() };
+        const stats = createScopeStats(limits.maxCalls, dayOf(new Date().toISOString()));
+        const created: Entry = { scope, stats, refs: 0, applied: 0, held: [], ready: Promise.resolve() };
         created.ready = warmUpTracker(store, {
           apply: (event) => {
             if (eventInScope(scope, event)) feed(created, event);
@@ -70,7 +69,7 @@ export function createScopeFloors(store: Store, limits: Partial<FloorLimits>): S
         this.release(scope);
         throw error;
       }
-      return entry.tracker;
+      return entry.stats;
     },
     release(scope) {
       const key = scopeKey(scope.scope);

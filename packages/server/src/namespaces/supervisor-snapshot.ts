@@ -1,6 +1,6 @@
-import { jsonByteLength, realtimeRowInScope, type BoundedFloor, type LiveAgent, type RealtimeRow, type ScopeMatcher } from '@shuttle-cti/protocol';
+import { jsonByteLength, realtimeRowInScope, type BoundedFloor, type LiveAgent, type LiveCall, type RealtimeRow, type ScopeMatcher } from '@shuttle-cti/protocol';
 import type { HubContext } from '../context.js';
-import type { CallTracker } from '../core/call-tracker.js';
+import type { ScopeStats } from '../core/scope-stats.js';
 
 /** Most Integration Realtime rows read to find a scope's newest ones (the rest of the centre's rows are skipped). */
 export const realtimeScanLimit = 20_000;
@@ -26,18 +26,39 @@ export async function realtimeInScope(ctx: HubContext, scope: ScopeMatcher, limi
   return { rows, scanned, before };
 }
 
+/** Whether a call in progress is in the scope: its queue, its answering peer or a peer it rings. */
+function callInScope(scope: ScopeMatcher, call: LiveCall): boolean {
+  if (scope.queues.has(call.queue) || (call.peer !== undefined && scope.peers.has(call.peer))) return true;
+  for (const peer of call.ringing) if (scope.peers.has(peer)) return true;
+  return false;
+}
+
 /**
- * A scoped supervisor's snapshot: the calls and counters of its scope's own floor (built
- * from its events only), and the agents it may see (named by the scope or members of its
- * queues) as the hub's floor has them, within the same byte budget as everyone's.
+ * A scoped supervisor's snapshot: its scope's own counters (from its events only); the
+ * calls in progress of its scope and the agents it may see (named by the scope or members
+ * of its queues), as the hub's floor has them, within the same byte budget as everyone's
+ * (calls first, newest first, then agents).
  */
 export const scopedSnapshot = {
   async realtime(ctx: HubContext, scope: ScopeMatcher): Promise<RealtimeRow[]> {
     return (await realtimeInScope(ctx, scope, ctx.config.snapshotRealtimeRows)).rows;
   },
-  floor(ctx: HubContext, scope: ScopeMatcher, floor: CallTracker): BoundedFloor {
-    const own = floor.snapshot(ctx.config.live.snapshotBytes);
-    let left = ctx.config.live.snapshotBytes - jsonByteLength(own.calls);
+  floor(ctx: HubContext, scope: ScopeMatcher, stats: ScopeStats): BoundedFloor {
+    let left = ctx.config.live.snapshotBytes;
+    const all = ctx.tracker.calls().filter((call) => callInScope(scope, call));
+    const kept = new Set<LiveCall>();
+    let omittedCalls = 0;
+    for (let i = all.length - 1; i >= 0; i--) {
+      const call = all[i] as LiveCall;
+      const size = jsonByteLength(call) + 1;
+      if (size > left) {
+        omittedCalls += 1;
+        continue;
+      }
+      left -= size;
+      kept.add(call);
+    }
+    const calls = all.filter((call) => kept.has(call));
     const agents: LiveAgent[] = [];
     let omittedAgents = 0;
     for (const agent of ctx.tracker.agents()) {
@@ -50,6 +71,6 @@ export const scopedSnapshot = {
       left -= size;
       agents.push(agent);
     }
-    return { calls: own.calls, agents, stats: own.stats, omittedCalls: own.omittedCalls, omittedAgents };
+    return { calls, agents, stats: stats.stats(new Date().toISOString()), omittedCalls, omittedAgents };
   },
 };
