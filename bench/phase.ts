@@ -44,8 +44,8 @@ export interface StepResult {
   loopDelayMax: number;
   peakRssKib: number;
   load1: number;
-  /** `--scoped-supervisors`: call events they got together, and any outside their scopes (must be 0). */
-  scoped?: { supervisors: number; events: number; outside: number };
+  /** `--scoped-supervisors` / `--unscoped-supervisors`: how many (and how many scoped), the call events they got together, and any outside their scopes (must be 0). */
+  scoped?: { supervisors: number; scoped: number; events: number; outside: number };
   pass: boolean;
 }
 
@@ -184,7 +184,7 @@ export async function connectTarget(target: Target, flags: BenchFlags, log: (lin
         loopDelayMax: delay.max,
         peakRssKib: peak,
         load1: Math.round(load1 * 100) / 100,
-        ...(scopedReport ? { scoped: { supervisors: scopedTokens.length, events: scopedReport.events, outside: scopedReport.outside } } : {}),
+        ...(scopedReport ? { scoped: { supervisors: scopedTokens.length, scoped: scopedTokens.filter((t) => t.queue !== '').length, events: scopedReport.events, outside: scopedReport.outside } } : {}),
         pass: false,
       };
       result.pass =
