@@ -6,7 +6,7 @@ export interface Target {
   readonly name: 'hub' | 'relay';
   readonly url: string;
   readonly pid: number;
-  readonly tokens: { source: string; integrations: string[]; supervisor: string; agents: { token: string; peer: string }[] };
+  readonly tokens: { source: string; integrations: string[]; supervisor: string; agents: { token: string; peer: string }[]; scopedSupervisors?: { token: string; queue: string; peers: string[] }[] };
   /** Worst event-loop delay (p99 and max of each second) the server reported since `since` (Date.now()). */
   loopDelay(since: number): { p99: number; max: number };
   stop(): Promise<void>;

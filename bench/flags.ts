@@ -28,6 +28,10 @@ export interface BenchFlags {
   eventIds: boolean;
   /** Instead of the ladder: ingest alone, without ids, with new ids and with repeats (see ingest-ids.ts). */
   ingestIds: boolean;
+  /** Supervisors with scoped tokens connected to the hub besides the unscoped one (protocol 1.2 scopes). */
+  scopedSupervisors: number;
+  /** The same number of extra supervisors but unscoped, to compare with `--scoped-supervisors`. */
+  unscopedSupervisors: number;
 }
 
 export const usage = `npm run bench -- [flags]
@@ -49,6 +53,8 @@ export const usage = `npm run bench -- [flags]
   --hub-config <file>  configuration file for the hub (\`serve --config\`), to measure your own settings
   --event-ids          every posted event carries an eventid (idempotent ingest: one look-up per event)
   --ingest-ids         instead: ingest alone, rounds without ids, with new ids and with repeated ids, compared
+  --scoped-supervisors <n>  also connect n supervisors with scoped tokens (each one queue and 5 peers) to the hub
+  --unscoped-supervisors <n>  also connect n extra unscoped supervisors to the hub (the same process), to compare
 `;
 
 const number = (value: string | undefined, name: string, fallback: number, min = 0): number => {
@@ -79,6 +85,8 @@ export function parseFlags(argv: string[]): BenchFlags | 'help' {
       'hub-config': { type: 'string' },
       'event-ids': { type: 'boolean' },
       'ingest-ids': { type: 'boolean' },
+      'scoped-supervisors': { type: 'string' },
+      'unscoped-supervisors': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
@@ -109,5 +117,7 @@ export function parseFlags(argv: string[]): BenchFlags | 'help' {
     hubConfig: values['hub-config'],
     eventIds: values['event-ids'] ?? false,
     ingestIds: values['ingest-ids'] ?? false,
+    scopedSupervisors: Math.floor(number(values['scoped-supervisors'], 'scoped-supervisors', 0)),
+    unscopedSupervisors: Math.floor(number(values['unscoped-supervisors'], 'unscoped-supervisors', 0)),
   };
 }

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { benchPeers } from './traffic.js';
+import { benchPeers, benchQueues } from './traffic.js';
 import { spawnServer, stopChild, type Target } from './child.js';
 
 const run = promisify(execFile);
@@ -43,6 +43,33 @@ async function bulkAgentTokens(dataDir: string, peers: string[]): Promise<{ toke
 }
 
 /**
+ * `--scoped-supervisors`: tokens limited to one queue (in turn) and 5 peers each, made
+ * like the agents' tokens; `--unscoped-supervisors`: plain ones (queue '': not checked).
+ */
+async function bulkScopedSupervisors(dataDir: string, count: number, peers: string[], unscoped: number): Promise<{ token: string; queue: string; peers: string[] }[]> {
+  if (count + unscoped === 0) return [];
+  const { createStore } = await import('@shuttle-cti/store');
+  const { createToken } = await import('@shuttle-cti/server');
+  const store = createStore({ dataDir });
+  await store.migrate();
+  try {
+    const out: { token: string; queue: string; peers: string[] }[] = [];
+    for (let i = 0; i < count; i++) {
+      const queue = benchQueues[i % benchQueues.length] as string;
+      const mine = Array.from({ length: 5 }, (_, k) => peers[(i * 5 + k) % peers.length] as string);
+      const { secret } = await createToken(store, { role: 'supervisor', name: `bench-scoped-${i + 1}`, scope: { queues: [queue], peers: mine } });
+      out.push({ token: secret, queue, peers: mine });
+    }
+    for (let i = 0; i < unscoped; i++) {
+      out.push({ token: (await createToken(store, { role: 'supervisor', name: `bench-extra-${i + 1}` })).secret, queue: '', peers: [] });
+    }
+    return out;
+  } finally {
+    await store.close();
+  }
+}
+
+/**
  * Without `--hub-config`: the defaults, but with room for every agent's connection. All
  * of the bench's clients come from 127.0.0.1, and `connections.max` (10,000) and
  * `connections.maxPerAddress` (1,000) would close connections past them on arrival.
@@ -58,7 +85,7 @@ async function benchConfig(dataDir: string, agents: number): Promise<string> {
  * The hub as a user runs it: `shuttle-cti serve` in its own process, with a fresh SQLite
  * data dir and a free port; role tokens made with `shuttle-cti token create`.
  */
-export async function startHub(options: { agents: number; integrations: number; profile: boolean; config: string | undefined }): Promise<Target> {
+export async function startHub(options: { agents: number; integrations: number; profile: boolean; config: string | undefined; scopedSupervisors?: number; unscopedSupervisors?: number }): Promise<Target> {
   checkBuilt();
   const dataDir = await mkdtemp(join(tmpdir(), 'shuttle-cti-bench-'));
   const [source, supervisor, ...integrations] = await Promise.all([
@@ -67,6 +94,7 @@ export async function startHub(options: { agents: number; integrations: number; 
     ...Array.from({ length: options.integrations }, (_, i) => cliToken(dataDir, 'integration', `bench-integration-${i + 1}`)),
   ]);
   const agents = await bulkAgentTokens(dataDir, benchPeers(options.agents));
+  const scopedSupervisors = await bulkScopedSupervisors(dataDir, options.scopedSupervisors ?? 0, benchPeers(options.agents), options.unscopedSupervisors ?? 0);
   const node: string[] = [];
   if (options.profile) {
     await mkdir(profileDir, { recursive: true });
@@ -78,7 +106,7 @@ export async function startHub(options: { agents: number; integrations: number; 
     name: 'hub',
     url: `http://127.0.0.1:${port}`,
     pid: child.pid ?? 0,
-    tokens: { source, supervisor, integrations, agents },
+    tokens: { source, supervisor, integrations, agents, scopedSupervisors },
     loopDelay,
     async stop() {
       await stopChild(child);

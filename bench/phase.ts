@@ -5,7 +5,7 @@ import { clientCpuMeter, cpuMsPer1000, startAgentProcs, type ClientCpu } from '.
 import { cpuPercent, sampleProcess, type ProcSample } from './proc.js';
 import type { LatencySummary } from './stats.js';
 import { startWorker, type Worker } from './worker.js';
-import type { AgentsReport, ListenerReport, SourceDone } from './workers/messages.js';
+import type { AgentsReport, ListenerReport, SourceDone, SupervisorsReport } from './workers/messages.js';
 
 export interface StepResult {
   rate: number;
@@ -50,6 +50,8 @@ export interface StepResult {
   loopDelayMax: number;
   peakRssKib: number;
   load1: number;
+  /** `--scoped-supervisors` / `--unscoped-supervisors`: how many (and how many scoped), the call events they got together, and any outside their scopes (must be 0). */
+  scoped?: { supervisors: number; scoped: number; events: number; outside: number };
   pass: boolean;
 }
 
@@ -111,6 +113,12 @@ export async function connectTarget(target: Target, flags: BenchFlags, log: (lin
     const supervisor = await startWorker({ kind: 'listener', url: target.url, namespace: '/supervisor', token: target.tokens.supervisor, answerUps: false, index: -1 });
     listeners.push(supervisor);
     workers.push(...listeners);
+    const scopedTokens = target.tokens.scopedSupervisors ?? [];
+    const scoped = scopedTokens.length > 0 ? await startWorker({ kind: 'supervisors', url: target.url, supervisors: scopedTokens }) : undefined;
+    if (scoped) {
+      workers.push(scoped);
+      log(`${target.name}: ${scopedTokens.length} extra supervisors connected (${scopedTokens.filter((t) => t.queue !== '').length} scoped)`);
+    }
     const source = await startWorker({ kind: 'source', url: target.url, token: target.tokens.source, agents: flags.agents, seed: flags.seed, eventIds: flags.eventIds });
     workers.push(source);
     const connected = agents.connected;
@@ -151,6 +159,7 @@ export async function connectTarget(target: Target, flags: BenchFlags, log: (lin
       }
       clearInterval(sampler);
       agentReport = await agents.report(step, true);
+      const scopedReport = scoped ? await scoped.ask<SupervisorsReport>({ type: 'report', step }) : undefined;
       const integrationReports = listenerReports.slice(0, -1);
       const eventsReceived = listenerReports.reduce((n, r) => n + r.events, 0) + agentReport.events;
       const slowest = integrationReports.reduce((worst, r) => (r.latency.p99 > worst.p99 ? r.latency : worst), integrationReports[0]?.latency ?? agentReport.latency);
@@ -185,6 +194,7 @@ export async function connectTarget(target: Target, flags: BenchFlags, log: (lin
         loopDelayMax: delay.max,
         peakRssKib: peak,
         load1: Math.round(load1 * 100) / 100,
+        ...(scopedReport ? { scoped: { supervisors: scopedTokens.length, scoped: scopedTokens.filter((t) => t.queue !== '').length, events: scopedReport.events, outside: scopedReport.outside } } : {}),
         pass: false,
       };
       result.pass =
@@ -196,7 +206,9 @@ export async function connectTarget(target: Target, flags: BenchFlags, log: (lin
         result.failedRequests === 0 &&
         result.pop.count > 0 &&
         result.pop.p99 <= flags.maxP99Ms &&
-        achievedRate >= rate * 0.95;
+        achievedRate >= rate * 0.95 &&
+        (result.scoped?.outside ?? 0) === 0;
+      if (result.scoped) log(`${target.name} ${rate}/s: ${result.scoped.supervisors} extra supervisors got ${result.scoped.events} events, ${result.scoped.outside} outside their scopes`);
       log(
         `${target.name} ${rate}/s: sent ${achievedRate}/s, pops ${result.pops}/${expectedPops} p50 ${result.pop.p50} p99 ${result.pop.p99} max ${result.pop.max} ms, ` +
           `events lost ${result.eventsLost}${result.rejected > 0 ? `, rejected ${result.rejected}` : ''}` +

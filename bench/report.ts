@@ -15,6 +15,10 @@ export interface Summary {
   agentsProcMaxCpu: number | null;
   /** Events the hub refused for overload over the whole run (503 with Retry-After; sent again by the source). */
   refused: number;
+  /** `--scoped-supervisors`: how many were connected to the hub (0: none). */
+  scopedSupervisors: number;
+  /** Extra supervisors connected (`--scoped-supervisors` + `--unscoped-supervisors`). */
+  extraSupervisors: number;
 }
 
 /**
@@ -39,13 +43,15 @@ export function summarise(hub: PhaseResult, relay: PhaseResult | undefined): Sum
     cpuRatio: at && bare && bare.cpuMsPer1000 > 0 ? Math.round((at.cpuMsPer1000 / bare.cpuMsPer1000) * 100) / 100 : null,
     agentsProcMaxCpu: at?.clientCpu?.agentsMaxProc ?? null,
     refused: hub.steps.reduce((n, s) => n + (s.refused ?? 0), 0),
+    scopedSupervisors: at?.scoped?.scoped ?? 0,
+    extraSupervisors: at?.scoped?.supervisors ?? 0,
   };
 }
 
 export function summaryLine(s: Summary): string {
   return `bench: max_rate=${s.maxRate} p99_ms=${s.p99Ms} lost=${s.lost} baseline_ratio=${s.baselineRatio ?? 'n/a'} rss_per_agent_kib=${s.rssPerAgentKib} agents=${s.agents}` +
     // Added fields go at the end: scripts reading the first ones keep working.
-    ` hub_cpu_ms_per_1k=${s.hubCpuMsPer1000 ?? 'n/a'} relay_cpu_ms_per_1k=${s.relayCpuMsPer1000 ?? 'n/a'} cpu_ratio=${s.cpuRatio ?? 'n/a'} agents_proc_max_cpu=${s.agentsProcMaxCpu ?? 'n/a'} refused=${s.refused}`;
+    ` hub_cpu_ms_per_1k=${s.hubCpuMsPer1000 ?? 'n/a'} relay_cpu_ms_per_1k=${s.relayCpuMsPer1000 ?? 'n/a'} cpu_ratio=${s.cpuRatio ?? 'n/a'} agents_proc_max_cpu=${s.agentsProcMaxCpu ?? 'n/a'} refused=${s.refused} scoped_supervisors=${s.scopedSupervisors} extra_supervisors=${s.extraSupervisors}`;
 }
 
 const pad = (cells: (string | number)[], widths: number[]): string => cells.map((c, i) => String(c).padStart(widths[i] ?? 0)).join('  ');

@@ -14,6 +14,9 @@ const queues = [
   { name: 'Billing', extension: '6003' },
 ];
 
+/** The queues the traffic uses (`--scoped-supervisors` scopes them). */
+export const benchQueues: readonly string[] = queues.map((q) => q.name);
+
 /**
  * Realistic queue traffic for any number of agents: calls overlap, and each follows one of
  * the shapes a contact centre sees. Per 100 calls: 70 rung to one agent and answered

@@ -6,6 +6,7 @@ import { createAgents } from './agents.js';
 import { createListener } from './listener.js';
 import type { WorkerCommand, WorkerReply } from './messages.js';
 import { createSource } from './source.js';
+import { createSupervisors } from './supervisors.js';
 
 const reply = (message: WorkerReply): void => {
   process.send?.(message);
@@ -28,6 +29,14 @@ async function setup(command: Extract<WorkerCommand, { type: 'setup' }>): Promis
       const listener = await createListener(s);
       handle = async (c) => {
         if (c.type === 'report') reply(listener.report(c.step));
+      };
+      reply({ type: 'ready' });
+      return;
+    }
+    case 'supervisors': {
+      const supervisors = await createSupervisors(s);
+      handle = async (c) => {
+        if (c.type === 'report') reply(supervisors.report(c.step));
       };
       reply({ type: 'ready' });
       return;

@@ -38,7 +38,15 @@ export interface AgentsSetup {
   rawLatencies?: boolean;
 }
 
-export type WorkerSetup = SourceSetup | ListenerSetup | AgentsSetup;
+/** `--scoped-supervisors`: supervisors with scoped tokens, all in one process. */
+export interface SupervisorsSetup {
+  kind: 'supervisors';
+  url: string;
+  /** Each with its token and its scope (one queue, a few peers), to check that nothing outside arrives; queue '': unscoped. */
+  supervisors: { token: string; queue: string; peers: string[] }[];
+}
+
+export type WorkerSetup = SourceSetup | ListenerSetup | AgentsSetup | SupervisorsSetup;
 
 export interface RunStep {
   type: 'run';
@@ -105,11 +113,22 @@ export interface AgentsReport {
   disconnects: number;
 }
 
+export interface SupervisorsReport {
+  type: 'report';
+  step: number;
+  /** Call events of this step received by all the scoped supervisors together, and those outside their scope (must be 0). */
+  events: number;
+  outside: number;
+  connected: number;
+  disconnects: number;
+}
+
 export type WorkerReply =
   | { type: 'ready'; connected?: number; failed?: number; ms?: number }
   | { type: 'error'; message: string }
   | SourceDone
   | ListenerReport
-  | AgentsReport;
+  | AgentsReport
+  | SupervisorsReport;
 
 export type WorkerCommand = { type: 'setup'; setup: WorkerSetup } | RunStep | { type: 'report'; step: number; final?: boolean } | { type: 'stop' };

@@ -54,6 +54,19 @@ export type {
   WakeupMode,
 } from './commands.js';
 export { isRole, namespaceOf, roles } from './roles.js';
+export {
+  describeScope,
+  eventInScope,
+  isEmptyScope,
+  normalizeScope,
+  realtimeRowInScope,
+  scopeKey,
+  scopeMatcher,
+  scopeMaxNames,
+  scopeQueueName,
+  scopeSchema,
+} from './scope.js';
+export type { Scope, ScopeMatcher } from './scope.js';
 export type { Role } from './roles.js';
 export type {
   AgentPresence,

@@ -1,3 +1,4 @@
+import type { Scope } from './scope.js';
 import type { AgentQueueState, CallControlWelcome } from './call-control.js';
 import type { RealtimeRow } from './commands.js';
 import type { Variables } from './events.js';
@@ -73,6 +74,8 @@ export interface Welcome extends CallControlWelcome {
   peer?: string;
   /** The newest `seq` when the connection was accepted. */
   lastSeq: number;
+  /** Protocol 1.2: the queues and peers a scoped token is limited to; absent when unscoped. */
+  scope?: Scope;
 }
 
 export interface ReplayTruncated {

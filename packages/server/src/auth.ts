@@ -1,5 +1,5 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import { peerProblem, type Role } from '@shuttle-cti/protocol';
+import { issuePath, peerProblem, scopeSchema, type Role, type Scope } from '@shuttle-cti/protocol';
 import type { Store, TokenRecord } from '@shuttle-cti/store';
 
 /** Tokens look like `sct_<22 chars>`; only their SHA-256 is stored. */
@@ -23,6 +23,16 @@ export interface CreateTokenOptions {
   role: Role;
   peer?: string | undefined;
   name?: string | undefined;
+  /** Protocol 1.2: limits an integration or supervisor token to queues and peers. */
+  scope?: Scope | null | undefined;
+}
+
+/** Throws an Error naming the list and the name at fault when a scope is not valid; returns it checked. */
+export function checkScope(scope: unknown): Scope {
+  const result = scopeSchema.safeParse(scope);
+  if (result.success) return result.data;
+  const issue = result.error.issues[0];
+  throw new Error(`scope ${issue ? `${issuePath(issue.path)}: ${issue.message}` : 'is not valid'}`);
 }
 
 /** Creates a token in the store and returns the secret, which is shown once and never stored. */
@@ -31,6 +41,9 @@ export async function createToken(store: Store, options: CreateTokenOptions): Pr
   if (options.role !== 'agent' && options.peer) throw new Error('only agent tokens are bound to a peer');
   const problem = options.peer === undefined ? undefined : peerProblem(options.peer);
   if (problem !== undefined) throw new Error(`${problem}: ${JSON.stringify(options.peer)}`);
+  const scoped = options.scope !== undefined && options.scope !== null;
+  if (scoped && options.role !== 'integration' && options.role !== 'supervisor') throw new Error('only integration and supervisor tokens have a scope');
+  const scope = scoped ? checkScope(options.scope) : null;
   const { id, secret, hash } = generateToken();
   const record = await store.createToken({
     id,
@@ -38,6 +51,7 @@ export async function createToken(store: Store, options: CreateTokenOptions): Pr
     peer: options.peer ?? null,
     name: options.name ?? `${options.role}-${id}`,
     hash,
+    scope,
   });
   return { secret, record };
 }

@@ -7,6 +7,9 @@ import type { CallTracker } from './core/call-tracker.js';
 import type { Fanout } from './core/fanout.js';
 import type { Ingest } from './core/ingest.js';
 import type { Router } from './core/router.js';
+import type { ScopeFloors } from './core/scope-floors.js';
+import type { ScopeIndex } from './core/scope-index.js';
+import type { SupervisorOut } from './core/supervisor-out.js';
 import type { VariablesService } from './core/variables.js';
 import type { Logger } from './logger.js';
 import type { Metrics } from './metrics.js';
@@ -23,6 +26,12 @@ export interface HubContext {
   router: Router;
   variables: VariablesService;
   ingest: Ingest;
+  /** Protocol 1.2 scopes: queue membership and the calls seen, for scope checks. */
+  scopes: ScopeIndex;
+  /** The floor (calls, counters) of each scope with a supervisor connected here. */
+  scopeFloors: ScopeFloors;
+  /** Agent presences and Integration Realtime rows to the supervisors they concern. */
+  supervisorOut: SupervisorOut;
   /** Newest seq published by this hub. */
   lastSeq(): number;
   /** Call control (protocol 1.2): carried out here, or by the hub that runs the PBX source. */

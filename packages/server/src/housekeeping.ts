@@ -1,4 +1,6 @@
+import { scopeKey } from '@shuttle-cti/protocol';
 import type { HubContext } from './context.js';
+import type { SessionData } from './namespaces/auth.js';
 
 /**
  * Periodic chores: expire agent commands, prune old events and variables, and re-check
@@ -44,8 +46,7 @@ export function startHousekeeping(ctx: HubContext): () => void {
     config.live.sweepIntervalMs,
     async () => {
       const expired = ctx.tracker.expire();
-      const supervisors = ctx.io.of('/supervisor').local.to('supervisors');
-      for (const presence of expired.changed) supervisors.emit('agent', presence);
+      for (const presence of expired.changed) ctx.supervisorOut.agent(presence);
       if (expired.calls + expired.agents > 0) logger.info({ calls: expired.calls, agents: expired.agents }, 'live view: dropped stale calls and offline agents');
     },
     'live view sweep',
@@ -100,11 +101,30 @@ function createTokenRecheck(ctx: HubContext): () => Promise<void> {
   // The first check looks at every revocation ever made (sessions may have connected
   // with a token revoked between their handshake and their connection).
   let since = new Date(0).toISOString();
+  let scopesSince = new Date(0).toISOString();
   return async () => {
     const startedAt = Date.now();
     if (byToken.size === 0) return;
     const revoked = await ctx.store.revokedTokensSince(since);
     since = new Date(startedAt - revocationOverlapMs).toISOString();
+    // Scope changes (protocol 1.2) the same way: only the tokens changed since the
+    // previous check, with the same overlap; a session already on that scope is left alone.
+    const rescoped = await ctx.store.scopeChangedSince(scopesSince);
+    scopesSince = new Date(startedAt - revocationOverlapMs).toISOString();
+    let moved = 0;
+    for (const { id, scope } of rescoped) {
+      const sessions = byToken.get(id);
+      if (!sessions) continue;
+      const wanted = scope === null ? null : scopeKey(scope);
+      for (const socket of sessions) {
+        const data = socket.data as SessionData;
+        const current = data.scope === null ? null : scopeKey(data.scope.scope);
+        if (current === wanted || !data.rescope) continue;
+        data.rescope(scope);
+        moved++;
+      }
+    }
+    if (moved > 0) ctx.logger.info({ sessions: moved }, 'token scope changed: sessions follow the new scope');
     let cut = 0;
     for (const { id } of revoked) {
       const sessions = byToken.get(id);

@@ -22,6 +22,9 @@ import { createFanout } from './core/fanout.js';
 import { createIngest, type IngestResult } from './core/ingest.js';
 import { createPressure } from './core/pressure.js';
 import { createRouter } from './core/router.js';
+import { createScopeFloors } from './core/scope-floors.js';
+import { createScopeIndex } from './core/scope-index.js';
+import { createSupervisorOut } from './core/supervisor-out.js';
 import { createVariablesService } from './core/variables.js';
 import { registerApi } from './http/api.js';
 import { registerCallControlApi } from './http/call-control-api.js';
@@ -133,16 +136,23 @@ export async function createHub(options: HubOptions = {}): Promise<Hub> {
   guardConnections(app.server, config.connections, metrics, logger);
   // Several hubs: rooms shared through Redis, events published in store order (src/cluster).
   const cluster = config.redisUrl ? createCluster({ config, io, logger, metrics }) : undefined;
-  const tracker = createCallTracker(undefined, {
+  const floorLimits = {
     maxCalls: config.live.maxCalls,
     maxAgents: config.live.maxAgents,
     maxRingingPerCall: config.live.maxRingingPerCall,
     waitingCallMs: config.live.waitingCallMs,
     talkingCallMs: config.retention.staleCallMs,
     offlineAgentMs: config.live.offlineAgentMs,
-  });
+  };
+  const tracker = createCallTracker(undefined, floorLimits);
   metrics.watchLive(() => ({ ...tracker.size(), removals: tracker.removals() }));
-  const warmed = await warmUpTracker(store, tracker);
+  const scopes = createScopeIndex();
+  const warmed = await warmUpTracker(store, {
+    apply: (event) => {
+      scopes.observe(event);
+      return tracker.apply(event);
+    },
+  });
   if (warmed > 0) logger.info({ events: warmed }, 'live view rebuilt from today’s stored events');
   // A socket's id is also the name of a room holding just that socket.
   const fanout = createFanout(store, logger, (namespace, ids, event) => {
@@ -151,13 +161,17 @@ export async function createHub(options: HubOptions = {}): Promise<Hub> {
   const variables = cluster ? cluster.shareVariables(createVariablesService(store)) : createVariablesService(store);
   const router = createRouter({ store, config, metrics, logger, ...(cluster ? { relay: (item) => cluster.relay(item) } : {}) });
 
+  const scopeFloors = createScopeFloors(store, floorLimits);
+  const supervisorOut = createSupervisorOut(io, scopes);
   // Local only: with several hubs each one publishes every event to its own clients.
   const publish = (events: CallEvent[]): void => {
     const agents = io.of('/agent').local;
-    const supervisors = io.of('/supervisor').local.to('supervisors');
+    const floors = scopeFloors.size > 0;
     for (const event of events) {
       lastSeq = Math.max(lastSeq, event.seq);
-      for (const presence of tracker.apply(event)) supervisors.emit('agent', presence);
+      scopes.observe(event);
+      if (floors) scopeFloors.apply(event);
+      for (const presence of tracker.apply(event)) supervisorOut.agent(presence);
       if ('peer' in event && typeof event.peer === 'string') agents.to(peerRoom(event.peer)).emit(event.event, event);
     }
     fanout.publish(events);
@@ -187,6 +201,9 @@ export async function createHub(options: HubOptions = {}): Promise<Hub> {
     router,
     variables,
     ingest,
+    scopes,
+    scopeFloors,
+    supervisorOut,
     lastSeq: () => lastSeq,
     cluster,
   };
@@ -225,6 +242,7 @@ export async function createHub(options: HubOptions = {}): Promise<Hub> {
     controls: sources.flatMap((s) => (s.control ? [s.control] : [])),
     config,
     tracker,
+    scopes,
     metrics,
     logger,
     remote: () => ctx.cluster?.callControl,

@@ -1,4 +1,4 @@
-import type { CallEvent, RealtimeRow, Role, Variables } from '@shuttle-cti/protocol';
+import type { CallEvent, RealtimeRow, Role, Scope, Variables } from '@shuttle-cti/protocol';
 import type { CallSummaryStore } from './calls/types.js';
 
 /** A call event as the hub hands it to the store: everything but `seq`. */
@@ -18,6 +18,8 @@ export interface TokenRecord {
   name: string;
   createdAt: string;
   revokedAt: string | null;
+  /** Protocol 1.2: the queues and peers the token is limited to; null when unscoped (sees everything). */
+  scope: Scope | null;
 }
 
 export interface NewToken {
@@ -27,6 +29,8 @@ export interface NewToken {
   name: string;
   /** SHA-256 hex of the secret; the secret itself is never stored. */
   hash: string;
+  /** Limits the token to queues and peers; absent or null: unscoped. */
+  scope?: Scope | null;
 }
 
 export type OutboxKind = 'AgentCTI' | 'AgentCTINotification';
@@ -96,6 +100,13 @@ export interface Store extends CallSummaryStore {
   revokedTokensSince(since: string): Promise<{ id: string; revokedAt: string }[]>;
   /** Revokes by id; false when no such active token. */
   revokeToken(id: string): Promise<boolean>;
+  /** Sets (or, with null, removes) an active token's scope, keeping its secret; false when no such active token. */
+  setTokenScope(id: string, scope: Scope | null): Promise<boolean>;
+  /**
+   * The tokens whose scope was set at or after `since` (ISO time), oldest change first,
+   * with their scope now: a hub re-checking its sessions asks only for what changed.
+   */
+  scopeChangedSince(since: string): Promise<{ id: string; scope: Scope | null; changedAt: string }[]>;
 
   /** Adds a command for a peer. False (and nothing changes) when that id exists already. */
   enqueue(item: OutboxItem): Promise<boolean>;

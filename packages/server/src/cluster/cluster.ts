@@ -107,7 +107,7 @@ export function createCluster(deps: { config: HubConfig; io: Server; logger: Log
   function presenceChanged(peer: string): void {
     if (!ctx || !presence) return;
     const update = ctx.tracker.setSessions(peer, ctx.router.sessionsOf(peer) + presence.remote(peer));
-    ctx.io.of('/supervisor').local.to('supervisors').emit('agent', update);
+    ctx.supervisorOut.agent(update);
   }
 
   /** After an outage: commands relayed while Redis was away reach this hub's sessions now (within their time-to-live). */

@@ -10,18 +10,22 @@ import {
   type CallControlCommandName,
   type CallControlOk,
   type Role,
+  type ScopeMatcher,
 } from '@shuttle-cti/protocol';
 import type { HubConfig } from '../config.js';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
 import type { CallTracker } from './call-tracker.js';
 import { dialCallerId } from './dial-caller-id.js';
+import type { ScopeIndex } from './scope-index.js';
 
 /** Who sent a command: the token's role, name (never the token) and, for agents, peer. */
 export interface Actor {
   role: Role;
   name: string;
   peer: string | null;
+  /** Protocol 1.2: the token's scope; absent or null when unscoped. */
+  scope?: ScopeMatcher | null;
 }
 
 /** A command handed to the hub that runs the PBX source (several hubs). */
@@ -62,6 +66,8 @@ export function createCallControlService(deps: {
   controls: readonly CallControl[];
   config: HubConfig;
   tracker: CallTracker;
+  /** Queue membership and calls seen, for scoped actors. */
+  scopes?: ScopeIndex;
   metrics: Metrics;
   logger: Logger;
   remote?: () => RemoteCallControl | undefined;
@@ -82,13 +88,38 @@ export function createCallControlService(deps: {
     return controls.some((c) => c.peerOnCall(uniqueid, peer));
   }
 
+  /**
+   * A scoped actor (protocol 1.2) acts within its scope only: on a peer it names or that
+   * is a member of one of its queues (AgentQueue: also any peer, in a queue of its scope),
+   * on a call of its scope. A call the hub does not know is NOT_FOUND, as for anyone,
+   * without asking the PBX: the hub cannot tell whose it is.
+   */
+  function checkScope<N extends CallControlCommandName>(name: N, command: CallControlCommandMap[N], scope: ScopeMatcher): void {
+    const index = deps.scopes;
+    if ('uniqueid' in command) {
+      const inScope = index?.callInScope(scope, command.uniqueid);
+      if (inScope === undefined) throw new CtiError(ErrorCode.NOT_FOUND, `no call in progress with uniqueid ${command.uniqueid}`, { field: 'uniqueid' });
+      if (!inScope) forbid(`call ${command.uniqueid} is outside this token's scope`);
+    }
+    if ('peer' in command) {
+      if (name === 'AgentQueue') {
+        const { queue, peer } = command as CallControlCommandMap['AgentQueue'];
+        if (scope.queues.has(queue) || scope.peers.has(peer)) return;
+        forbid(`queue ${queue} and peer ${peer} are outside this token's scope`);
+      }
+      if (!scope.peers.has(command.peer) && !(index?.peerInScope(scope, command.peer) ?? false)) forbid(`peer ${command.peer} is outside this token's scope`);
+    }
+  }
+
   /** Throws FORBIDDEN unless the actor may send this command; returns what the executing hub must still check. */
   function authorise<N extends CallControlCommandName>(name: N, command: CallControlCommandMap[N], actor: Actor): RemoteCheck {
     switch (actor.role) {
       case 'integration':
+        if (actor.scope) checkScope(name, command, actor.scope);
         return {};
       case 'supervisor':
         if (!supervisorMay.has(name)) forbid(`a supervisor may not send ${name}`);
+        if (actor.scope) checkScope(name, command, actor.scope);
         return {};
       case 'agent': {
         const own = actor.peer ?? '';

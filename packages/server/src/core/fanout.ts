@@ -1,4 +1,4 @@
-import type { CallEvent, ReplayTruncated } from '@shuttle-cti/protocol';
+import { eventInScope, type CallEvent, type ReplayTruncated, type ScopeMatcher } from '@shuttle-cti/protocol';
 import type { Store } from '@shuttle-cti/store';
 import type { Logger } from '../logger.js';
 
@@ -12,6 +12,11 @@ export interface Subscriber {
   readonly namespace?: string;
   send(event: CallEvent): void;
   truncated(info: ReplayTruncated): void;
+  /**
+   * Protocol 1.2: the subscriber gets only the events in this scope (live and on replay,
+   * so the seqs it sees have gaps). Absent or null: every event.
+   */
+  readonly scope?: ScopeMatcher | null;
 }
 
 interface Entry {
@@ -20,6 +25,7 @@ interface Entry {
   cursor: number;
   /** Live events held back while the subscriber replays from the store. */
   buffer: CallEvent[] | undefined;
+  scope: ScopeMatcher | null;
 }
 
 export interface Fanout {
@@ -30,6 +36,8 @@ export interface Fanout {
    */
   add(sub: Subscriber, lastSeq?: number): Promise<void>;
   remove(id: string): void;
+  /** Changes the scope of a subscriber (its token's scope changed); the next event follows it. */
+  setScope(id: string, scope: ScopeMatcher | null): void;
   publish(events: readonly CallEvent[]): void;
 }
 
@@ -55,7 +63,8 @@ export function createFanout(
   }
 
   function deliver(entry: Entry, event: CallEvent): void {
-    if (advance(entry, event)) entry.sub.send(event);
+    if (!advance(entry, event)) return;
+    if (entry.scope === null || eventInScope(entry.scope, event)) entry.sub.send(event);
   }
 
   async function replay(entry: Entry, after: number): Promise<void> {
@@ -72,7 +81,7 @@ export function createFanout(
 
   return {
     async add(sub, lastSeq) {
-      const entry: Entry = { sub, cursor: 0, buffer: undefined };
+      const entry: Entry = { sub, cursor: 0, buffer: undefined, scope: sub.scope ?? null };
       if (lastSeq === undefined) {
         entries.set(sub.id, entry);
         return;
@@ -93,6 +102,10 @@ export function createFanout(
     remove(id) {
       entries.delete(id);
     },
+    setScope(id, scope) {
+      const entry = entries.get(id);
+      if (entry) entry.scope = scope;
+    },
     publish(events) {
       for (const event of events) {
         const byNamespace = new Map<string, string[]>();
@@ -102,6 +115,8 @@ export function createFanout(
             continue;
           }
           if (!advance(entry, event)) continue;
+          // Unscoped subscribers (null) pay one comparison; scoped ones two set look-ups.
+          if (entry.scope !== null && !eventInScope(entry.scope, event)) continue;
           const { namespace } = entry.sub;
           if (broadcast && namespace !== undefined) {
             const ids = byNamespace.get(namespace);

@@ -10,7 +10,7 @@ const pageSize = 2_000;
  * Rebuilds the live view after a restart from today's (UTC) stored events: calls still in
  * progress and today's counters, so the dashboard does not start from zero.
  */
-export async function warmUpTracker(store: Store, tracker: CallTracker, now: Date = new Date()): Promise<number> {
+export async function warmUpTracker(store: Store, tracker: Pick<CallTracker, 'apply'>, now: Date = new Date()): Promise<number> {
   const { first, last } = await store.seqRange();
   if (last === 0) return 0;
   const today = dayOf(now.toISOString());

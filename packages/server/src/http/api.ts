@@ -1,7 +1,8 @@
-import { CtiError, ErrorCode, Limits, parseOrThrow, variablesSchema } from '@shuttle-cti/protocol';
+import { CtiError, ErrorCode, Limits, parseOrThrow, scopeMatcher, variablesSchema } from '@shuttle-cti/protocol';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { HubContext } from '../context.js';
+import { eventsInScope, realtimeRowsInScope } from './scoped-reads.js';
 import { requireBearer, sendError } from './errors.js';
 
 const intParam = (max: number, fallback: number) =>
@@ -50,8 +51,9 @@ export function registerApi(app: FastifyInstance, ctx: HubContext): void {
   });
 
   app.get('/api/v1/events', async (request) => {
-    await requireBearer(ctx, request, 'supervisor');
+    const token = await requireBearer(ctx, request, 'supervisor');
     const { after, limit } = parseOrThrow(eventsQuery, request.query, 'query');
+    if (token.scope !== null) return eventsInScope(ctx.store, scopeMatcher(token.scope), after, limit);
     return { events: await ctx.store.eventsAfter(after, limit) };
   });
 
@@ -67,15 +69,16 @@ export function registerApi(app: FastifyInstance, ctx: HubContext): void {
   });
 
   app.get('/api/v1/realtime', async (request) => {
-    await requireBearer(ctx, request, 'supervisor');
+    const token = await requireBearer(ctx, request, 'supervisor');
     const q = parseOrThrow(realtimeQuery, request.query, 'query');
-    const rows = await ctx.store.listRealtime({
-      limit: q.limit,
+    const query = {
       ...(q.type ? { type: q.type } : {}),
       ...(q.from ? { from: new Date(q.from).toISOString() } : {}),
       ...(q.to ? { to: new Date(q.to).toISOString() } : {}),
       ...(q.before ? { before: q.before } : {}),
-    });
+    };
+    if (token.scope !== null) return realtimeRowsInScope(ctx, scopeMatcher(token.scope), q.limit, query);
+    const rows = await ctx.store.listRealtime({ limit: q.limit, ...query });
     return { rows };
   });
 }

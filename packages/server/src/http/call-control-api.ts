@@ -1,4 +1,4 @@
-import { CtiError, ErrorCode, httpStatusOf, toCtiError, type CallControlCommandName } from '@shuttle-cti/protocol';
+import { CtiError, ErrorCode, httpStatusOf, scopeMatcher, toCtiError, type CallControlCommandName } from '@shuttle-cti/protocol';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { authenticate } from '../auth.js';
 import type { HubContext } from '../context.js';
@@ -16,7 +16,7 @@ async function actorOf(ctx: HubContext, request: FastifyRequest): Promise<Actor>
     throw new CtiError(ErrorCode.UNAVAILABLE, 'the store is unreachable, so the hub cannot check tokens right now; retry later', { cause: error });
   }
   if (!token) throw new CtiError(ErrorCode.UNAUTHORIZED, 'invalid or revoked token');
-  return { role: token.role, name: token.name, peer: token.peer };
+  return { role: token.role, name: token.name, peer: token.peer, scope: token.scope === null ? null : scopeMatcher(token.scope) };
 }
 
 function bodyOf(request: FastifyRequest): Record<string, unknown> {

@@ -1,4 +1,5 @@
 import { CtiError, ErrorCode, httpStatusOf, toCtiError, type Role } from '@shuttle-cti/protocol';
+import type { TokenRecord } from '@shuttle-cti/store';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { authenticate } from '../auth.js';
 import type { HubContext } from '../context.js';
@@ -37,8 +38,8 @@ export function installErrorHandler(app: FastifyInstance, ctx: HubContext): void
   );
 }
 
-/** Checks `Authorization: Bearer <token>` against the role the route needs. */
-export async function requireBearer(ctx: HubContext, request: FastifyRequest, role: Role): Promise<void> {
+/** Checks `Authorization: Bearer <token>` against the role the route needs; returns the token (its scope, protocol 1.2). */
+export async function requireBearer(ctx: HubContext, request: FastifyRequest, role: Role): Promise<TokenRecord> {
   const header = request.headers.authorization;
   const match = typeof header === 'string' ? /^Bearer\s+(\S+)$/i.exec(header) : null;
   if (!match) throw new CtiError(ErrorCode.UNAUTHORIZED, 'send the token as Authorization: Bearer <token>');
@@ -61,4 +62,5 @@ export async function requireBearer(ctx: HubContext, request: FastifyRequest, ro
   if (!guards.tokenRequest(token.id)) {
     throw rateLimited(`too many requests with this token; at most ${ctx.config.limits.httpRequestsPerSecond} per second`, 1);
   }
+  return token;
 }

@@ -75,5 +75,5 @@ function presence(ctx: HubContext, peer: string): void {
   const local = ctx.router.sessionsOf(peer);
   ctx.cluster?.sessionsChanged(peer, local);
   const update = ctx.tracker.setSessions(peer, local + (ctx.cluster?.remoteSessions(peer) ?? 0));
-  ctx.io.of('/supervisor').local.to('supervisors').emit('agent', update);
+  ctx.supervisorOut.agent(update);
 }

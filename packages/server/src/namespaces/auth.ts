@@ -1,4 +1,4 @@
-import { ErrorCode, type Role } from '@shuttle-cti/protocol';
+import { ErrorCode, scopeMatcher, type Role, type Scope, type ScopeMatcher } from '@shuttle-cti/protocol';
 import type { Namespace, Socket } from 'socket.io';
 import { authenticate } from '../auth.js';
 import type { HubContext } from '../context.js';
@@ -12,6 +12,10 @@ export interface SessionData {
   /** The token's id (not its secret), to cut the session when the token is revoked. */
   tokenId: string | null;
   lastSeq: number | undefined;
+  /** Protocol 1.2: the token's scope, loaded at auth; null when unscoped (sees everything). */
+  scope: ScopeMatcher | null;
+  /** Set by the namespace: applies a changed scope to the session (the token re-check calls it). */
+  rescope?: (scope: Scope | null) => void;
 }
 
 const loopback = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1']);
@@ -66,7 +70,7 @@ export function requireRole(nsp: Namespace, role: Role, ctx: HubContext): void {
             next(refuse(ErrorCode.UNAUTHORIZED, 'loopback trust does not extend to browsers (the handshake has an Origin header): use a token'));
             return;
           }
-          const data: SessionData = { role, name: 'loopback', peer: null, tokenId: null, lastSeq };
+          const data: SessionData = { role, name: 'loopback', peer: null, tokenId: null, lastSeq, scope: null };
           socket.data = data;
           next();
           return;
@@ -75,7 +79,7 @@ export function requireRole(nsp: Namespace, role: Role, ctx: HubContext): void {
           next(refuse(ErrorCode.FORBIDDEN, `a ${token.role} token cannot connect to ${nsp.name}`));
           return;
         }
-        const data: SessionData = { role, name: token.name, peer: token.peer, tokenId: token.id, lastSeq };
+        const data: SessionData = { role, name: token.name, peer: token.peer, tokenId: token.id, lastSeq, scope: token.scope === null ? null : scopeMatcher(token.scope) };
         socket.data = data;
         next();
       })

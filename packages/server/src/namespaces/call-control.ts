@@ -25,7 +25,7 @@ export function registerCallControl(socket: Socket, ctx: HubContext, role: keyof
   for (const name of callControlCommandsOf[role]) {
     onCommand(socket, ctx, name, anyPayload, allow, async (payload) => {
       if (!ctx.callControl) throw new CtiError(ErrorCode.NOT_SUPPORTED, 'call control is not available on this hub');
-      return ctx.callControl.run(name, payload, { role: data.role, name: data.name, peer: data.peer });
+      return ctx.callControl.run(name, payload, { role: data.role, name: data.name, peer: data.peer, scope: data.scope });
     });
   }
 }

@@ -3,6 +3,7 @@ import {
   agentCtiNotificationCommand,
   customVariablesRequest,
   realtimeCtiCommand,
+  scopeMatcher,
   type RealtimeRow,
   type Welcome,
 } from '@shuttle-cti/protocol';
@@ -12,6 +13,7 @@ import { guardsOf } from '../guards.js';
 import { requireRole, type SessionData } from './auth.js';
 import { callControlCommandsOf, registerCallControl } from './call-control.js';
 import { createRateLimiter, onCommand, refuseOthers } from './commands.js';
+import { checkIntegrationScope } from './integration-scope.js';
 
 const commands = ['AgentCTI', 'AgentCTINotification', 'RealtimeCTI', 'CustomVariables'] as const;
 
@@ -32,9 +34,18 @@ export function setupIntegrations(ctx: HubContext): void {
     refuseOthers(socket, [...commands, ...callControlCommandsOf.integration], 'integration');
     registerCallControl(socket, ctx, 'integration', allow);
 
-    onCommand(socket, ctx, 'AgentCTI', agentCtiCommand, allow, (c) => ctx.router.wakeup(c));
-    onCommand(socket, ctx, 'AgentCTINotification', agentCtiNotificationCommand, allow, (c) => ctx.router.notify(c));
+    // Scoped tokens (protocol 1.2): commands outside the scope are FORBIDDEN (src/namespaces/integration-scope.ts).
+    const scoped = checkIntegrationScope(ctx, data);
+    onCommand(socket, ctx, 'AgentCTI', agentCtiCommand, allow, async (c) => {
+      scoped.peer(c.peer);
+      return ctx.router.wakeup(c);
+    });
+    onCommand(socket, ctx, 'AgentCTINotification', agentCtiNotificationCommand, allow, async (c) => {
+      scoped.peer(c.peer);
+      return ctx.router.notify(c);
+    });
     onCommand(socket, ctx, 'RealtimeCTI', realtimeCtiCommand, allow, async (c) => {
+      scoped.row(c.channel);
       const channel = { ...c.channel };
       channel['time'] ??= new Date().toISOString();
       const row: RealtimeRow = {
@@ -48,21 +59,28 @@ export function setupIntegrations(ctx: HubContext): void {
       // An id already used is the same row sent again (a retry): not stored nor shown twice.
       if (!(await ctx.store.addRealtime(row))) return { ok: true, id: row.id, delivered: 0, queued: 0, duplicate: true };
       ctx.metrics.commandsRouted.inc({ command: 'RealtimeCTI' });
-      ctx.io.of('/supervisor').to('supervisors').emit('RealtimeCTI', row);
+      ctx.supervisorOut.realtime(row);
       return { ok: true, id: row.id, delivered: 0, queued: 0 };
     });
-    onCommand(socket, ctx, 'CustomVariables', customVariablesRequest, allow, async ({ uniqueid }) => ({
-      ok: true,
-      variables: await ctx.variables.get(uniqueid),
-    }));
+    onCommand(socket, ctx, 'CustomVariables', customVariablesRequest, allow, async ({ uniqueid }) => {
+      scoped.call(uniqueid);
+      return { ok: true, variables: await ctx.variables.get(uniqueid) };
+    });
 
     const welcome: Welcome = { protocol: 1, role: 'integration', name: data.name, lastSeq: ctx.lastSeq(), callControl: ctx.callControl?.available ?? false };
+    if (data.scope !== null) welcome.scope = data.scope.scope;
+    // A changed scope applies from the next event; integrations get no new welcome.
+    data.rescope = (scope) => {
+      data.scope = scope === null ? null : scopeMatcher(scope);
+      ctx.fanout.setScope(socket.id, data.scope);
+    };
     socket.emit('welcome', welcome);
     ctx.fanout
       .add(
         {
           id: socket.id,
           namespace: '/',
+          scope: data.scope,
           send: (event) => socket.emit(event.event, event),
           truncated: (info) => socket.emit('replay_truncated', info),
         },

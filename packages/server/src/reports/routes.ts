@@ -1,3 +1,4 @@
+import { scopeMatcher } from '@shuttle-cti/protocol';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { HubContext } from '../context.js';
 import { requireBearer } from '../http/errors.js';
@@ -28,17 +29,23 @@ export function registerReports(app: FastifyInstance, ctx: HubContext): void {
     reply.header('content-type', 'text/csv; charset=utf-8').header('content-disposition', `attachment; filename="${name}.csv"`).send(body);
 
   app.get('/api/v1/reports/queues', async (request, reply) => {
-    await requireBearer(ctx, request, 'supervisor');
+    const token = await requireBearer(ctx, request, 'supervisor');
     const p = params(request);
-    const rows = await queueReport(ctx.store, p);
+    const all = await queueReport(ctx.store, p);
+    // A scoped token (protocol 1.2): the rows of its queues only.
+    const scope = token.scope === null ? null : scopeMatcher(token.scope);
+    const rows = scope === null ? all : all.filter((row) => scope.queues.has(row.queue));
     if (wantsCsv(request, p)) return csv(reply, 'queues', toCsv(queueColumns, rows));
     return { ...head(p), target: { serviceLevel: settings.serviceLevelTarget, sla: settings.sla }, rows };
   });
 
   app.get('/api/v1/reports/agents', async (request, reply) => {
-    await requireBearer(ctx, request, 'supervisor');
+    const token = await requireBearer(ctx, request, 'supervisor');
     const p = params(request);
-    const rows = await agentReport(ctx.store, p);
+    const all = await agentReport(ctx.store, p);
+    // A scoped token: the agents it names or that are members of its queues.
+    const scope = token.scope === null ? null : scopeMatcher(token.scope);
+    const rows = scope === null ? all : all.filter((row) => ctx.scopes.peerInScope(scope, row.peer));
     if (wantsCsv(request, p)) return csv(reply, 'agents', toCsv(agentColumns, rows));
     return { ...head(p), rows };
   });

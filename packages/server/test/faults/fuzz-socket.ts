@@ -45,11 +45,39 @@ export interface SocketCase {
   expect: { ok: true } | { ok: false; codes: string[] };
 }
 
-/** A random command for `namespace` and what the documented behaviour says the answer is. */
-export function socketCase(fuzz: Fuzz, namespace: Namespace): SocketCase {
+/** The scope of the fuzz suite's scoped tokens (protocol 1.2): one queue no call is in, one peer. */
+export const fuzzScope = { queues: ['Fuzz'], peers: ['SIP/fuzz.target'] };
+const scopedValid: Record<string, Record<string, unknown>> = {
+  RealtimeCTI: { type: 'crm', channel: { queue: 'Fuzz', uniqueid: '1.1' }, reference: 'T-1', url: 'https://crm.example.test/t/1' },
+};
+
+/**
+ * What a scoped integration's well-formed command gets: pops and notifications on its one
+ * peer, rows on its queue or peer; anything else FORBIDDEN, and variables of a call
+ * NOT_FOUND (never seen) or FORBIDDEN (seen, outside the scope): the fuzz hub has none in it.
+ */
+function scopedExpectation(name: string, wire: unknown): SocketCase['expect'] {
+  const p = wire as Record<string, unknown>;
+  const inScope = (e: Record<string, unknown>): boolean => e['queue'] === 'Fuzz' || e['peer'] === 'SIP/fuzz.target';
+  switch (name) {
+    case 'AgentCTI':
+    case 'AgentCTINotification':
+      return p['peer'] === 'SIP/fuzz.target' ? { ok: true } : { ok: false, codes: [ErrorCode.FORBIDDEN] };
+    case 'RealtimeCTI':
+      return inScope(p['channel'] as Record<string, unknown>) ? { ok: true } : { ok: false, codes: [ErrorCode.FORBIDDEN] };
+    case 'CustomVariables':
+      // The HTTP lanes post calls (outside the scope) with the same uniqueids: FORBIDDEN once seen.
+      return { ok: false, codes: [ErrorCode.NOT_FOUND, ErrorCode.FORBIDDEN] };
+    default:
+      return { ok: true };
+  }
+}
+
+/** A random command for `namespace` and what the documented behaviour says the answer is; `scoped`: sent with a token of `fuzzScope`. */
+export function socketCase(fuzz: Fuzz, namespace: Namespace, scoped = false): SocketCase {
   const known = Object.keys(accepted[namespace]);
   const name = known.length > 0 && fuzz.chance(0.7) ? fuzz.pick(known) : fuzz.eventName();
-  const base = valid[name];
+  const base = (scoped ? scopedValid[name] : undefined) ?? valid[name];
   let payload = base && fuzz.chance(0.75) ? fuzz.mutate(base) : fuzz.value();
   // Past maxHttpBufferSize (1 MiB) the transport itself drops the connection, by design: keep below it.
   if (jsonByteLength(overTheWire(payload)) > 500_000) payload = 'x'.repeat(100_000);
@@ -58,7 +86,7 @@ export function socketCase(fuzz: Fuzz, namespace: Namespace): SocketCase {
   const wire = overTheWire(payload);
   if (jsonByteLength(wire) > Limits.payloadBytes) return { name, payload, expect: { ok: false, codes: [ErrorCode.PAYLOAD_TOO_LARGE] } };
   if (!schema.safeParse(wire).success) return { name, payload, expect: { ok: false, codes: [ErrorCode.INVALID_PAYLOAD] } };
-  return { name, payload, expect: { ok: true } };
+  return { name, payload, expect: scoped ? scopedExpectation(name, schema.parse(wire)) : { ok: true } };
 }
 
 /** Checks the ack against the case; returns a description of the mismatch, or undefined. */

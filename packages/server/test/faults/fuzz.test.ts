@@ -5,16 +5,20 @@ import { seededRandom } from '@shuttle-cti/sources';
 import { printCounts } from './counts.js';
 import { checkAnswer, closeHttp, httpCase, send } from './fuzz-http.js';
 import { rawFrame, sendRaw } from './fuzz-raw.js';
-import { isWireError, sendCase, socketCase, type Namespace } from './fuzz-socket.js';
+import { createToken } from '../../src/auth.js';
+import { fuzzScope, isWireError, sendCase, socketCase, type Namespace } from './fuzz-socket.js';
 import { createFuzz, overTheWire } from './fuzz-values.js';
 
 /** FUZZ_SEED=<n> replays a run; each lane derives its own seed from it. */
 const seed = Number(process.env['FUZZ_SEED'] ?? 20_240_601);
-const socketLanes: { namespace: Namespace; cases: number }[] = [
+const socketLanes: { namespace: Namespace; cases: number; scoped?: true }[] = [
   { namespace: '/', cases: 1500 },
   { namespace: '/', cases: 1500 },
   { namespace: '/agent', cases: 1500 },
   { namespace: '/supervisor', cases: 1000 },
+  // Scoped tokens (protocol 1.2): the same commands, answered within the scope.
+  { namespace: '/', cases: 800, scoped: true },
+  { namespace: '/supervisor', cases: 400, scoped: true },
 ];
 const httpLanes = 8;
 const httpCasesPerLane = 550;
@@ -72,14 +76,23 @@ describe('fault: fuzzing every socket command and HTTP route', () => {
       '/supervisor': hub.tokens.supervisor,
     } as const;
 
-    const socketLane = async (lane: number, namespace: Namespace, cases: number): Promise<void> => {
+    const scopedTokens = {
+      '/': (await createToken(hub.hub.store, { role: 'integration', name: 'fuzz-scoped', scope: fuzzScope })).secret,
+      '/supervisor': (await createToken(hub.hub.store, { role: 'supervisor', name: 'fuzz-scoped', scope: fuzzScope })).secret,
+    } as const;
+    /** Call events that scoped sockets received: the bystander's calls are outside their scope, so none may arrive. */
+    const crossed: string[] = [];
+
+    const socketLane = async (lane: number, namespace: Namespace, cases: number, scoped = false): Promise<void> => {
       const fuzz = createFuzz(seededRandom(seed + lane), 1000);
-      const socket = await connectClient(hub.url, namespace, { token: tokens[namespace] });
+      const token = scoped && namespace !== '/agent' ? scopedTokens[namespace] : tokens[namespace];
+      const socket = await connectClient(hub.url, namespace, { token });
       sockets.push(socket);
+      if (scoped) for (const name of ['ringing', 'up', 'hangup', 'outbound']) socket.on(name, (e: { uniqueid?: string }) => crossed.push(`${namespace} ${name} ${String(e.uniqueid)}`));
       let dropped = '';
       socket.on('disconnect', (reason) => (dropped = reason));
       for (let i = 0; i < cases && !dropped && !stop; i++) {
-        const c = socketCase(fuzz, namespace);
+        const c = socketCase(fuzz, namespace, scoped);
         const withAck = fuzz.chance(0.7);
         if (!withAck && !c.expect.ok) counts.ctiErrors++;
         const detail = await sendCase(socket, namespace, c, withAck, () => nextEvent(socket, 'cti_error', 10_000)).catch((e: unknown) => String(e));
@@ -160,7 +173,7 @@ describe('fault: fuzzing every socket command and HTTP route', () => {
         throw error;
       });
     await Promise.all([
-      ...socketLanes.map((l, i) => lane(socketLane(i, l.namespace, l.cases))),
+      ...socketLanes.map((l, i) => lane(socketLane(i, l.namespace, l.cases, l.scoped))),
       ...Array.from({ length: httpLanes }, (_, i) => lane(httpLane(i))),
       lane(handshakeLane()),
       lane(rawLane()),
@@ -171,6 +184,7 @@ describe('fault: fuzzing every socket command and HTTP route', () => {
     const total = counts.socketCases + counts.httpCases + counts.handshakes + counts.rawFrames;
     printCounts('fuzz', { seed, total, ...counts, bystanderPops: pops.length, bystanderUpsSeen: upsSeen.size, failures: failures.length });
     expect(failures).toEqual([]);
+    expect(crossed).toEqual([]);
     expect(total).toBeGreaterThanOrEqual(10_000);
     expect(health.status).toBe(200);
     expect(bystanderDisconnects).toEqual([]);

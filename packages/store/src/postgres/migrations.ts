@@ -1,5 +1,6 @@
 import { postgresCallsMigration, postgresRollupMigration } from '../calls/postgres-schema.js';
 import { checkMigrations, type Migration } from '../migration.js';
+import { postgresTokenScopeMigration } from '../token-scopes.js';
 
 /**
  * PostgreSQL schema, one entry per released change; never edit an entry once released, add one.
@@ -78,4 +79,5 @@ export const postgresMigrations: readonly Migration[] = checkMigrations([
   },
   postgresCallsMigration,
   postgresRollupMigration,
+  postgresTokenScopeMigration,
 ]);

@@ -6,6 +6,7 @@ import { isoTime, nowIso, rowLimit, seqCursor, textField } from '../normalize.js
 import { realtimeSelect } from '../realtime-query.js';
 import { callVariablesTooLarge, checkCallVariables, splitChanges } from '../variables.js';
 import { createPostgresCalls } from '../calls/postgres-calls.js';
+import { scopeFromText, scopeText } from '../token-scopes.js';
 import { lockClass, migratePostgres } from './migrate.js';
 import { createPool, inTransaction, mapError } from './pool.js';
 
@@ -32,6 +33,7 @@ interface TokenRow {
   name: string;
   created_at: Date;
   revoked_at: Date | null;
+  scope: string | null;
 }
 
 interface OutboxRow {
@@ -47,7 +49,7 @@ interface RealtimeDbRow extends Omit<RealtimeRow, 'time'> {
   time: Date;
 }
 
-const tokenColumns = 'id, role, peer, name, created_at, revoked_at';
+const tokenColumns = 'id, role, peer, name, created_at, revoked_at, scope';
 
 const toToken = (r: TokenRow): TokenRecord => ({
   id: r.id,
@@ -56,6 +58,7 @@ const toToken = (r: TokenRow): TokenRecord => ({
   name: r.name,
   createdAt: r.created_at.toISOString(),
   revokedAt: r.revoked_at === null ? null : r.revoked_at.toISOString(),
+  scope: scopeFromText(r.scope),
 });
 
 const toOutboxItem = (r: OutboxRow): OutboxItem => ({
@@ -211,9 +214,9 @@ export function createPostgresStore(options: PostgresStoreOptions): Store {
 
     async createToken(token) {
       const { rows } = await query<TokenRow>(
-        `INSERT INTO tokens (id, role, peer, name, hash, created_at) VALUES ($1, $2, $3, $4, $5, $6)
+        `INSERT INTO tokens (id, role, peer, name, hash, created_at, scope) VALUES ($1, $2, $3, $4, $5, $6, $7)
          RETURNING ${tokenColumns}`,
-        [token.id, token.role, token.peer, token.name, token.hash, nowIso()],
+        [token.id, token.role, token.peer, token.name, token.hash, nowIso(), scopeText(token.scope)],
       );
       return toToken(rows[0] as TokenRow);
     },
@@ -238,6 +241,17 @@ export function createPostgresStore(options: PostgresStoreOptions): Store {
         id,
       ]);
       return result.rowCount > 0;
+    },
+    async setTokenScope(id, scope) {
+      const result = await query('UPDATE tokens SET scope = $1, scope_changed_at = $2 WHERE id = $3 AND revoked_at IS NULL', [scopeText(scope), nowIso(), id]);
+      return result.rowCount > 0;
+    },
+    async scopeChangedSince(since) {
+      const { rows } = await query<{ id: string; scope: string | null; scope_changed_at: Date }>(
+        'SELECT id, scope, scope_changed_at FROM tokens WHERE scope_changed_at >= $1 ORDER BY scope_changed_at, id',
+        [since],
+      );
+      return rows.map((r) => ({ id: r.id, scope: scopeFromText(r.scope), changedAt: r.scope_changed_at.toISOString() }));
     },
 
     async enqueue(item) {

@@ -1,5 +1,6 @@
 import { sqliteCallsMigration, sqliteRollupMigration } from '../calls/sqlite-schema.js';
 import { checkMigrations, type Migration } from '../migration.js';
+import { sqliteTokenScopeMigration } from '../token-scopes.js';
 
 /**
  * SQLite schema, one entry per released change; never edit an entry once released, add one.
@@ -76,4 +77,5 @@ export const sqliteMigrations: readonly Migration[] = checkMigrations([
   },
   sqliteCallsMigration,
   sqliteRollupMigration,
+  sqliteTokenScopeMigration,
 ]);

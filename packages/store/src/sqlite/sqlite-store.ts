@@ -5,6 +5,7 @@ import { isoTime, nowIso, rowLimit, seqCursor, textField } from '../normalize.js
 import { realtimeSelect } from '../realtime-query.js';
 import { applyChanges, checkCallVariables } from '../variables.js';
 import { createSqliteCalls } from '../calls/sqlite-calls.js';
+import { scopeFromText, scopeText } from '../token-scopes.js';
 import { startCheckpointer } from './checkpointer.js';
 import { createStatementCache, migrateSqlite, openSqlite } from './database.js';
 import { createWriteBatcher } from './write-batcher.js';
@@ -28,6 +29,7 @@ interface TokenRow {
   name: string;
   created_at: string;
   revoked_at: string | null;
+  scope: string | null;
 }
 
 interface OutboxRow {
@@ -50,7 +52,10 @@ const toToken = (r: TokenRow): TokenRecord => ({
   name: r.name,
   createdAt: r.created_at,
   revokedAt: r.revoked_at,
+  scope: scopeFromText(r.scope),
 });
+
+const tokenColumns = 'id, role, peer, name, created_at, revoked_at, scope';
 
 const toOutboxItem = (r: OutboxRow): OutboxItem => ({
   id: r.id,
@@ -205,20 +210,20 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
 
     async createToken(token: NewToken) {
       const row = sql(
-        `INSERT INTO tokens (id, role, peer, name, hash, created_at) VALUES (?, ?, ?, ?, ?, ?)
-         RETURNING id, role, peer, name, created_at, revoked_at`,
-      ).get(token.id, token.role, token.peer, token.name, token.hash, nowIso()) as TokenRow;
+        `INSERT INTO tokens (id, role, peer, name, hash, created_at, scope) VALUES (?, ?, ?, ?, ?, ?, ?)
+         RETURNING ${tokenColumns}`,
+      ).get(token.id, token.role, token.peer, token.name, token.hash, nowIso(), scopeText(token.scope)) as TokenRow;
       return toToken(row);
     },
     async findTokenByHash(hash) {
       const row = sql(
-        'SELECT id, role, peer, name, created_at, revoked_at FROM tokens WHERE hash = ? AND revoked_at IS NULL',
+        `SELECT ${tokenColumns} FROM tokens WHERE hash = ? AND revoked_at IS NULL`,
       ).get(hash) as TokenRow | undefined;
       return row === undefined ? undefined : toToken(row);
     },
     async listTokens() {
       const rows = sql(
-        'SELECT id, role, peer, name, created_at, revoked_at FROM tokens ORDER BY created_at, id',
+        `SELECT ${tokenColumns} FROM tokens ORDER BY created_at, id`,
       ).all() as TokenRow[];
       return rows.map(toToken);
     },
@@ -228,6 +233,17 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
     },
     async revokeToken(id) {
       return sql('UPDATE tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL').run(nowIso(), id).changes > 0;
+    },
+    async setTokenScope(id, scope) {
+      return sql('UPDATE tokens SET scope = ?, scope_changed_at = ? WHERE id = ? AND revoked_at IS NULL').run(scopeText(scope), nowIso(), id).changes > 0;
+    },
+    async scopeChangedSince(since) {
+      const rows = sql('SELECT id, scope, scope_changed_at FROM tokens WHERE scope_changed_at >= ? ORDER BY scope_changed_at, id').all(since) as {
+        id: string;
+        scope: string | null;
+        scope_changed_at: string;
+      }[];
+      return rows.map((r) => ({ id: r.id, scope: scopeFromText(r.scope), changedAt: r.scope_changed_at }));
     },
 
     async enqueue(item) {

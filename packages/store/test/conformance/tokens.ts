@@ -22,6 +22,7 @@ export function tokenTests(ctx: ConformanceContext): void {
         name: agent.name,
         createdAt: record.createdAt,
         revokedAt: null,
+        scope: null,
       });
       expect(record).not.toHaveProperty('hash');
       expect(isIsoNow(record.createdAt)).toBe(true);
@@ -71,6 +72,40 @@ export function tokenTests(ctx: ConformanceContext): void {
       await expect(store.createToken({ ...integration, hash: agent.hash })).rejects.toThrow();
       await expect(store.createToken({ ...integration, id: agent.id })).rejects.toThrow();
       expect(await store.listTokens()).toHaveLength(1);
+    });
+
+    it('stores a scope with the token, changes and clears it without a new secret', async () => {
+      const store = ctx.store();
+      const scope = { queues: ['Sales', 'Support'], peers: ['SIP/a'] };
+      const record = await store.createToken({ ...integration, scope });
+      expect(record.scope).toEqual(scope);
+      expect((await store.findTokenByHash(integration.hash))?.scope).toEqual(scope);
+      const plain = await store.createToken(agent);
+      expect(plain.scope).toBeNull();
+
+      const before = new Date(Date.now() - 1000).toISOString();
+      expect(await store.scopeChangedSince(before)).toEqual([]);
+      expect(await store.setTokenScope(record.id, { queues: ['Billing'], peers: [] })).toBe(true);
+      expect((await store.findTokenByHash(integration.hash))?.scope).toEqual({ queues: ['Billing'], peers: [] });
+      const changed = await store.scopeChangedSince(before);
+      expect(changed.map((c) => [c.id, c.scope])).toEqual([[record.id, { queues: ['Billing'], peers: [] }]]);
+      expect(isIsoNow(changed[0]?.changedAt ?? '')).toBe(true);
+      expect(await store.scopeChangedSince(new Date(Date.now() + 60_000).toISOString())).toEqual([]);
+
+      expect(await store.setTokenScope(record.id, null)).toBe(true);
+      expect((await store.listTokens()).find((t) => t.id === record.id)?.scope).toBeNull();
+      expect((await store.scopeChangedSince(before)).map((c) => [c.id, c.scope])).toEqual([[record.id, null]]);
+
+      expect(await store.setTokenScope('no-such-token', scope)).toBe(false);
+      await store.revokeToken(record.id);
+      expect(await store.setTokenScope(record.id, scope)).toBe(false);
+    });
+
+    it('keeps an empty scope apart from no scope', async () => {
+      const store = ctx.store();
+      const record = await store.createToken({ ...integration, scope: { queues: [], peers: [] } });
+      expect(record.scope).toEqual({ queues: [], peers: [] });
+      expect((await store.listTokens())[0]?.scope).toEqual({ queues: [], peers: [] });
     });
   });
 }

@@ -1,5 +1,6 @@
 import {
   callEventNames,
+  describeScope,
   expireFloor,
   type AgentPresence,
   type CallEvent,
@@ -59,6 +60,8 @@ function startDashboard(token: string): void {
   const api = createHubApi(token, () => hubs.current());
   const badge = createStatusBadge();
   const who = h('span', { class: 'who-name' });
+  /** A scoped token (protocol 1.2): what the dashboard is limited to; its counters are that scope's own. */
+  const scopeNote = h('span', { class: 'scope-note', 'data-scope': '', hidden: true });
   /** The outcome of the last call-control action, with the PBX's text when refused. */
   const outcome = h('span', { class: 'control-outcome', role: 'status', 'aria-live': 'polite' });
   const showOutcome = (ack: { ok: boolean; error?: { message: string } }, ok: string): void => {
@@ -84,6 +87,7 @@ function startDashboard(token: string): void {
       { class: 'topbar' },
       h('div', { class: 'brand' }, h('span', { class: 'brand-mark' }, 'S'), 'Shuttle CTI', h('span', { class: 'brand-sub' }, 'Dashboard')),
       who,
+      scopeNote,
       reports.toggle,
       outcome,
       h('div', { class: 'topbar-spacer' }),
@@ -144,6 +148,9 @@ function startDashboard(token: string): void {
 
   socket.on('welcome', (welcome) => {
     setText(who, welcome.name);
+    scopeNote.hidden = welcome.scope === undefined;
+    setText(scopeNote, welcome.scope === undefined ? '' : `Scope: ${describeScope(welcome.scope)}`);
+    scopeNote.title = welcome.scope === undefined ? '' : 'This token sees only these queues and peers: the calls, agents, counters and rows shown are theirs.';
     // Supervisors pause/unpause agents and hang up calls (protocol 1.2); the outcome is shown in the page's title bar area.
     agentActions = welcome.callControl === true
       ? {

@@ -1,0 +1,81 @@
+import { eventInScope, type CallEvent, type ScopeMatcher } from '@shuttle-cti/protocol';
+
+/**
+ * What the hub knows for scope checks (protocol 1.2, "Scopes") beyond the event at hand:
+ * which peers belong to which queues, and which queue and peers each recent call had.
+ *
+ * Queue membership comes from the PBX's own `agentstate` events (QueueStatus after each
+ * connect, QueueMemberAdded/Removed), and, for a PBX that sends none (HTTP ingest, the
+ * simulator), from the calls seen: a peer rung or answering for a queue is a member of it.
+ * Both are bounded: the calls kept are the most recent `maxCalls`.
+ */
+export interface ScopeIndex {
+  observe(event: CallEvent): void;
+  /** Queues the peer is a member of, as far as the hub knows. */
+  queuesOf(peer: string): ReadonlySet<string> | undefined;
+  /** Whether the peer is named by the scope or is a member of one of its queues. */
+  peerInScope(scope: ScopeMatcher, peer: string): boolean;
+  /** Whether a call is in the scope: true or false when the hub knows it, undefined when it does not. */
+  callInScope(scope: ScopeMatcher, uniqueid: string): boolean | undefined;
+}
+
+interface CallSeen {
+  queue: string | undefined;
+  peers: Set<string>;
+}
+
+const maxPeersPerCall = 64;
+
+export function createScopeIndex(maxCalls = 50_000): ScopeIndex {
+  const members = new Map<string, Set<string>>();
+  const calls = new Map<string, CallSeen>();
+
+  const join = (peer: string, queue: string): void => {
+    let set = members.get(peer);
+    if (set === undefined) members.set(peer, (set = new Set()));
+    set.add(queue);
+  };
+
+  return {
+    observe(event) {
+      const e = event as CallEvent & { queue?: unknown; peer?: unknown; member?: unknown };
+      const queue = typeof e.queue === 'string' && e.queue !== '' ? e.queue : undefined;
+      const peer = typeof e.peer === 'string' && e.peer !== '' ? e.peer : undefined;
+      if ((event.event as string) === 'agentstate') {
+        if (peer !== undefined && queue !== undefined) {
+          if (e.member === false) members.get(peer)?.delete(queue);
+          else join(peer, queue);
+        }
+        return;
+      }
+      if (peer !== undefined && queue !== undefined && (event.event === 'ringing' || event.event === 'up')) join(peer, queue);
+      if (!event.uniqueid) return;
+      let call = calls.get(event.uniqueid);
+      if (call === undefined) {
+        call = { queue, peers: new Set() };
+        calls.set(event.uniqueid, call);
+        if (calls.size > maxCalls) {
+          const oldest = calls.keys().next().value;
+          if (oldest !== undefined) calls.delete(oldest);
+        }
+      }
+      call.queue ??= queue;
+      if (peer !== undefined && call.peers.size < maxPeersPerCall) call.peers.add(peer);
+    },
+    queuesOf: (peer) => members.get(peer),
+    peerInScope(scope, peer) {
+      if (scope.peers.has(peer)) return true;
+      const queues = members.get(peer);
+      if (queues === undefined) return false;
+      for (const q of queues) if (scope.queues.has(q)) return true;
+      return false;
+    },
+    callInScope(scope, uniqueid) {
+      const call = calls.get(uniqueid);
+      if (call === undefined) return undefined;
+      if (call.queue !== undefined && scope.queues.has(call.queue)) return true;
+      for (const p of call.peers) if (eventInScope(scope, { peer: p })) return true;
+      return false;
+    },
+  };
+}

@@ -1,0 +1,76 @@
+import { jsonByteLength, realtimeRowInScope, type BoundedFloor, type LiveAgent, type LiveCall, type RealtimeRow, type ScopeMatcher } from '@shuttle-cti/protocol';
+import type { HubContext } from '../context.js';
+import type { ScopeStats } from '../core/scope-stats.js';
+
+/** Most Integration Realtime rows read to find a scope's newest ones (the rest of the centre's rows are skipped). */
+export const realtimeScanLimit = 20_000;
+const realtimePage = 500;
+
+/** Rows newest first, only those in the scope, at most `limit`, reading at most `scanLimit` rows. */
+export async function realtimeInScope(ctx: HubContext, scope: ScopeMatcher, limit: number, query: { type?: string; from?: string; to?: string; before?: string } = {}, scanLimit = realtimeScanLimit): Promise<{ rows: RealtimeRow[]; scanned: number; before: string | undefined }> {
+  const rows: RealtimeRow[] = [];
+  let before = query.before;
+  let scanned = 0;
+  while (rows.length < limit && scanned < scanLimit) {
+    const page = await ctx.store.listRealtime({ ...query, ...(before !== undefined ? { before } : {}), limit: Math.min(realtimePage, scanLimit - scanned) });
+    for (const row of page) {
+      scanned += 1;
+      before = row.id;
+      if (realtimeRowInScope(scope, row)) {
+        rows.push(row);
+        if (rows.length >= limit) break;
+      }
+    }
+    if (page.length < realtimePage) return { rows, scanned, before: undefined };
+  }
+  return { rows, scanned, before };
+}
+
+/** Whether a call in progress is in the scope: its queue, its answering peer or a peer it rings. */
+function callInScope(scope: ScopeMatcher, call: LiveCall): boolean {
+  if (scope.queues.has(call.queue) || (call.peer !== undefined && scope.peers.has(call.peer))) return true;
+  for (const peer of call.ringing) if (scope.peers.has(peer)) return true;
+  return false;
+}
+
+/**
+ * A scoped supervisor's snapshot: its scope's own counters (from its events only); the
+ * calls in progress of its scope and the agents it may see (named by the scope or members
+ * of its queues), as the hub's floor has them, within the same byte budget as everyone's
+ * (calls first, newest first, then agents).
+ */
+export const scopedSnapshot = {
+  async realtime(ctx: HubContext, scope: ScopeMatcher): Promise<RealtimeRow[]> {
+    return (await realtimeInScope(ctx, scope, ctx.config.snapshotRealtimeRows)).rows;
+  },
+  floor(ctx: HubContext, scope: ScopeMatcher, stats: ScopeStats): BoundedFloor {
+    let left = ctx.config.live.snapshotBytes;
+    const all = ctx.tracker.calls().filter((call) => callInScope(scope, call));
+    const kept = new Set<LiveCall>();
+    let omittedCalls = 0;
+    for (let i = all.length - 1; i >= 0; i--) {
+      const call = all[i] as LiveCall;
+      const size = jsonByteLength(call) + 1;
+      if (size > left) {
+        omittedCalls += 1;
+        continue;
+      }
+      left -= size;
+      kept.add(call);
+    }
+    const calls = all.filter((call) => kept.has(call));
+    const agents: LiveAgent[] = [];
+    let omittedAgents = 0;
+    for (const agent of ctx.tracker.agents()) {
+      if (!ctx.scopes.peerInScope(scope, agent.peer)) continue;
+      const size = jsonByteLength(agent) + 1;
+      if (size > left) {
+        omittedAgents += 1;
+        continue;
+      }
+      left -= size;
+      agents.push(agent);
+    }
+    return { calls, agents, stats: stats.stats(new Date().toISOString()), omittedCalls, omittedAgents };
+  },
+};
