@@ -1,4 +1,5 @@
 import { mkdtemp, rm } from 'node:fs/promises';
+import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -10,13 +11,32 @@ import { collect, connectClient, seedEvents, startTestHub, until, type TestHub }
 
 type Result = { ok: boolean; seq?: number; duplicate?: boolean; error?: { code: string; field?: string } };
 
-async function post(url: string, token: string, body: unknown): Promise<{ status: number; body: Result & { results?: Result[] } }> {
-  const res = await fetch(`${url}/api/v1/events`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-    body: JSON.stringify(body),
+/**
+ * POST over a connection of its own: a pooled keep-alive connection to the hub that a test has
+ * just restarted on the same port may be picked before its close is seen ("other side closed").
+ */
+function post(url: string, token: string, body: unknown): Promise<{ status: number; body: Result & { results?: Result[] } }> {
+  const payload = JSON.stringify(body);
+  return new Promise((resolve, reject) => {
+    const req = request(`${url}/api/v1/events`, {
+      method: 'POST',
+      agent: false,
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}`, 'content-length': Buffer.byteLength(payload) },
+    }, (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => (text += chunk));
+      res.on('end', () => {
+        try {
+          resolve({ status: res.statusCode ?? 0, body: JSON.parse(text) as Result & { results?: Result[] } });
+        } catch (err) {
+          reject(err instanceof Error ? err : new Error(String(err)));
+        }
+      });
+    });
+    req.on('error', reject);
+    req.end(payload);
   });
-  return { status: res.status, body: (await res.json()) as Result & { results?: Result[] } };
 }
 
 async function storedEvents(url: string, token: string): Promise<Array<{ seq: number; eventid?: string }>> {
