@@ -1,4 +1,5 @@
 import { postgresCallsMigration, postgresRollupMigration } from '../calls/postgres-schema.js';
+import { postgresWebhooksMigration } from '../webhooks/schema.js';
 import { checkMigrations, type Migration } from '../migration.js';
 
 /**
@@ -78,4 +79,5 @@ export const postgresMigrations: readonly Migration[] = checkMigrations([
   },
   postgresCallsMigration,
   postgresRollupMigration,
+  postgresWebhooksMigration,
 ]);

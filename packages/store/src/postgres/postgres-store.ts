@@ -6,6 +6,7 @@ import { isoTime, nowIso, rowLimit, seqCursor, textField } from '../normalize.js
 import { realtimeSelect } from '../realtime-query.js';
 import { callVariablesTooLarge, checkCallVariables, splitChanges } from '../variables.js';
 import { createPostgresCalls } from '../calls/postgres-calls.js';
+import { createPostgresWebhooks } from '../webhooks/postgres-webhooks.js';
 import { lockClass, migratePostgres } from './migrate.js';
 import { createPool, inTransaction, mapError } from './pool.js';
 
@@ -102,6 +103,7 @@ export function createPostgresStore(options: PostgresStoreOptions): Store {
   );
 
   return {
+    ...createPostgresWebhooks(query),
     kind: 'postgres',
     listCalls: calls.listCalls,
     queueSlots: calls.queueSlots,

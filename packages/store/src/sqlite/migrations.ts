@@ -1,4 +1,5 @@
 import { sqliteCallsMigration, sqliteRollupMigration } from '../calls/sqlite-schema.js';
+import { sqliteWebhooksMigration } from '../webhooks/schema.js';
 import { checkMigrations, type Migration } from '../migration.js';
 
 /**
@@ -76,4 +77,5 @@ export const sqliteMigrations: readonly Migration[] = checkMigrations([
   },
   sqliteCallsMigration,
   sqliteRollupMigration,
+  sqliteWebhooksMigration,
 ]);

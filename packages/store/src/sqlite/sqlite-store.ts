@@ -5,6 +5,7 @@ import { isoTime, nowIso, rowLimit, seqCursor, textField } from '../normalize.js
 import { realtimeSelect } from '../realtime-query.js';
 import { applyChanges, checkCallVariables } from '../variables.js';
 import { createSqliteCalls } from '../calls/sqlite-calls.js';
+import { createSqliteWebhooks } from '../webhooks/sqlite-webhooks.js';
 import { startCheckpointer } from './checkpointer.js';
 import { createStatementCache, migrateSqlite, openSqlite } from './database.js';
 import { createWriteBatcher } from './write-batcher.js';
@@ -144,6 +145,7 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
   }
 
   return {
+    ...createSqliteWebhooks(sql),
     kind: 'sqlite',
     listCalls: calls.listCalls,
     queueSlots: calls.queueSlots,
