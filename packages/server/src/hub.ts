@@ -38,6 +38,7 @@ import { coalesceWrites } from './namespaces/coalesce-writes.js';
 import { setupIntegrations } from './namespaces/integration.js';
 import { setupSupervisors } from './namespaces/supervisor.js';
 import { startHousekeeping } from './housekeeping.js';
+import { startWebhooks, type Webhooks } from './webhooks/webhooks.js';
 
 /** Where a PBX source hands its events to the hub. */
 export interface CallEventSink {
@@ -108,6 +109,7 @@ export async function createHub(options: HubOptions = {}): Promise<Hub> {
   await store.migrate();
   const { last } = await store.seqRange();
   let lastSeq = last;
+  let webhooks: Webhooks | undefined;
 
   const https = config.tls ? { key: readFileSync(config.tls.key), cert: readFileSync(config.tls.cert) } : null;
   // Timeouts against slow and idle clients (src/http/connections.ts).
@@ -160,8 +162,9 @@ export async function createHub(options: HubOptions = {}): Promise<Hub> {
       if ('peer' in event && typeof event.peer === 'string') agents.to(peerRoom(event.peer)).emit(event.event, event);
     }
     fanout.publish(events);
+    webhooks?.wake();
   };
-  const ingest = createIngest({ store, variables, publish: cluster ? (events) => cluster.publish(events) : publish, metrics, logger });
+  const ingest = createIngest({ store, variables, publish: cluster ? (events) => cluster.publish(events) : publish, metrics, logger, enrich: () => webhooks?.enricher });
 
   const ctx: HubContext = {
     config,
@@ -236,6 +239,7 @@ export async function createHub(options: HubOptions = {}): Promise<Hub> {
       const host = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host.includes(':') ? `[${config.host}]` : config.host;
       hub.url = `${https ? 'https' : 'http'}://${host}:${address.port}`;
       housekeeping = startHousekeeping(ctx);
+      webhooks = startWebhooks(ctx);
       for (const source of sources) {
         await source.start();
         logger.info({ source: source.name }, 'source started');
@@ -247,6 +251,7 @@ export async function createHub(options: HubOptions = {}): Promise<Hub> {
       if (closed) return;
       closed = true;
       housekeeping?.();
+      await webhooks?.close();
       for (const source of sources) await source.stop().catch((error: unknown) => logger.warn({ err: error }, 'source stop failed'));
       await ingest.drain();
       await cluster?.close();

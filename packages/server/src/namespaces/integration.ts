@@ -3,11 +3,10 @@ import {
   agentCtiNotificationCommand,
   customVariablesRequest,
   realtimeCtiCommand,
-  type RealtimeRow,
   type Welcome,
 } from '@shuttle-cti/protocol';
-import { randomUUID } from 'node:crypto';
 import type { HubContext } from '../context.js';
+import { addRealtimeRow } from '../core/realtime-rows.js';
 import { guardsOf } from '../guards.js';
 import { requireRole, type SessionData } from './auth.js';
 import { callControlCommandsOf, registerCallControl } from './call-control.js';
@@ -34,23 +33,7 @@ export function setupIntegrations(ctx: HubContext): void {
 
     onCommand(socket, ctx, 'AgentCTI', agentCtiCommand, allow, (c) => ctx.router.wakeup(c));
     onCommand(socket, ctx, 'AgentCTINotification', agentCtiNotificationCommand, allow, (c) => ctx.router.notify(c));
-    onCommand(socket, ctx, 'RealtimeCTI', realtimeCtiCommand, allow, async (c) => {
-      const channel = { ...c.channel };
-      channel['time'] ??= new Date().toISOString();
-      const row: RealtimeRow = {
-        id: c.id ?? randomUUID(),
-        type: c.type,
-        channel,
-        reference: c.reference,
-        url: c.url ?? '',
-        time: new Date().toISOString(),
-      };
-      // An id already used is the same row sent again (a retry): not stored nor shown twice.
-      if (!(await ctx.store.addRealtime(row))) return { ok: true, id: row.id, delivered: 0, queued: 0, duplicate: true };
-      ctx.metrics.commandsRouted.inc({ command: 'RealtimeCTI' });
-      ctx.io.of('/supervisor').to('supervisors').emit('RealtimeCTI', row);
-      return { ok: true, id: row.id, delivered: 0, queued: 0 };
-    });
+    onCommand(socket, ctx, 'RealtimeCTI', realtimeCtiCommand, allow, (c) => addRealtimeRow(ctx, c));
     onCommand(socket, ctx, 'CustomVariables', customVariablesRequest, allow, async ({ uniqueid }) => ({
       ok: true,
       variables: await ctx.variables.get(uniqueid),
