@@ -24,6 +24,7 @@ import { createRouter } from './core/router.js';
 import { createVariablesService } from './core/variables.js';
 import { registerApi } from './http/api.js';
 import { registerCallControlApi } from './http/call-control-api.js';
+import { registerWebhooksApi } from './http/webhooks-api.js';
 import { installErrorHandler } from './http/errors.js';
 import { frameworkOptions } from './http/framework-errors.js';
 import { registerHealth } from './http/health.js';
@@ -84,6 +85,8 @@ export interface Hub {
   listen(): Promise<string>;
   ingest(items: readonly unknown[]): Promise<IngestResult[]>;
   sink: CallEventSink;
+  /** Ids of the webhooks this hub delivers now (it holds their lease). */
+  webhooks(): string[];
   /** Drains accepted events, stops sources, closes connections and the store. */
   close(): Promise<void>;
 }
@@ -187,6 +190,7 @@ export async function createHub(options: HubOptions = {}): Promise<Hub> {
   registerApi(app, ctx);
   registerReports(app, ctx);
   registerCallControlApi(app, ctx);
+  registerWebhooksApi(app, ctx);
   registerWeb(app, options.webDist ?? findWebDist(), { hubs: config.web.hubs, frameAncestors: config.web.frameAncestors });
   setupIntegrations(ctx);
   setupAgents(ctx);
@@ -232,6 +236,7 @@ export async function createHub(options: HubOptions = {}): Promise<Hub> {
     url: '',
     port: 0,
     sink,
+    webhooks: () => webhooks?.delivering() ?? [],
     async listen() {
       await app.listen({ port: config.port, host: config.host });
       const address = app.server.address() as AddressInfo;
