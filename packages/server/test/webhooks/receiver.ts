@@ -25,6 +25,8 @@ export interface Receiver {
   /** Sets how the next requests are answered (default 200 with an empty body). */
   answer(handler: (r: Received, index: number) => Answer): void;
   secret: string;
+  /** Most requests that were open at once (one hub delivering in order keeps it at 1). */
+  maxOpen(): number;
   close(): Promise<void>;
 }
 
@@ -40,7 +42,14 @@ export async function startReceiver(secret = 'receiver-secret-0123456789'): Prom
   const received: Received[] = [];
   const hanging = new Set<ServerResponse>();
   let handler: (r: Received, index: number) => Answer = () => ({ status: 200 });
+  let open = 0;
+  let maxOpen = 0;
   const server = createServer((req, res) => {
+    open += 1;
+    maxOpen = Math.max(maxOpen, open);
+    res.on('close', () => {
+      open -= 1;
+    });
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
@@ -73,6 +82,7 @@ export async function startReceiver(secret = 'receiver-secret-0123456789'): Prom
     url: `http://127.0.0.1:${port}/hook`,
     received,
     secret,
+    maxOpen: () => maxOpen,
     answer(h) {
       handler = h;
     },
