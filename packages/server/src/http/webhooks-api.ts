@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { HubContext } from '../context.js';
 import { addWebhook, webhookInfoOf } from '../webhooks/manage.js';
+import { maskUrl } from '../logger.js';
 import { requireBearer } from './errors.js';
 
 const idParam = z.object({ id: z.string().min(1).max(Limits.identifierLength) });
@@ -20,7 +21,7 @@ export function registerWebhooksApi(app: FastifyInstance, ctx: HubContext): void
   app.post('/api/v1/webhooks', async (request, reply) => {
     await requireBearer(ctx, request, 'admin');
     const { record, secret } = await addWebhook(ctx.store, request.body);
-    ctx.logger.info({ webhook: record.id, url: record.definition.url, events: record.definition.events }, 'webhook added');
+    ctx.logger.info({ webhook: record.id, url: maskUrl(record.definition.url), events: record.definition.events }, 'webhook added');
     return reply.code(201).send({ webhook: webhookInfoOf(record, await lastSeq()), secret });
   });
 
