@@ -22,7 +22,10 @@ describeCluster('webhooks with two hubs sharing PostgreSQL', () => {
     if (!a || !b) throw new Error('hubs did not start');
     const { record } = await addWebhook(env.store, { url: receiver.url, events: ['up'], secret: receiver.secret });
     const started = (h: HubProcess): boolean => h.logged('webhook delivery started').some((l) => l.includes(record.id));
-    const owner = await until(() => (started(a) ? a : started(b) ? b : undefined), 10_000, 'a hub delivering the webhook');
+    const owner: HubProcess = await until<HubProcess | undefined>(() => (started(a) ? a : started(b) ? b : undefined), 10_000, 'a hub delivering the webhook').then((h) => {
+      if (!h) throw new Error('no hub delivering');
+      return h;
+    });
     const other = owner === a ? b : a;
     expect(started(other)).toBe(false);
 
