@@ -28,6 +28,8 @@ export interface BenchFlags {
   eventIds: boolean;
   /** Instead of the ladder: ingest alone, without ids, with new ids and with repeats (see ingest-ids.ts). */
   ingestIds: boolean;
+  /** Webhooks registered on the hub (every event name), all POSTing to one local receiver process. */
+  webhooks: number;
 }
 
 export const usage = `npm run bench -- [flags]
@@ -48,6 +50,7 @@ export const usage = `npm run bench -- [flags]
   --out <file>         where to write the JSON (default bench/results/bench-<time>.json)
   --hub-config <file>  configuration file for the hub (\`serve --config\`), to measure your own settings
   --event-ids          every posted event carries an eventid (idempotent ingest: one look-up per event)
+  --webhooks <n>       register n webhooks for every event, delivered to a local receiver (default 0)
   --ingest-ids         instead: ingest alone, rounds without ids, with new ids and with repeated ids, compared
 `;
 
@@ -79,6 +82,7 @@ export function parseFlags(argv: string[]): BenchFlags | 'help' {
       'hub-config': { type: 'string' },
       'event-ids': { type: 'boolean' },
       'ingest-ids': { type: 'boolean' },
+      webhooks: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
@@ -109,5 +113,6 @@ export function parseFlags(argv: string[]): BenchFlags | 'help' {
     hubConfig: values['hub-config'],
     eventIds: values['event-ids'] ?? false,
     ingestIds: values['ingest-ids'] ?? false,
+    webhooks: Math.floor(number(values.webhooks, 'webhooks', 0)),
   };
 }
