@@ -165,6 +165,8 @@ export const hubConfigSchema = z.object({
       enrichCacheMs: z.number().int().min(0).default(30_000),
       /** Most enrichment requests in flight per webhook; a ringing beyond it goes out without waiting. */
       enrichConcurrency: z.number().int().positive().default(32),
+      /** Deliver from a worker thread (its own store connection), off the event loop that publishes events; false: in the main thread. */
+      worker: z.boolean().default(true),
     })
     .prefault({}),
   /** Agents may join and leave queues themselves (AgentQueue); off by default (protocol 1.2). */

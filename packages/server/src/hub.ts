@@ -244,7 +244,8 @@ export async function createHub(options: HubOptions = {}): Promise<Hub> {
       const host = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host.includes(':') ? `[${config.host}]` : config.host;
       hub.url = `${https ? 'https' : 'http'}://${host}:${address.port}`;
       housekeeping = startHousekeeping(ctx);
-      webhooks = startWebhooks(ctx);
+      // A store handed in (tests) cannot be reopened by a worker: delivery then runs here.
+      webhooks = startWebhooks(ctx, { worker: ownsStore });
       for (const source of sources) {
         await source.start();
         logger.info({ source: source.name }, 'source started');

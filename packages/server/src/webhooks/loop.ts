@@ -1,9 +1,8 @@
 import { WebhookDefaults, webhookAnswer, type CallEvent } from '@shuttle-cti/protocol';
-import type { WebhookProgress, WebhookRecord } from '@shuttle-cti/store';
-import type { HubContext } from '../context.js';
-import { runWebhookCommands } from './commands.js';
+import type { Store, WebhookProgress, WebhookRecord } from '@shuttle-cti/store';
+import type { HubConfig } from '../config.js';
+import type { Logger } from '../logger.js';
 import { wants } from './filter.js';
-import type { WebhookMetrics } from './metrics.js';
 import { postJson, type PostResult } from './post.js';
 import { retryDelay, wait } from './retry.js';
 import { deliveryHeaders } from './sign.js';
@@ -21,6 +20,17 @@ export interface WebhookLoop {
   readonly done: Promise<void>;
 }
 
+/** What delivery needs; it runs in the hub's main thread or in a worker thread (delivery-worker.ts). */
+export interface DeliveryDeps {
+  store: Store;
+  logger: Logger;
+  config: HubConfig;
+  /** Counts a delivery attempt's result (`shuttle_cti_webhook_deliveries_total`). */
+  count: (webhook: string, result: 'delivered' | 'failed' | 'dropped' | 'gone') => void;
+  /** The commands of a 2xx answer, to be carried out by the hub (they need its sessions). */
+  onCommands: (webhook: string, commands: Record<string, unknown>[]) => Promise<void>;
+}
+
 const pageSize = 200;
 
 type Outcome = 'next' | 'stop';
@@ -31,9 +41,8 @@ type Outcome = 'next' | 'stop';
  * its own loop. The cursor is stored after every 2xx, so a hub killed mid-delivery repeats
  * at most the event in flight.
  */
-export function startWebhookLoop(deps: { ctx: HubContext; metrics: WebhookMetrics; record: WebhookRecord; owner: string }): WebhookLoop {
-  const { ctx, metrics, record, owner } = deps;
-  const { store, logger, config } = ctx;
+export function startWebhookLoop(deps: DeliveryDeps & { record: WebhookRecord; owner: string }): WebhookLoop {
+  const { record, owner, store, logger, config, count, onCommands } = deps;
   const { id, definition, secret } = record;
   const maxAgeMs = definition.maxAgeMs ?? WebhookDefaults.maxAgeMs;
   const abort = new AbortController();
@@ -103,25 +112,25 @@ export function startWebhookLoop(deps: { ctx: HubContext; metrics: WebhookMetric
       if (signal.aborted) return 'stop';
       const at = new Date().toISOString();
       if (result.ok && result.status >= 200 && result.status < 300) {
-        metrics.deliveries.inc({ webhook: id, result: 'delivered' });
+        count(id, 'delivered');
         const kept = await save({ cursor: event.seq, delivered: 1, lastStatus: result.status, lastError: null, lastAt: at });
         cursor = event.seq;
         const list = answerCommands(result.body);
-        if (list.length > 0) commands = commands.then(() => runWebhookCommands(ctx, metrics, id, list));
+        if (list.length > 0) commands = commands.then(() => onCommands(id, list)).catch(() => undefined);
         return kept ? 'next' : 'stop';
       }
       const { status, error } = describeFailure(result);
       if (status === 410) {
-        metrics.deliveries.inc({ webhook: id, result: 'gone' });
+        count(id, 'gone');
         logger.warn({ webhook: id, seq: event.seq }, 'webhook disabled: the endpoint answered 410 Gone');
         await save({ state: 'disabled', failed: 1, lastStatus: 410, lastError: '410 Gone: disabled', lastAt: at });
         return 'stop';
       }
-      metrics.deliveries.inc({ webhook: id, result: 'failed' });
+      count(id, 'failed');
       const delay = retryDelay(attempt, config.webhooks.retryBaseMs, config.webhooks.retryMaxMs);
       const age = Date.now() - Date.parse(event.time);
       if (age + delay > maxAgeMs) {
-        metrics.deliveries.inc({ webhook: id, result: 'dropped' });
+        count(id, 'dropped');
         logger.warn({ webhook: id, seq: event.seq, attempts: attempt, error }, 'webhook event dropped: still failing at its maxAge');
         const kept = await save({ cursor: event.seq, failed: 1, dropped: 1, lastStatus: status, lastError: `${error} (seq ${event.seq} dropped after ${attempt} attempts)`, lastAt: at });
         cursor = event.seq;

@@ -27,6 +27,11 @@ export function createWebhookMetrics(metrics: Metrics, lags: () => ReadonlyMap<s
       labelNames: ['webhook', 'result'] as const,
       registers,
     }),
+    worker: new Gauge({
+      name: 'shuttle_cti_webhook_worker',
+      help: '1 while webhooks are delivered from a worker thread, 0 from the main thread (webhooks.worker off, or the worker failed)',
+      registers,
+    }),
     enrichments: new Counter({
       name: 'shuttle_cti_webhook_enrichments_total',
       help: 'Enrichment look-ups of ringing events, by webhook and result (ok, cached, timeout, error, busy)',

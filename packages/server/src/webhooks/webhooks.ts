@@ -1,10 +1,14 @@
-import { randomBytes } from 'node:crypto';
-import { hostname } from 'node:os';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
 import type { WebhookRecord } from '@shuttle-cti/store';
 import type { HubContext } from '../context.js';
+import { runWebhookCommands } from './commands.js';
 import { createEnricher, type Enricher } from './enrich.js';
-import { startWebhookLoop, type WebhookLoop } from './loop.js';
-import { createWebhookMetrics } from './metrics.js';
+import { createWebhookMetrics, type WebhookMetrics } from './metrics.js';
+import { startDeliveryRunner, type DeliveryRunner } from './runner.js';
+import type { FromWorker, ToWorker, WorkerData } from './worker-messages.js';
 
 export interface Webhooks {
   /** New events were published. */
@@ -16,88 +20,124 @@ export interface Webhooks {
   close(): Promise<void>;
 }
 
+/** How the delivery runs: here, or in a worker thread that reports back. */
+interface Delivery {
+  wake(): void;
+  cursors(): ReadonlyMap<string, number>;
+  close(): Promise<void>;
+}
+
 /**
- * Runs the webhooks. Every `refreshMs` the hub reads the list (the CLI and other hubs
- * change it) and takes or renews the lease of each enabled webhook: with several hubs
- * exactly one delivers each, and a dead hub's webhooks pass to another once its lease ran
- * out. The delivery loops themselves are in loop.ts.
+ * The hub's webhooks: delivery (in a worker thread unless `webhooks.worker` is off or the
+ * hub was handed a store it cannot reopen), enrichment of `ringing` on the ingest path,
+ * the commands of answers, and the metrics.
  */
-export function startWebhooks(ctx: HubContext): Webhooks {
+export function startWebhooks(ctx: HubContext, options: { worker: boolean }): Webhooks {
   const { store, logger, config } = ctx;
-  const owner = `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
-  const loops = new Map<string, WebhookLoop>();
-  let list: WebhookRecord[] = [];
-  let closed = false;
-  let ticking: Promise<void> | undefined;
-
-  const lags = (): Map<string, number> => {
+  let cursors: () => ReadonlyMap<string, number> = () => new Map();
+  const metrics = createWebhookMetrics(ctx.metrics, () => {
     const last = ctx.lastSeq();
-    return new Map([...loops.values()].map((l) => [l.id, Math.max(0, last - l.cursor())]));
-  };
-  const metrics = createWebhookMetrics(ctx.metrics, lags);
+    return new Map([...cursors()].map(([id, cursor]) => [id, Math.max(0, last - cursor)]));
+  });
+  let list: WebhookRecord[] = [];
   const enricher = createEnricher({ config, logger, metrics, webhooks: () => list });
-
-  async function tick(): Promise<void> {
-    try {
-      list = await store.listWebhooks();
-    } catch (error) {
-      logger.warn({ err: error }, 'webhooks: reading the list failed');
-      return;
-    }
-    const enabled = new Set(list.filter((w) => w.state === 'enabled').map((w) => w.id));
-    for (const [id, loop] of loops) if (!enabled.has(id)) void loop.stop();
-    const now = Date.now();
-    for (const w of list) {
-      if (closed || w.state !== 'enabled') continue;
-      let held: boolean;
-      try {
-        held = await store.leaseWebhook(w.id, owner, now + config.webhooks.leaseMs, now);
-      } catch (error) {
-        logger.warn({ err: error, webhook: w.id }, 'webhooks: lease not renewed');
-        continue;
-      }
-      const running = loops.get(w.id);
-      if (!held) {
-        if (running) {
-          logger.warn({ webhook: w.id }, 'webhook taken over by another hub');
-          void running.stop();
-        }
-        continue;
-      }
-      if (running || closed) continue;
-      // Read again after taking the lease: the cursor the previous holder stored last.
-      const fresh = (await store.getWebhook(w.id).catch(() => undefined)) ?? w;
-      const loop = startWebhookLoop({ ctx, metrics, record: fresh, owner });
-      loops.set(w.id, loop);
-      logger.info({ webhook: w.id, cursor: fresh.cursor }, 'webhook delivery started');
-      void loop.done.then(() => {
-        if (loops.get(w.id) === loop) loops.delete(w.id);
-      });
-    }
-  }
-
-  const run = (): void => {
-    ticking ??= tick().finally(() => {
-      ticking = undefined;
-    });
+  // The enrichment's own copy of the list (with secrets), read as often as the runner reads it.
+  const refresh = (): void => {
+    store.listWebhooks().then(
+      (l) => (list = l),
+      (error: unknown) => logger.warn({ err: error }, 'webhooks: reading the list failed'),
+    );
   };
-  run();
-  const timer = setInterval(run, config.webhooks.refreshMs);
+  refresh();
+  const timer = setInterval(refresh, config.webhooks.refreshMs);
   timer.unref();
+
+  const deps = {
+    count: (webhook: string, result: 'delivered' | 'failed' | 'dropped' | 'gone') => metrics.deliveries.inc({ webhook, result }),
+    onCommands: (webhook: string, commands: Record<string, unknown>[]) => runWebhookCommands(ctx, metrics, webhook, commands),
+  };
+  const inProcess = (): Delivery => {
+    const runner: DeliveryRunner = startDeliveryRunner({ store, logger, config, ...deps });
+    return { wake: () => runner.wake(), cursors: () => runner.cursors(), close: () => runner.close() };
+  };
+  let delivery: Delivery = options.worker && config.webhooks.worker ? inWorker(ctx, metrics, deps, () => (delivery = inProcess())) : inProcess();
+  cursors = () => delivery.cursors();
+  metrics.worker.set(options.worker && config.webhooks.worker ? 1 : 0);
 
   return {
     enricher,
-    wake() {
-      for (const loop of loops.values()) loop.wake();
-    },
-    delivering: () => [...loops.keys()],
+    wake: () => delivery.wake(),
+    delivering: () => [...delivery.cursors().keys()],
     async close() {
-      closed = true;
       clearInterval(timer);
-      await ticking;
-      const stopping = [...loops.values()];
-      await Promise.all(stopping.map((l) => l.stop()));
-      await Promise.all(stopping.map((l) => store.releaseWebhook(l.id, owner).catch(() => undefined)));
+      await delivery.close();
+    },
+  };
+}
+
+/** The worker, from the compiled file, or (source mode: tests, tsx) through tsx's loader. */
+function spawnWorker(data: WorkerData): Worker {
+  const here = import.meta.url;
+  if (!here.endsWith('.ts')) return new Worker(new URL('./delivery-worker.js', here), { workerData: data });
+  const target = new URL('./delivery-worker.ts', here).href;
+  // tsx's ESM entry (its `import` export); require.resolve would give the CommonJS one.
+  const tsx = pathToFileURL(join(dirname(createRequire(here).resolve('tsx/package.json')), 'dist/esm/api/index.mjs')).href;
+  const code = `import(${JSON.stringify(tsx)}).then((m) => { m.register(); return import(${JSON.stringify(target)}); });`;
+  return new Worker(code, { eval: true, workerData: data, execArgv: ['--conditions=source'] });
+}
+
+function inWorker(
+  ctx: HubContext,
+  metrics: WebhookMetrics,
+  deps: { count(webhook: string, result: 'delivered' | 'failed' | 'dropped' | 'gone'): void; onCommands(webhook: string, commands: Record<string, unknown>[]): Promise<void> },
+  fallBack: () => Delivery,
+): Delivery {
+  const { logger } = ctx;
+  const worker = spawnWorker({ config: ctx.config });
+  let cursors = new Map<string, number>();
+  let closing: Promise<void> | undefined;
+  let closed: () => void = () => undefined;
+  let replaced: Delivery | undefined;
+  const post = (message: ToWorker): void => worker.postMessage(message);
+  worker.on('message', (message: FromWorker) => {
+    switch (message.type) {
+      case 'count':
+        deps.count(message.webhook, message.result);
+        return;
+      case 'commands':
+        void deps.onCommands(message.webhook, message.commands);
+        return;
+      case 'cursors':
+        cursors = new Map(message.cursors);
+        return;
+      case 'closed':
+        closed();
+        return;
+    }
+  });
+  worker.on('error', (error) => {
+    // The worker died (it cannot load, or threw): deliver from the main thread instead.
+    logger.error({ err: error }, 'webhook worker failed; delivering from the main thread');
+    cursors = new Map();
+    metrics.worker.set(0);
+    if (!closing) replaced = fallBack();
+  });
+  return {
+    wake: () => (replaced ? replaced.wake() : post({ type: 'wake' })),
+    cursors: () => (replaced ? replaced.cursors() : cursors),
+    async close() {
+      if (replaced) return replaced.close();
+      closing ??= new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, 15_000);
+        closed = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+        post({ type: 'close' });
+      }).then(async () => {
+        await worker.terminate();
+      });
+      await closing;
     },
   };
 }

@@ -34,16 +34,17 @@ async function metric(name: string): Promise<string> {
   return (await hub.hub.metrics.registry.getSingleMetricAsString(name)) ?? '';
 }
 
-beforeEach(async () => {
-  seed = await seedEvents();
-  hub = await startTestHub({ config: { webhooks: fast } });
-});
-afterEach(async () => {
-  await hub.stop();
-  await Promise.all(receivers.splice(0).map((r) => r.close()));
-});
+// In a worker thread (the default) and in the hub's main thread (webhooks.worker: false).
+for (const worker of [true, false]) describe(`webhook delivery (${worker ? 'worker thread' : 'main thread'})`, () => {
+  beforeEach(async () => {
+    seed = await seedEvents();
+    hub = await startTestHub({ config: { webhooks: { ...fast, worker } } });
+  });
+  afterEach(async () => {
+    await hub.stop();
+    await Promise.all(receivers.splice(0).map((r) => r.close()));
+  });
 
-describe('webhook delivery', () => {
   it('POSTs the wanted events, signed, in seq order, and stores the cursor', async () => {
     const r = await receiver();
     const { record } = await addWebhook(hub.hub.store, { url: r.url, events: ['up', 'hangup'], queues: ['Support'], secret: r.secret });
@@ -62,6 +63,8 @@ describe('webhook delivery', () => {
     await until(async () => (await hub.hub.store.getWebhook(record.id))?.cursor === seqs[3], 5000, 'cursor stored');
     expect(await hub.hub.store.getWebhook(record.id)).toMatchObject({ delivered: 2, failed: 0, lastStatus: 200, lastError: null });
     expect(await metric('shuttle_cti_webhook_deliveries_total')).toMatch(new RegExp(`webhook="${record.id}",result="delivered"} 2`));
+    // Delivered from where this run says (a worker that failed to start falls back to the main thread).
+    expect(await metric('shuttle_cti_webhook_worker')).toMatch(new RegExp(`shuttle_cti_webhook_worker ${worker ? 1 : 0}`));
   });
 
   it('a wrong secret does not verify', async () => {
@@ -139,6 +142,8 @@ describe('webhook delivery', () => {
     r.answer((x) => (failFirst && x.json['uniqueid'] === first['uniqueid'] ? { status: 500 } : { status: 200 }));
     const first = call('up');
     const { record } = await addWebhook(hub.hub.store, { url: r.url, events: ['up'], secret: r.secret, maxAgeMs: 1000 });
+    // Age counts from the event's time: start once the loop runs, so it has its second to retry in.
+    await until(() => hub.hub.webhooks().includes(record.id), 5000, 'delivery running');
     const seqs = await ingest(first, call('up'));
     await until(async () => (await hub.hub.store.getWebhook(record.id))?.dropped === 1, 5000, 'dropped');
     failFirst = false;
