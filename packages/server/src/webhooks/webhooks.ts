@@ -8,7 +8,7 @@ import { runWebhookCommands } from './commands.js';
 import { createEnricher, type Enricher } from './enrich.js';
 import { createWebhookMetrics, type WebhookMetrics } from './metrics.js';
 import { startDeliveryRunner, type DeliveryRunner } from './runner.js';
-import type { FromWorker, ToWorker, WorkerData } from './worker-messages.js';
+import type { FromWorker, ToWorker, WorkerData, WriteCall } from './worker-messages.js';
 
 export interface Webhooks {
   /** New events were published. */
@@ -75,6 +75,19 @@ export function startWebhooks(ctx: HubContext, options: { worker: boolean }): We
   };
 }
 
+/** A store write the worker asks for. */
+async function write(ctx: HubContext, call: WriteCall): Promise<boolean> {
+  switch (call.method) {
+    case 'recordWebhook':
+      return ctx.store.recordWebhook(...call.args);
+    case 'leaseWebhook':
+      return ctx.store.leaseWebhook(...call.args);
+    case 'releaseWebhook':
+      await ctx.store.releaseWebhook(...call.args);
+      return true;
+  }
+}
+
 /** The worker, from the compiled file, or (source mode: tests, tsx) through tsx's loader. */
 function spawnWorker(data: WorkerData): Worker {
   const here = import.meta.url;
@@ -112,6 +125,12 @@ function inWorker(
         return;
       case 'closed':
         closed();
+        return;
+      case 'write':
+        void write(ctx, message.call).then(
+          (ok) => post({ type: 'written', id: message.id, ok }),
+          (error: unknown) => post({ type: 'written', id: message.id, ok: false, error: error instanceof Error ? error.message : String(error) }),
+        );
         return;
     }
   });
