@@ -39,7 +39,8 @@ const runner = startDeliveryRunner({
   store,
   logger: createLogger(config.logLevel),
   config,
-  count: (webhook, result) => send({ type: 'count', webhook, result }),
+  // Counted by the hub from the writes (one message per delivery rather than two).
+  count: () => undefined,
   onCommands: async (webhook, commands) => send({ type: 'commands', webhook, commands }),
 });
 const report = setInterval(() => send({ type: 'cursors', cursors: [...runner.cursors()] }), Math.min(1000, config.webhooks.refreshMs));

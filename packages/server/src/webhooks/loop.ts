@@ -123,7 +123,7 @@ export function startWebhookLoop(deps: DeliveryDeps & { record: WebhookRecord; o
       if (status === 410) {
         count(id, 'gone');
         logger.warn({ webhook: id, seq: event.seq }, 'webhook disabled: the endpoint answered 410 Gone');
-        await save({ state: 'disabled', failed: 1, lastStatus: 410, lastError: '410 Gone: disabled', lastAt: at });
+        await save({ state: 'disabled', lastStatus: 410, lastError: '410 Gone: disabled', lastAt: at });
         return 'stop';
       }
       count(id, 'failed');

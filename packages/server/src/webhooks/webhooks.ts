@@ -76,10 +76,17 @@ export function startWebhooks(ctx: HubContext, options: { worker: boolean }): We
 }
 
 /** A store write the worker asks for. */
-async function write(ctx: HubContext, call: WriteCall): Promise<boolean> {
+async function write(ctx: HubContext, call: WriteCall, count: (webhook: string, result: 'delivered' | 'failed' | 'dropped' | 'gone', n: number) => void): Promise<boolean> {
   switch (call.method) {
-    case 'recordWebhook':
+    case 'recordWebhook': {
+      const [webhook, progress] = call.args;
+      for (const result of ['delivered', 'failed', 'dropped'] as const) {
+        const n = progress[result];
+        if (n !== undefined && n > 0) count(webhook, result, n);
+      }
+      if (progress.state === 'disabled') count(webhook, 'gone', 1);
       return ctx.store.recordWebhook(...call.args);
+    }
     case 'leaseWebhook':
       return ctx.store.leaseWebhook(...call.args);
     case 'releaseWebhook':
@@ -127,7 +134,7 @@ function inWorker(
         closed();
         return;
       case 'write':
-        void write(ctx, message.call).then(
+        void write(ctx, message.call, (webhook, result, n) => metrics.deliveries.inc({ webhook, result }, n)).then(
           (ok) => post({ type: 'written', id: message.id, ok }),
           (error: unknown) => post({ type: 'written', id: message.id, ok: false, error: error instanceof Error ? error.message : String(error) }),
         );
