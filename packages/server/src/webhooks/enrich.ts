@@ -74,7 +74,8 @@ export function createEnricher(deps: { config: HubConfig; logger: Logger; metric
       return Promise.resolve(undefined);
     }
     const answer = request(w, event);
-    if (config.webhooks.enrichCacheMs > 0) {
+    // No number (an anonymous caller): nothing to share an answer by.
+    if (config.webhooks.enrichCacheMs > 0 && event.callernum !== '') {
       cache.delete(key);
       if (cache.size >= cacheEntries) {
         const oldest = cache.keys().next();
