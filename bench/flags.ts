@@ -32,6 +32,8 @@ export interface BenchFlags {
   scopedSupervisors: number;
   /** The same number of extra supervisors but unscoped, to compare with `--scoped-supervisors`. */
   unscopedSupervisors: number;
+  /** Webhooks registered on the hub (every event name), all POSTing to one local receiver process. */
+  webhooks: number;
 }
 
 export const usage = `npm run bench -- [flags]
@@ -52,6 +54,7 @@ export const usage = `npm run bench -- [flags]
   --out <file>         where to write the JSON (default bench/results/bench-<time>.json)
   --hub-config <file>  configuration file for the hub (\`serve --config\`), to measure your own settings
   --event-ids          every posted event carries an eventid (idempotent ingest: one look-up per event)
+  --webhooks <n>       register n webhooks for every event, delivered to a local receiver (default 0)
   --ingest-ids         instead: ingest alone, rounds without ids, with new ids and with repeated ids, compared
   --scoped-supervisors <n>  also connect n supervisors with scoped tokens (each one queue and 5 peers) to the hub
   --unscoped-supervisors <n>  also connect n extra unscoped supervisors to the hub (the same process), to compare
@@ -87,6 +90,7 @@ export function parseFlags(argv: string[]): BenchFlags | 'help' {
       'ingest-ids': { type: 'boolean' },
       'scoped-supervisors': { type: 'string' },
       'unscoped-supervisors': { type: 'string' },
+      webhooks: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
@@ -119,5 +123,6 @@ export function parseFlags(argv: string[]): BenchFlags | 'help' {
     ingestIds: values['ingest-ids'] ?? false,
     scopedSupervisors: Math.floor(number(values['scoped-supervisors'], 'scoped-supervisors', 0)),
     unscopedSupervisors: Math.floor(number(values['unscoped-supervisors'], 'unscoped-supervisors', 0)),
+    webhooks: Math.floor(number(values.webhooks, 'webhooks', 0)),
   };
 }

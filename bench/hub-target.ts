@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -67,6 +67,42 @@ async function bulkScopedSupervisors(dataDir: string, count: number, peers: stri
   } finally {
     await store.close();
   }
+ * `--webhooks n`: a receiver process answering 200 at once, and n webhooks for every event
+ * name registered on the store (as `shuttle-cti webhook add` does) before the hub starts.
+ */
+async function startWebhooks(dataDir: string, count: number): Promise<{ stop(): Promise<void> }> {
+  const child = spawn(process.execPath, [fileURLToPath(new URL('./webhook-receiver.js', import.meta.url))], { stdio: ['ignore', 'pipe', 'inherit'] });
+  let output = '';
+  child.stdout?.on('data', (chunk: Buffer) => {
+    output += chunk.toString('utf8');
+  });
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`the webhook receiver did not start:\n${output}`)), 10_000);
+    child.stdout?.on('data', () => {
+      const match = /listening on (\S+)/.exec(output);
+      if (match?.[1]) {
+        clearTimeout(timer);
+        resolve(`${match[1]}/hook`);
+      }
+    });
+  });
+  const { createStore } = await import('@shuttle-cti/store');
+  const { addWebhook } = await import('@shuttle-cti/server');
+  const { webhookEventNames } = await import('@shuttle-cti/protocol');
+  const store = createStore({ dataDir });
+  await store.migrate();
+  try {
+    for (let i = 0; i < count; i++) await addWebhook(store, { url, events: [...webhookEventNames], name: `bench-${i + 1}` });
+  } finally {
+    await store.close();
+  }
+  return {
+    async stop() {
+      await stopChild(child);
+      const got = /received (\d+)/.exec(output)?.[1];
+      process.stderr.write(`bench: ${count} webhooks, the receiver got ${got ?? '?'} requests\n`);
+    },
+  };
 }
 
 /**
@@ -85,7 +121,7 @@ async function benchConfig(dataDir: string, agents: number): Promise<string> {
  * The hub as a user runs it: `shuttle-cti serve` in its own process, with a fresh SQLite
  * data dir and a free port; role tokens made with `shuttle-cti token create`.
  */
-export async function startHub(options: { agents: number; integrations: number; profile: boolean; config: string | undefined; scopedSupervisors?: number; unscopedSupervisors?: number }): Promise<Target> {
+export async function startHub(options: { agents: number; integrations: number; profile: boolean; config: string | undefined; scopedSupervisors?: number; unscopedSupervisors?: number; webhooks?: number }): Promise<Target> {
   checkBuilt();
   const dataDir = await mkdtemp(join(tmpdir(), 'shuttle-cti-bench-'));
   const [source, supervisor, ...integrations] = await Promise.all([
@@ -95,6 +131,7 @@ export async function startHub(options: { agents: number; integrations: number; 
   ]);
   const agents = await bulkAgentTokens(dataDir, benchPeers(options.agents));
   const scopedSupervisors = await bulkScopedSupervisors(dataDir, options.scopedSupervisors ?? 0, benchPeers(options.agents), options.unscopedSupervisors ?? 0);
+  const receiver = options.webhooks ? await startWebhooks(dataDir, options.webhooks) : undefined;
   const node: string[] = [];
   if (options.profile) {
     await mkdir(profileDir, { recursive: true });
@@ -110,6 +147,7 @@ export async function startHub(options: { agents: number; integrations: number; 
     loopDelay,
     async stop() {
       await stopChild(child);
+      await receiver?.stop();
       await rm(dataDir, { recursive: true, force: true });
     },
   };

@@ -55,7 +55,7 @@ async function main(flags: BenchFlags): Promise<void> {
   let hub: PhaseResult | undefined;
   let relay: PhaseResult | undefined;
   try {
-    const hubTarget = await startHub({ agents: flags.agents, integrations: flags.integrations, profile: flags.profile, config: flags.hubConfig, scopedSupervisors: flags.scopedSupervisors, unscopedSupervisors: flags.unscopedSupervisors });
+    const hubTarget = await startHub({ agents: flags.agents, integrations: flags.integrations, profile: flags.profile, config: flags.hubConfig, scopedSupervisors: flags.scopedSupervisors, unscopedSupervisors: flags.unscopedSupervisors, webhooks: flags.webhooks });
     started.push(hubTarget);
     const hubClients = await connectTarget(hubTarget, flags, log);
     connected.push(hubClients);

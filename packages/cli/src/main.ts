@@ -12,6 +12,7 @@ type Register = (program: Command) => void;
 const commands: Record<string, () => Promise<Register>> = {
   serve: async () => (await import('./commands/serve.js')).registerServeCommand,
   token: async () => (await import('./commands/token.js')).registerTokenCommand,
+  webhook: async () => (await import('./commands/webhook.js')).registerWebhookCommand,
   simulate: async () => (await import('./commands/simulate.js')).registerSimulateCommand,
   run: async () => (await import('./commands/run.js')).registerRunCommand,
   replay: async () => (await import('./commands/replay.js')).registerReplayCommand,

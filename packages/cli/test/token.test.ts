@@ -58,8 +58,11 @@ describe('shuttle-cti token', () => {
     const noPeer = await runCli(['token', 'create', '--role', 'agent', '--data', data]);
     expect(noPeer.code).toBe(2);
     expect(noPeer.stderr).toContain('--peer');
-    const badRole = await runCli(['token', 'create', '--role', 'admin', '--data', data]);
+    const badRole = await runCli(['token', 'create', '--role', 'root', '--data', data]);
     expect(badRole.code).toBe(2);
+    // admin (protocol 1.2) is a role: HTTP only, it manages webhooks.
+    const admin = await runCli(['token', 'create', '--role', 'admin', '--data', data]);
+    expect(admin.code).toBe(0);
     const agent = await runCli(['token', 'create', '--role', 'agent', '--peer', 'SIP/andrea.bianco', '--data', data]);
     expect(agent.code).toBe(0);
     const peerOnIntegration = await runCli(['token', 'create', '--role', 'integration', '--peer', 'SIP/x', '--data', data]);

@@ -145,3 +145,14 @@ export type {
 export type { CallControlClientToServer } from './socket-events.js';
 export { agentReportRow, queueReportRow } from './reports.js';
 export type { AgentReportRow, QueueReportRow } from './reports.js';
+export {
+  WebhookDefaults,
+  WebhookHeaders,
+  WebhookLimits,
+  webhookAnswer,
+  webhookDefinition,
+  webhookEventNames,
+  webhookInfo,
+  webhookStates,
+} from './webhooks.js';
+export type { WebhookAnswer, WebhookDefinition, WebhookEventName, WebhookInfo, WebhookState } from './webhooks.js';

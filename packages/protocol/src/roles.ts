@@ -1,7 +1,8 @@
-export const roles = ['integration', 'agent', 'supervisor', 'source'] as const;
+/** `admin` (protocol 1.2) is HTTP only: it manages webhooks and tokens. */
+export const roles = ['integration', 'agent', 'supervisor', 'source', 'admin'] as const;
 export type Role = (typeof roles)[number];
 
-/** The socket.io namespace each role connects to (`source` is HTTP only). */
+/** The socket.io namespace each role connects to (`source` and `admin` are HTTP only). */
 export const namespaceOf = {
   integration: '/',
   agent: '/agent',

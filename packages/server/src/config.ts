@@ -154,6 +154,28 @@ export const hubConfigSchema = z.object({
       serviceLevelTarget: z.number().min(0).max(100).default(80),
     })
     .prefault({}),
+  /** Webhook delivery (protocol 1.2; see docs/PROTOCOL.md "Webhooks"). */
+  webhooks: z
+    .object({
+      /** Longest a delivery (connection, request and answer) may take before it counts as failed. */
+      timeoutMs: z.number().int().positive().default(10_000),
+      /** First retry delay; each further one doubles, up to retryMaxMs, with jitter (50–100 %). */
+      retryBaseMs: z.number().int().positive().default(1_000),
+      retryMaxMs: z.number().int().positive().default(300_000),
+      /** How long a hub holds a webhook without renewing; another hub takes a dead hub's webhooks over after it. */
+      leaseMs: z.number().int().positive().default(15_000),
+      /** How often each hub renews its leases and reads the webhook list (new, removed, disabled ones). */
+      refreshMs: z.number().int().positive().default(2_000),
+      /** A loop with nothing to deliver looks in the store this often even without being woken. */
+      pollMs: z.number().int().positive().default(5_000),
+      /** How long an enrichment answer is reused for the same calling number (a ringall makes one request). */
+      enrichCacheMs: z.number().int().min(0).default(30_000),
+      /** Most enrichment requests in flight per webhook; a ringing beyond it goes out without waiting. */
+      enrichConcurrency: z.number().int().positive().default(32),
+      /** Deliver from a worker thread (its own store connection), off the event loop that publishes events; false: in the main thread. */
+      worker: z.boolean().default(true),
+    })
+    .prefault({}),
   /** Agents may join and leave queues themselves (AgentQueue); off by default (protocol 1.2). */
   agentsManageQueues: z.boolean().default(false),
   /** The pause reasons the agent panel offers. */

@@ -28,6 +28,7 @@ import { createSupervisorOut } from './core/supervisor-out.js';
 import { createVariablesService } from './core/variables.js';
 import { registerApi } from './http/api.js';
 import { registerCallControlApi } from './http/call-control-api.js';
+import { registerWebhooksApi } from './http/webhooks-api.js';
 import { installErrorHandler } from './http/errors.js';
 import { frameworkOptions } from './http/framework-errors.js';
 import { registerHealth } from './http/health.js';
@@ -42,6 +43,7 @@ import { coalesceWrites } from './namespaces/coalesce-writes.js';
 import { setupIntegrations } from './namespaces/integration.js';
 import { setupSupervisors } from './namespaces/supervisor.js';
 import { startHousekeeping } from './housekeeping.js';
+import { startWebhooks, type Webhooks } from './webhooks/webhooks.js';
 
 /** Where a PBX source hands its events to the hub. */
 export interface CallEventSink {
@@ -87,6 +89,8 @@ export interface Hub {
   listen(): Promise<string>;
   ingest(items: readonly unknown[]): Promise<IngestResult[]>;
   sink: CallEventSink;
+  /** Ids of the webhooks this hub delivers now (it holds their lease). */
+  webhooks(): string[];
   /** Drains accepted events, stops sources, closes connections and the store. */
   close(): Promise<void>;
 }
@@ -112,6 +116,7 @@ export async function createHub(options: HubOptions = {}): Promise<Hub> {
   await store.migrate();
   const { last } = await store.seqRange();
   let lastSeq = last;
+  let webhooks: Webhooks | undefined;
 
   const https = config.tls ? { key: readFileSync(config.tls.key), cert: readFileSync(config.tls.cert) } : null;
   // Timeouts against slow and idle clients (src/http/connections.ts).
@@ -175,6 +180,7 @@ export async function createHub(options: HubOptions = {}): Promise<Hub> {
       if ('peer' in event && typeof event.peer === 'string') agents.to(peerRoom(event.peer)).emit(event.event, event);
     }
     fanout.publish(events);
+    webhooks?.wake();
   };
   // Overload admission (src/core/pressure.ts): refuses sources while the hub is behind.
   // `ingest` is read only once events arrive, after both exist.
@@ -188,6 +194,7 @@ export async function createHub(options: HubOptions = {}): Promise<Hub> {
     admit: (count) => pressure.admitOrThrow(count),
     refusing: () => pressure.admission.refusing,
     refuseEarly: () => pressure.refuseEarly(),
+    enrich: () => webhooks?.enricher,
   });
 
   const ctx: HubContext = {
@@ -214,6 +221,7 @@ export async function createHub(options: HubOptions = {}): Promise<Hub> {
   registerApi(app, ctx);
   registerReports(app, ctx);
   registerCallControlApi(app, ctx);
+  registerWebhooksApi(app, ctx);
   registerWeb(app, options.webDist ?? findWebDist(), { hubs: config.web.hubs, frameAncestors: config.web.frameAncestors });
   setupIntegrations(ctx);
   setupAgents(ctx);
@@ -260,6 +268,7 @@ export async function createHub(options: HubOptions = {}): Promise<Hub> {
     url: '',
     port: 0,
     sink,
+    webhooks: () => webhooks?.delivering() ?? [],
     async listen() {
       await app.listen({ port: config.port, host: config.host });
       const address = app.server.address() as AddressInfo;
@@ -267,6 +276,8 @@ export async function createHub(options: HubOptions = {}): Promise<Hub> {
       const host = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host.includes(':') ? `[${config.host}]` : config.host;
       hub.url = `${https ? 'https' : 'http'}://${host}:${address.port}`;
       housekeeping = startHousekeeping(ctx);
+      // A store handed in (tests) cannot be reopened by a worker: delivery then runs here.
+      webhooks = startWebhooks(ctx, { worker: ownsStore });
       for (const source of sources) {
         await source.start();
         logger.info({ source: source.name }, 'source started');
@@ -278,6 +289,7 @@ export async function createHub(options: HubOptions = {}): Promise<Hub> {
       if (closed) return;
       closed = true;
       housekeeping?.();
+      await webhooks?.close();
       for (const source of sources) await source.stop().catch((error: unknown) => logger.warn({ err: error }, 'source stop failed'));
       await ingest.drain();
       pressure.stop();

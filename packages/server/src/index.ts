@@ -12,3 +12,5 @@ export { agentColumns, queueColumns, toCsv } from './reports/csv.js';
 export { parseReportParams } from './reports/params.js';
 export type { ReportDefaults, ReportParams } from './reports/params.js';
 export { systemTimeZone } from './reports/time-zone.js';
+export { addWebhook, testWebhook, webhookInfoOf } from './webhooks/manage.js';
+export { signature as webhookSignature } from './webhooks/sign.js';

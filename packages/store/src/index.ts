@@ -14,6 +14,7 @@ export type {
   TokenRecord,
   UnnumberedEvent,
 } from './store.js';
+export type { NewWebhook, StoredWebhookDefinition, WebhookProgress, WebhookRecord, WebhookStore } from './webhooks/types.js';
 export type {
   AgentSlot,
   CallRange,

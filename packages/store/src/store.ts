@@ -1,5 +1,6 @@
 import type { CallEvent, RealtimeRow, Role, Scope, Variables } from '@shuttle-cti/protocol';
 import type { CallSummaryStore } from './calls/types.js';
+import type { WebhookStore } from './webhooks/types.js';
 
 /** A call event as the hub hands it to the store: everything but `seq`. */
 export type UnnumberedEvent = Omit<CallEvent, 'seq'>;
@@ -60,7 +61,7 @@ export interface RealtimeQuery {
  * The one persistence interface; SQLite and PostgreSQL implement it and pass the same
  * conformance suite.
  */
-export interface Store extends CallSummaryStore {
+export interface Store extends CallSummaryStore, WebhookStore {
   readonly kind: 'sqlite' | 'postgres';
   /** Applies pending versioned migrations. Idempotent. */
   migrate(): Promise<void>;

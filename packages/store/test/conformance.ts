@@ -9,6 +9,7 @@ import { outboxTests } from './conformance/outbox.js';
 import { realtimeTests } from './conformance/realtime.js';
 import { tokenTests } from './conformance/tokens.js';
 import { variableTests } from './conformance/variables.js';
+import { webhookTests } from './conformance/webhooks.js';
 
 export interface ConformanceOptions {
   /** Opens another store on the same database as `store` (migrated); enables the persistence tests. */
@@ -58,6 +59,7 @@ export function runStoreConformance(name: string, makeStore: () => Promise<Store
     outboxTests(ctx);
     realtimeTests(ctx);
     callTests(ctx);
+    webhookTests(ctx);
   });
 }
 

@@ -134,6 +134,8 @@ export function createCallControlService(deps: {
       }
       case 'source':
         return forbid('a source token may not control calls');
+      case 'admin':
+        return forbid('an admin token manages webhooks and tokens; it may not control calls');
     }
   }
 

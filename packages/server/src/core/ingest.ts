@@ -16,6 +16,7 @@ import type { AppendedEvent, Store, UnnumberedEvent } from '@shuttle-cti/store';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
 import type { PipelineBacklog } from './pressure.js';
+import type { Enricher } from '../webhooks/enrich.js';
 import type { VariablesService } from './variables.js';
 
 /** `duplicate`: the event's `eventid` was accepted before; `seq` is the original's, nothing was stored. */
@@ -59,6 +60,8 @@ export function createIngest(deps: {
   /** Overload admission: whether it refuses now, and a throw when it does. */
   refusing?: () => boolean;
   refuseEarly?: () => void;
+  /** Webhook enrichment (protocol 1.2): a `ringing` waits for its caller look-up before it is stored. */
+  enrich?: () => Enricher | undefined;
 }): Ingest {
   const { store, variables, publish, metrics, logger } = deps;
   const now = deps.now ?? (() => new Date());
@@ -81,7 +84,10 @@ export function createIngest(deps: {
 
   async function normalise(input: CallEventInput, time: string): Promise<UnnumberedEvent> {
     if ((input.event as string) === 'agentstate') return { ...input, agentstate: true, time };
-    const { variables: update, ...fields } = input;
+    const { variables: sent, ...fields } = input;
+    const enricher = deps.enrich?.();
+    // The look-up's variables are merged into the call's as if the source had sent them.
+    const update = enricher?.applies(input) ? { ...sent, ...(await enricher.lookup(input)) } : sent;
     const vars = await variables.merge(input.uniqueid, update, time);
     return { ...fields, [eventFlag[input.event]]: true, time, variables: vars };
   }

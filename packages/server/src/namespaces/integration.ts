@@ -4,11 +4,10 @@ import {
   customVariablesRequest,
   realtimeCtiCommand,
   scopeMatcher,
-  type RealtimeRow,
   type Welcome,
 } from '@shuttle-cti/protocol';
-import { randomUUID } from 'node:crypto';
 import type { HubContext } from '../context.js';
+import { addRealtimeRow } from '../core/realtime-rows.js';
 import { guardsOf } from '../guards.js';
 import { requireRole, type SessionData } from './auth.js';
 import { callControlCommandsOf, registerCallControl } from './call-control.js';
@@ -44,23 +43,9 @@ export function setupIntegrations(ctx: HubContext): void {
       scoped.peer(c.peer);
       return ctx.router.notify(c);
     });
-    onCommand(socket, ctx, 'RealtimeCTI', realtimeCtiCommand, allow, async (c) => {
+    onCommand(socket, ctx, 'RealtimeCTI', realtimeCtiCommand, allow, (c) => {
       scoped.row(c.channel);
-      const channel = { ...c.channel };
-      channel['time'] ??= new Date().toISOString();
-      const row: RealtimeRow = {
-        id: c.id ?? randomUUID(),
-        type: c.type,
-        channel,
-        reference: c.reference,
-        url: c.url ?? '',
-        time: new Date().toISOString(),
-      };
-      // An id already used is the same row sent again (a retry): not stored nor shown twice.
-      if (!(await ctx.store.addRealtime(row))) return { ok: true, id: row.id, delivered: 0, queued: 0, duplicate: true };
-      ctx.metrics.commandsRouted.inc({ command: 'RealtimeCTI' });
-      ctx.supervisorOut.realtime(row);
-      return { ok: true, id: row.id, delivered: 0, queued: 0 };
+      return addRealtimeRow(ctx, c);
     });
     onCommand(socket, ctx, 'CustomVariables', customVariablesRequest, allow, async ({ uniqueid }) => {
       scoped.call(uniqueid);

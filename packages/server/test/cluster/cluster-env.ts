@@ -81,7 +81,11 @@ function withSearchPath(url: string, schema: string): string {
   return u.toString();
 }
 
-export async function createClusterEnv(cluster: { heartbeatMs?: number; pollMs?: number; ackTimeoutMs?: number } = {}): Promise<ClusterEnv> {
+export async function createClusterEnv(
+  cluster: { heartbeatMs?: number; pollMs?: number; ackTimeoutMs?: number } = {},
+  /** More of the hubs' configuration (e.g. `webhooks`). */
+  more: Record<string, unknown> = {},
+): Promise<ClusterEnv> {
   const schema = randomSchemaName();
   const admin = new pg.Client({ connectionString: testDatabaseUrl });
   await admin.connect();
@@ -111,7 +115,7 @@ export async function createClusterEnv(cluster: { heartbeatMs?: number; pollMs?:
   const prefix = `shuttle-cti-test-${randomBytes(6).toString('hex')}`;
   await writeFile(
     configFile,
-    JSON.stringify({ cluster: { prefix, heartbeatMs: cluster.heartbeatMs ?? 500, pollMs: cluster.pollMs ?? 60_000, ackTimeoutMs: cluster.ackTimeoutMs ?? 2000 } }),
+    JSON.stringify({ ...more, cluster: { prefix, heartbeatMs: cluster.heartbeatMs ?? 500, pollMs: cluster.pollMs ?? 60_000, ackTimeoutMs: cluster.ackTimeoutMs ?? 2000 } }),
   );
   const hubs: HubProcess[] = [];
 

@@ -1,4 +1,5 @@
 import { postgresCallsMigration, postgresRollupMigration } from '../calls/postgres-schema.js';
+import { postgresWebhooksMigration } from '../webhooks/schema.js';
 import { checkMigrations, type Migration } from '../migration.js';
 import { postgresTokenScopeMigration } from '../token-scopes.js';
 
@@ -80,4 +81,5 @@ export const postgresMigrations: readonly Migration[] = checkMigrations([
   postgresCallsMigration,
   postgresRollupMigration,
   postgresTokenScopeMigration,
+  postgresWebhooksMigration,
 ]);

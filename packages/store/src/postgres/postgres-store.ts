@@ -7,6 +7,7 @@ import { realtimeSelect } from '../realtime-query.js';
 import { callVariablesTooLarge, checkCallVariables, splitChanges } from '../variables.js';
 import { createPostgresCalls } from '../calls/postgres-calls.js';
 import { scopeFromText, scopeText } from '../token-scopes.js';
+import { createPostgresWebhooks } from '../webhooks/postgres-webhooks.js';
 import { lockClass, migratePostgres } from './migrate.js';
 import { createPool, inTransaction, mapError } from './pool.js';
 
@@ -105,6 +106,7 @@ export function createPostgresStore(options: PostgresStoreOptions): Store {
   );
 
   return {
+    ...createPostgresWebhooks(query),
     kind: 'postgres',
     listCalls: calls.listCalls,
     queueSlots: calls.queueSlots,

@@ -1,4 +1,5 @@
 import { sqliteCallsMigration, sqliteRollupMigration } from '../calls/sqlite-schema.js';
+import { sqliteWebhooksMigration } from '../webhooks/schema.js';
 import { checkMigrations, type Migration } from '../migration.js';
 import { sqliteTokenScopeMigration } from '../token-scopes.js';
 
@@ -78,4 +79,5 @@ export const sqliteMigrations: readonly Migration[] = checkMigrations([
   sqliteCallsMigration,
   sqliteRollupMigration,
   sqliteTokenScopeMigration,
+  sqliteWebhooksMigration,
 ]);

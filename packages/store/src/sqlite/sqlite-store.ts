@@ -6,6 +6,7 @@ import { realtimeSelect } from '../realtime-query.js';
 import { applyChanges, checkCallVariables } from '../variables.js';
 import { createSqliteCalls } from '../calls/sqlite-calls.js';
 import { scopeFromText, scopeText } from '../token-scopes.js';
+import { createSqliteWebhooks } from '../webhooks/sqlite-webhooks.js';
 import { startCheckpointer } from './checkpointer.js';
 import { createStatementCache, migrateSqlite, openSqlite } from './database.js';
 import { createWriteBatcher } from './write-batcher.js';
@@ -149,6 +150,7 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
   }
 
   return {
+    ...createSqliteWebhooks(sql),
     kind: 'sqlite',
     listCalls: calls.listCalls,
     queueSlots: calls.queueSlots,
