@@ -67,6 +67,9 @@ async function bulkScopedSupervisors(dataDir: string, count: number, peers: stri
   } finally {
     await store.close();
   }
+}
+
+/**
  * `--webhooks n`: a receiver process answering 200 at once, and n webhooks for every event
  * name registered on the store (as `shuttle-cti webhook add` does) before the hub starts.
  */

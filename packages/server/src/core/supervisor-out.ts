@@ -36,7 +36,8 @@ export interface SupervisorOut {
 
 export function createSupervisorOut(io: Server, index: ScopeIndex): SupervisorOut {
   let scoped = 0;
-  const nsp = (): ReturnType<Server['of']> => io.of('/supervisor');
+  const namespace = io.of('/supervisor');
+  const nsp = (): typeof namespace => namespace;
   return {
     agent(presence) {
       if (scoped === 0) {
