@@ -1,6 +1,6 @@
 import { CtiError, ErrorCode, realtimeRowInScope } from '@shuttle-cti/protocol';
 import type { HubContext } from '../context.js';
-import type { SessionData } from './auth.js';
+import type { ScopeMatcher } from '@shuttle-cti/protocol';
 
 /** The scope checks of an integration's own commands; each throws, or returns when allowed. */
 export interface IntegrationScopeCheck {
@@ -15,7 +15,7 @@ export interface IntegrationScopeCheck {
 const forbidden = (message: string, field: string): CtiError => new CtiError(ErrorCode.FORBIDDEN, message, { field });
 
 /** Reads the session's scope at each command, so a changed scope applies at once. Unscoped sessions pass at the first test. */
-export function checkIntegrationScope(ctx: HubContext, data: SessionData): IntegrationScopeCheck {
+export function checkIntegrationScope(ctx: HubContext, data: { readonly scope: ScopeMatcher | null }): IntegrationScopeCheck {
   return {
     peer(peer) {
       const scope = data.scope;

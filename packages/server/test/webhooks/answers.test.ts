@@ -66,6 +66,32 @@ describe('commands in a webhook answer', () => {
     expect(await hub.hub.store.getWebhook(record.id)).toMatchObject({ delivered: 2, failed: 0 });
   });
 
+  it('run scoped like the webhook: one with queues acts on those queues only', async () => {
+    const agent = await connectClient(hub.url, '/agent', { token: hub.tokens.agent });
+    sockets.push(agent);
+    const pops = collect<Record<string, unknown>>(agent, ['AgentCTI']);
+    const r = await receiver();
+    r.answer(() => ({
+      status: 200,
+      body: {
+        commands: [
+          { AgentCTI: { peer: 'SIP/outside.the.scope', url: 'https://crm.example.test/other-brand', mode: 'new_tab' } },
+          { RealtimeCTI: { type: 'lead', channel: { queue: 'Billing' }, reference: 'other brand' } },
+          { AgentCTI: { peer: hub.peer, url: 'https://crm.example.test/own-brand', mode: 'new_tab' } },
+        ],
+      },
+    }));
+    const { record } = await addWebhook(hub.hub.store, { url: r.url, events: ['up'], queues: ['Support'], secret: r.secret });
+    // The call makes hub.peer a member of Support (from the calls seen).
+    await hub.ingest([call('up', { peer: hub.peer })]);
+    await until(() => pops.length >= 1, 5000, 'the pop on the member of the webhook’s queue');
+    await until(async () => /result="ok"} 1/.test(await metric('shuttle_cti_webhook_commands_total')), 5000, 'command results counted');
+    const counted = await metric('shuttle_cti_webhook_commands_total');
+    expect(counted).toMatch(new RegExp(`webhook="${record.id}",result="FORBIDDEN"} 2`));
+    expect(pops.map((p) => p['url'])).toEqual(['https://crm.example.test/own-brand']);
+    expect(await hub.hub.store.listRealtime({ limit: 10 })).toEqual([]);
+  });
+
   it('a non-JSON or odd 2xx answer is a delivery without commands', async () => {
     const r = await receiver();
     r.answer((_x, i) => ({ status: 200, body: i === 0 ? 'not json' : { commands: 'nope' } }));
