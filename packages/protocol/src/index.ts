@@ -53,7 +53,7 @@ export type {
   VariablesAck,
   WakeupMode,
 } from './commands.js';
-export { isRole, namespaceOf, roles } from './roles.js';
+export { isRole, roles } from './roles.js';
 export type { Role } from './roles.js';
 export type {
   AgentPresence,

@@ -17,14 +17,6 @@ import {
 } from '@shuttle-cti/protocol';
 import type { CommandResult } from './types.js';
 
-/** The commands an integration sends, with their payloads. */
-export interface CommandPayloads {
-  AgentCTI: AgentCtiCommand;
-  AgentCTINotification: AgentCtiNotificationCommand;
-  RealtimeCTI: RealtimeCtiCommand;
-}
-export type CommandName = keyof CommandPayloads;
-
 type Schema = Parameters<typeof parseOrThrow>[0];
 
 /** Same checks, in the same order, with the same errors as the hub's (size, then schema). */

@@ -108,8 +108,6 @@ export interface Store extends CallSummaryStore {
   acknowledge(id: string, peer?: string): Promise<boolean>;
   /** Deletes a peer's oldest unacknowledged commands beyond the newest `keep`; returns how many. */
   dropOldest(peer: string, keep: number): Promise<number>;
-  /** Whether a command with this id was ever enqueued. */
-  hasCommand(id: string): Promise<boolean>;
   /** Deletes expired commands; returns how many had never been acknowledged. */
   expireBefore(now: string): Promise<number>;
 

@@ -45,4 +45,3 @@ export const presenceTableMessage = z.object({ hub: hubId, version, peers: z.arr
 export const byeMessage = z.object({ hub: hubId });
 
 export type PresenceTable = z.infer<typeof presenceTableMessage>;
-export type CommandRelay = z.infer<typeof commandMessage>['item'];

@@ -279,9 +279,6 @@ export function createPostgresStore(options: PostgresStoreOptions): Store {
       );
       return result.rowCount;
     },
-    async hasCommand(id) {
-      return (await query('SELECT 1 FROM outbox WHERE id = $1', [id])).rowCount > 0;
-    },
     async expireBefore(now) {
       const { rows } = await query<{ unacked: string }>(
         `WITH gone AS (DELETE FROM outbox WHERE expires_at <= $1 RETURNING acked_at)

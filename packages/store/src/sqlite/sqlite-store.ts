@@ -269,9 +269,6 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
          )`,
       ).run(peer, keep).changes;
     },
-    async hasCommand(id) {
-      return sql('SELECT 1 FROM outbox WHERE id = ?').get(id) !== undefined;
-    },
     async expireBefore(now) {
       const cutoff = isoTime(now, 'now');
       const statement = sql(
