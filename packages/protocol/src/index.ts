@@ -1,18 +1,26 @@
-export { CtiError, ErrorCode, httpStatusOf, isWireError, toCtiError } from './errors.js';
-export type { WireError } from './errors.js';
+export { CtiError, ErrorCode, commandError, errorAnswer, errorCode, httpStatusOf, isWireError, toCtiError, wireError } from './errors.js';
+export type { CommandError, ErrorAnswer, WireError } from './errors.js';
 export { Limits, jsonByteLength } from './limits.js';
 export { escapePeer, peerName, peerProblem } from './peer.js';
 export {
+  abandonEvent,
   abandonInput,
+  callEvent,
   callEventInput,
   callEventNames,
   eventFlag,
+  hangupEvent,
   hangupInput,
+  hubFieldsSchema,
   isCallEventName,
+  outboundEvent,
   outboundInput,
+  ringendEvent,
   ringendInput,
   ringendReasons,
+  ringingEvent,
   ringingInput,
+  upEvent,
   upInput,
   variablesSchema,
 } from './events.js';
@@ -33,12 +41,18 @@ export type {
 export {
   agentAck,
   agentCtiCommand,
+  agentCtiDelivery,
   agentCtiNotificationCommand,
+  agentNotificationDelivery,
+  commandAck,
   customVariablesRequest,
+  failedAck,
   httpUrl,
   isHttpUrl,
   notificationTypes,
   realtimeCtiCommand,
+  realtimeRow,
+  variablesAck,
   wakeupModes,
 } from './commands.js';
 export type {
@@ -55,6 +69,7 @@ export type {
 } from './commands.js';
 export { isRole, roles } from './roles.js';
 export type { Role } from './roles.js';
+export { agentPresence, agentStates, dayStats, liveAgent, liveCall, replayTruncated, snapshot, welcome } from './live.js';
 export type {
   AgentPresence,
   AgentState,
@@ -101,8 +116,10 @@ export {
   agentStateInput,
   callControlWelcome,
   agentWelcomeState,
+  callControlAck,
   callControlCommandNames,
   callControlOk,
+  callDialAck,
   callControlSchemas,
   callDialCommand,
   callHangupCommand,
@@ -130,5 +147,16 @@ export type {
   TransferMode,
 } from './call-control.js';
 export type { CallControlClientToServer } from './socket-events.js';
-export { agentReportRow, queueReportRow } from './reports.js';
-export type { AgentReportRow, QueueReportRow } from './reports.js';
+export { agentReport, agentReportRow, queueReport, queueReportRow, reportIntervals } from './reports.js';
+export type { AgentReport, AgentReportRow, QueueReport, QueueReportRow } from './reports.js';
+export {
+  eventsPage,
+  healthAnswer,
+  ingestBatch,
+  ingestResult,
+  readyAnswer,
+  realtimePage,
+  storedEvent,
+  variablesAnswer,
+} from './http-answers.js';
+export type { EventsPage, IngestBatch, IngestResult, ReadyAnswer, RealtimePage, VariablesAnswer } from './http-answers.js';

@@ -13,7 +13,7 @@ import type {
   VariablesAck,
 } from './commands.js';
 import type { AgentStateEvent, CallControlAck, CallControlCommandMap, CallDialAck } from './call-control.js';
-import type { WireError } from './errors.js';
+import type { CommandError } from './errors.js';
 import type { CallEventMap } from './events.js';
 import type { AgentPresence, ReplayTruncated, Snapshot, Welcome } from './live.js';
 
@@ -35,7 +35,7 @@ export interface IntegrationServerToClient extends CallEventListeners {
   welcome: (welcome: Welcome) => void;
   replay_truncated: (info: ReplayTruncated) => void;
   /** Errors for commands sent without an ack callback (older scripts). */
-  cti_error: (error: WireError & { command: string }) => void;
+  cti_error: (error: CommandError) => void;
 }
 
 export interface IntegrationClientToServer extends CallControlClientToServer {
@@ -50,7 +50,7 @@ export interface AgentServerToClient extends CallEventListeners {
   welcome: (welcome: Welcome) => void;
   AgentCTI: (command: AgentCtiDelivery) => void;
   AgentCTINotification: (command: AgentNotificationDelivery) => void;
-  cti_error: (error: WireError & { command: string }) => void;
+  cti_error: (error: CommandError) => void;
 }
 
 /** Agents may act on their own peer and their own current call only. */
@@ -65,7 +65,7 @@ export interface SupervisorServerToClient extends CallEventListeners {
   replay_truncated: (info: ReplayTruncated) => void;
   RealtimeCTI: (row: RealtimeRow) => void;
   agent: (presence: AgentPresence) => void;
-  cti_error: (error: WireError & { command: string }) => void;
+  cti_error: (error: CommandError) => void;
 }
 
 /** Supervisors hang up, pause and manage queue membership (protocol 1.2). */

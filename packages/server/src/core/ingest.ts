@@ -10,6 +10,7 @@ import {
   toCtiError,
   type CallEvent,
   type CallEventInput,
+  type IngestResult,
   type WireError,
 } from '@shuttle-cti/protocol';
 import type { AppendedEvent, Store, UnnumberedEvent } from '@shuttle-cti/store';
@@ -17,8 +18,8 @@ import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
 import type { VariablesService } from './variables.js';
 
-/** `duplicate`: the event's `eventid` was accepted before; `seq` is the original's, nothing was stored. */
-export type IngestResult = { ok: true; seq: number; duplicate?: true } | { ok: false; error: WireError };
+/** One result per event (protocol's `ingestResult`). */
+export type { IngestResult };
 
 export interface Ingest {
   /** Validates, numbers, stores, then publishes; one result per item, in order. */
