@@ -124,3 +124,7 @@ export const realtimeRow = z.object({
 export type RealtimeRow = z.infer<typeof realtimeRow>;
 
 export const agentAck = z.object({ id: z.string().min(1).max(Limits.commandIdLength + 64) });
+
+/** The hub's answer to an agent's `ack` (when sent with a callback). */
+export const agentAckResult = z.discriminatedUnion('ok', [z.object({ ok: z.literal(true) }), failedAck]);
+export type AgentAckResult = z.infer<typeof agentAckResult>;

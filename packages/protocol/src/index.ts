@@ -40,6 +40,7 @@ export type {
 } from './events.js';
 export {
   agentAck,
+  agentAckResult,
   agentCtiCommand,
   agentCtiDelivery,
   agentCtiNotificationCommand,
@@ -56,6 +57,7 @@ export {
   wakeupModes,
 } from './commands.js';
 export type {
+  AgentAckResult,
   AgentCtiCommand,
   AgentCtiDelivery,
   AgentCtiNotificationCommand,

@@ -3,6 +3,7 @@
  * by clients (reversed: `Socket<ServerToClient, ClientToServer>`).
  */
 import type {
+  AgentAckResult,
   AgentCtiCommand,
   AgentCtiDelivery,
   AgentCtiNotificationCommand,
@@ -55,7 +56,7 @@ export interface AgentServerToClient extends CallEventListeners {
 
 /** Agents may act on their own peer and their own current call only. */
 export interface AgentClientToServer extends CallControlClientToServer {
-  ack: (ack: { id: string }) => void;
+  ack: (ack: { id: string }, done?: (result: AgentAckResult) => void) => void;
 }
 
 /** `/supervisor`: dashboards. */

@@ -1,4 +1,7 @@
 import type { HubContext } from './context.js';
+import type { CommandError } from '@shuttle-cti/protocol';
+import type { SessionData } from './namespaces/auth.js';
+import { supervisorsOf } from './namespaces/typed.js';
 
 /**
  * Periodic chores: expire agent commands, prune old events and variables, and re-check
@@ -44,7 +47,7 @@ export function startHousekeeping(ctx: HubContext): () => void {
     config.live.sweepIntervalMs,
     async () => {
       const expired = ctx.tracker.expire();
-      const supervisors = ctx.io.of('/supervisor').local.to('supervisors');
+      const supervisors = supervisorsOf(ctx.io).local.to('supervisors');
       for (const presence of expired.changed) supervisors.emit('agent', presence);
       if (expired.calls + expired.agents > 0) logger.info({ calls: expired.calls, agents: expired.agents }, 'live view: dropped stale calls and offline agents');
     },
@@ -61,9 +64,9 @@ export function startHousekeeping(ctx: HubContext): () => void {
 /** A session as the re-check sees it. */
 interface TokenSession {
   id: string;
-  data: unknown;
+  data: SessionData;
   disconnect(close: boolean): unknown;
-  emit(event: string, data: unknown): unknown;
+  emit(event: 'cti_error', error: CommandError): unknown;
   once(event: 'disconnect', listener: () => void): unknown;
 }
 
@@ -86,7 +89,7 @@ function createTokenRecheck(ctx: HubContext): () => Promise<void> {
   const byToken = new Map<string, Set<TokenSession>>();
   for (const name of ['/', '/agent', '/supervisor']) {
     ctx.io.of(name).on('connection', (socket: TokenSession) => {
-      const id = (socket.data as { tokenId?: string | null }).tokenId;
+      const id = socket.data.tokenId;
       if (!id) return;
       let set = byToken.get(id);
       if (!set) byToken.set(id, (set = new Set()));

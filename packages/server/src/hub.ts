@@ -37,6 +37,7 @@ import { setupAgents, peerRoom } from './namespaces/agent.js';
 import { coalesceWrites } from './namespaces/coalesce-writes.js';
 import { setupIntegrations } from './namespaces/integration.js';
 import { setupSupervisors } from './namespaces/supervisor.js';
+import { agentsOf, emitEvent, supervisorsOf, type HubServer } from './namespaces/typed.js';
 import { startHousekeeping } from './housekeeping.js';
 
 /** Where a PBX source hands its events to the hub. */
@@ -119,7 +120,7 @@ export async function createHub(options: HubOptions = {}): Promise<Hub> {
   const app = (https
     ? Fastify({ https: { ...https, ...serverTimeouts(config.connections) }, bodyLimit: config.limits.httpBodyBytes, logger: false, ...timeouts, ...frameworkOptions })
     : Fastify({ http: serverTimeouts(config.connections), bodyLimit: config.limits.httpBodyBytes, logger: false, ...timeouts, ...frameworkOptions })) as unknown as FastifyInstance;
-  const io = new Server(app.server, {
+  const io: HubServer = new Server(app.server, {
     allowEIO3: true,
     maxHttpBufferSize: config.limits.socketMessageBytes,
     // Browsers: only the hub's own pages and configured origins (src/http/origins.ts).
@@ -145,19 +146,19 @@ export async function createHub(options: HubOptions = {}): Promise<Hub> {
   if (warmed > 0) logger.info({ events: warmed }, 'live view rebuilt from today’s stored events');
   // A socket's id is also the name of a room holding just that socket.
   const fanout = createFanout(store, logger, (namespace, ids, event) => {
-    io.of(namespace).local.to(ids as string[]).emit(event.event, event);
+    emitEvent(io.of(namespace).local.to(ids as string[]), event);
   });
   const variables = cluster ? cluster.shareVariables(createVariablesService(store)) : createVariablesService(store);
   const router = createRouter({ store, config, metrics, logger, ...(cluster ? { relay: (item) => cluster.relay(item) } : {}) });
 
   // Local only: with several hubs each one publishes every event to its own clients.
   const publish = (events: CallEvent[]): void => {
-    const agents = io.of('/agent').local;
-    const supervisors = io.of('/supervisor').local.to('supervisors');
+    const agents = agentsOf(io).local;
+    const supervisors = supervisorsOf(io).local.to('supervisors');
     for (const event of events) {
       lastSeq = Math.max(lastSeq, event.seq);
       for (const presence of tracker.apply(event)) supervisors.emit('agent', presence);
-      if ('peer' in event && typeof event.peer === 'string') agents.to(peerRoom(event.peer)).emit(event.event, event);
+      if ('peer' in event && typeof event.peer === 'string') emitEvent(agents.to(peerRoom(event.peer)), event);
     }
     fanout.publish(events);
   };

@@ -10,6 +10,7 @@ import type { HubContext } from '../context.js';
 import type { VariablesService } from '../core/variables.js';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
+import { agentsOf, supervisorsOf } from '../namespaces/typed.js';
 import type { RemoteCallControl } from '../core/call-control.js';
 import { createCallControlRelay } from './call-control-relay.js';
 import { createRedisLink } from './redis-link.js';
@@ -107,15 +108,15 @@ export function createCluster(deps: { config: HubConfig; io: Server; logger: Log
   function presenceChanged(peer: string): void {
     if (!ctx || !presence) return;
     const update = ctx.tracker.setSessions(peer, ctx.router.sessionsOf(peer) + presence.remote(peer));
-    ctx.io.of('/supervisor').local.to('supervisors').emit('agent', update);
+    supervisorsOf(ctx.io).local.to('supervisors').emit('agent', update);
   }
 
   /** After an outage: commands relayed while Redis was away reach this hub's sessions now (within their time-to-live). */
   async function redeliverPending(): Promise<void> {
     if (!ctx) return;
     const peers = new Set<string>();
-    for (const socket of ctx.io.of('/agent').sockets.values()) {
-      const peer = (socket.data as { peer?: unknown }).peer;
+    for (const socket of agentsOf(ctx.io).sockets.values()) {
+      const peer = socket.data.peer;
       if (typeof peer === 'string') peers.add(peer);
     }
     const now = new Date().toISOString();

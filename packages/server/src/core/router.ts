@@ -18,8 +18,11 @@ export interface AgentSession {
   readonly peer: string;
   /** Ids this session has been sent: each command reaches a session at most once. */
   readonly sent: Set<string>;
-  send(kind: OutboxKind, payload: AgentCtiDelivery | AgentNotificationDelivery): void;
+  send(delivery: AgentDelivery): void;
 }
+
+/** A command for an agent session, with the payload of its kind. */
+export type AgentDelivery = { kind: 'AgentCTI'; payload: AgentCtiDelivery } | { kind: 'AgentCTINotification'; payload: AgentNotificationDelivery };
 
 export interface Router {
   wakeup(command: AgentCtiCommand): Promise<CommandAck>;
@@ -68,7 +71,7 @@ export function createRouter(deps: {
       const oldest = session.sent.values().next();
       if (!oldest.done) session.sent.delete(oldest.value);
     }
-    session.send(item.kind, item.payload as unknown as AgentCtiDelivery | AgentNotificationDelivery);
+    session.send({ kind: item.kind, payload: item.payload } as unknown as AgentDelivery);
     return true;
   }
 

@@ -1,20 +1,21 @@
-import { ErrorCode, agentAck, type Welcome } from '@shuttle-cti/protocol';
+import { ErrorCode, agentAck, type AgentAckResult, type Welcome } from '@shuttle-cti/protocol';
 import type { HubContext } from '../context.js';
 import type { AgentSession } from '../core/router.js';
 import { guardsOf } from '../guards.js';
-import { requireRole, type SessionData } from './auth.js';
+import { requireRole } from './auth.js';
 import { callControlCommandsOf, registerCallControl } from './call-control.js';
 import { createRateLimiter, onCommand, refuseOthers } from './commands.js';
+import { agentsOf, supervisorsOf } from './typed.js';
 
 export const peerRoom = (peer: string): string => `peer:${peer}`;
 
 /** `/agent`: agent panels receive their peer's commands and call events, and acknowledge. */
 export function setupAgents(ctx: HubContext): void {
-  const nsp = ctx.io.of('/agent');
+  const nsp = agentsOf(ctx.io);
   requireRole(nsp, 'agent', ctx);
 
   nsp.on('connection', (socket) => {
-    const data = socket.data as SessionData;
+    const data = socket.data;
     const peer = data.peer ?? '';
     ctx.metrics.sessions.inc({ role: 'agent' });
     void socket.join(peerRoom(peer));
@@ -25,7 +26,7 @@ export function setupAgents(ctx: HubContext): void {
     const tokenKey = data.tokenId ?? 'loopback';
     const allow = (): boolean => perConnection() && guards.tokenCommand(tokenKey);
     registerCallControl(socket, ctx, 'agent', allow);
-    onCommand(socket, ctx, 'ack', agentAck, allow, async ({ id }) =>
+    onCommand(socket, ctx, 'ack', agentAck, allow, async ({ id }): Promise<AgentAckResult> =>
       (await ctx.router.acknowledge(id, peer))
         ? { ok: true }
         : { ok: false, error: { code: ErrorCode.NOT_FOUND, message: `no unacknowledged command with id ${id}` } },
@@ -49,7 +50,7 @@ export function setupAgents(ctx: HubContext): void {
       id: socket.id,
       peer,
       sent: new Set(),
-      send: (kind, payload) => socket.emit(kind, payload),
+      send: (delivery) => (delivery.kind === 'AgentCTI' ? socket.emit('AgentCTI', delivery.payload) : socket.emit('AgentCTINotification', delivery.payload)),
     };
     ctx.router.attach(session).catch((error: unknown) => {
       ctx.logger.error({ err: error, peer }, 'could not deliver queued commands');
@@ -70,5 +71,5 @@ function presence(ctx: HubContext, peer: string): void {
   const local = ctx.router.sessionsOf(peer);
   ctx.cluster?.sessionsChanged(peer, local);
   const update = ctx.tracker.setSessions(peer, local + (ctx.cluster?.remoteSessions(peer) ?? 0));
-  ctx.io.of('/supervisor').local.to('supervisors').emit('agent', update);
+  supervisorsOf(ctx.io).local.to('supervisors').emit('agent', update);
 }

@@ -3,25 +3,28 @@ import {
   agentCtiNotificationCommand,
   customVariablesRequest,
   realtimeCtiCommand,
+  type CommandAck,
   type RealtimeRow,
+  type VariablesAck,
   type Welcome,
 } from '@shuttle-cti/protocol';
 import { randomUUID } from 'node:crypto';
 import type { HubContext } from '../context.js';
 import { guardsOf } from '../guards.js';
-import { requireRole, type SessionData } from './auth.js';
+import { requireRole } from './auth.js';
 import { callControlCommandsOf, registerCallControl } from './call-control.js';
 import { createRateLimiter, onCommand, refuseOthers } from './commands.js';
+import { emitEvent, integrationsOf, supervisorsOf } from './typed.js';
 
 const commands = ['AgentCTI', 'AgentCTINotification', 'RealtimeCTI', 'CustomVariables'] as const;
 
 /** `/`: integrations receive call events and send the three commands. */
 export function setupIntegrations(ctx: HubContext): void {
-  const nsp = ctx.io.of('/');
+  const nsp = integrationsOf(ctx.io);
   requireRole(nsp, 'integration', ctx);
 
   nsp.on('connection', (socket) => {
-    const data = socket.data as SessionData;
+    const data = socket.data;
     ctx.metrics.sessions.inc({ role: 'integration' });
     ctx.logger.info({ session: socket.id, name: data.name, lastSeq: data.lastSeq }, 'integration connected');
     // Per connection and per token: more connections do not buy more commands.
@@ -34,7 +37,7 @@ export function setupIntegrations(ctx: HubContext): void {
 
     onCommand(socket, ctx, 'AgentCTI', agentCtiCommand, allow, (c) => ctx.router.wakeup(c));
     onCommand(socket, ctx, 'AgentCTINotification', agentCtiNotificationCommand, allow, (c) => ctx.router.notify(c));
-    onCommand(socket, ctx, 'RealtimeCTI', realtimeCtiCommand, allow, async (c) => {
+    onCommand(socket, ctx, 'RealtimeCTI', realtimeCtiCommand, allow, async (c): Promise<CommandAck> => {
       const channel = { ...c.channel };
       channel['time'] ??= new Date().toISOString();
       const row: RealtimeRow = {
@@ -48,10 +51,10 @@ export function setupIntegrations(ctx: HubContext): void {
       // An id already used is the same row sent again (a retry): not stored nor shown twice.
       if (!(await ctx.store.addRealtime(row))) return { ok: true, id: row.id, delivered: 0, queued: 0, duplicate: true };
       ctx.metrics.commandsRouted.inc({ command: 'RealtimeCTI' });
-      ctx.io.of('/supervisor').to('supervisors').emit('RealtimeCTI', row);
+      supervisorsOf(ctx.io).to('supervisors').emit('RealtimeCTI', row);
       return { ok: true, id: row.id, delivered: 0, queued: 0 };
     });
-    onCommand(socket, ctx, 'CustomVariables', customVariablesRequest, allow, async ({ uniqueid }) => ({
+    onCommand(socket, ctx, 'CustomVariables', customVariablesRequest, allow, async ({ uniqueid }): Promise<VariablesAck> => ({
       ok: true,
       variables: await ctx.variables.get(uniqueid),
     }));
@@ -63,7 +66,7 @@ export function setupIntegrations(ctx: HubContext): void {
         {
           id: socket.id,
           namespace: '/',
-          send: (event) => socket.emit(event.event, event),
+          send: (event) => emitEvent(socket, event),
           truncated: (info) => socket.emit('replay_truncated', info),
         },
         data.lastSeq,
