@@ -1,5 +1,4 @@
-import { callEventNames, type AgentClientToServer, type AgentServerToClient, type CallEvent } from '@shuttle-cti/protocol';
-import type { Socket } from 'socket.io-client';
+import { callEventNames, type CallEvent } from '@shuttle-cti/protocol';
 import '../common/base.css';
 import { h } from '../common/dom.js';
 import './agent.css';
@@ -18,8 +17,6 @@ import { openWindow } from './pop.js';
 import { createAgentSession, type AgentSession } from './session.js';
 import type { AgentCommand } from './tab-messages.js';
 import { createToasts } from './toasts.js';
-
-type AgentSocket = Socket<AgentServerToClient, AgentClientToServer>;
 
 const root = document.getElementById('app') as HTMLElement;
 const tokens = createTokenStore('shuttle-cti:agent-token');
@@ -106,7 +103,7 @@ function startPanel(token: string): void {
       tokens.clear();
       showSignIn(change.detail);
     }
-  }, readHubList()) as AgentSocket;
+  }, readHubList());
 
   socket.on('welcome', (welcome) => {
     const peer = welcome.peer ?? welcome.name;

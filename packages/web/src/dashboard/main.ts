@@ -4,10 +4,7 @@ import {
   type AgentPresence,
   type CallEvent,
   type RealtimeRow,
-  type SupervisorClientToServer,
-  type SupervisorServerToClient,
 } from '@shuttle-cti/protocol';
-import type { Socket } from 'socket.io-client';
 import '../common/base.css';
 import './dashboard.css';
 import { createHubClock } from '../common/clock.js';
@@ -29,7 +26,6 @@ import { createRealtimeView } from './realtime-view.js';
 import { createReportsApi } from './reports-api.js';
 import { mountReports } from './reports-mount.js';
 
-type SupervisorSocket = Socket<SupervisorServerToClient, SupervisorClientToServer>;
 type Update = { kind: 'call'; event: CallEvent } | { kind: 'agent'; presence: AgentPresence } | { kind: 'row'; row: RealtimeRow };
 
 const root = document.getElementById('app') as HTMLElement;
@@ -140,7 +136,7 @@ function startDashboard(token: string): void {
       tokens.clear();
       showSignIn(change.detail);
     }
-  }, hubs) as SupervisorSocket;
+  }, hubs);
 
   socket.on('welcome', (welcome) => {
     setText(who, welcome.name);
