@@ -2,6 +2,7 @@ import {
   callEventNames,
   expireFloor,
   type AgentPresence,
+  type CallControlAck,
   type CallEvent,
   type RealtimeRow,
 } from '@shuttle-cti/protocol';
@@ -57,9 +58,9 @@ function startDashboard(token: string): void {
   const who = h('span', { class: 'who-name' });
   /** The outcome of the last call-control action, with the PBX's text when refused. */
   const outcome = h('span', { class: 'control-outcome', role: 'status', 'aria-live': 'polite' });
-  const showOutcome = (ack: { ok: boolean; error?: { message: string } }, ok: string): void => {
+  const showOutcome = (ack: CallControlAck, ok: string): void => {
     outcome.dataset['result'] = ack.ok ? 'ok' : 'error';
-    setText(outcome, ack.ok ? ok : `Refused: ${ack.error?.message ?? 'no answer'}`);
+    setText(outcome, ack.ok ? ok : `Refused: ${ack.error.message}`);
   };
   const counters = createCounters();
   const chart = createMinuteChart();
