@@ -4,13 +4,13 @@ import {
   Limits,
   agentStateInput,
   callEventInput,
-  eventFlag,
   jsonByteLength,
   parseOrThrow,
   toCtiError,
   type CallEvent,
   type CallEventInput,
   type IngestResult,
+  type Variables,
   type WireError,
 } from '@shuttle-cti/protocol';
 import type { AppendedEvent, Store, UnnumberedEvent } from '@shuttle-cti/store';
@@ -35,6 +35,26 @@ interface Pending {
 }
 
 const maxBatch = 500;
+
+/** The event as the hub publishes it (but for `seq`): its flag set, its time and its call's variables. */
+function withHubFields(input: CallEventInput, time: string, variables: Variables): UnnumberedEvent {
+  // The variables a source sent are merged into the call's already: they go last, as the call's.
+  const { variables: _sent, ...fields } = input;
+  switch (fields.event) {
+    case 'ringing':
+      return { ...fields, ringing: true, time, variables };
+    case 'up':
+      return { ...fields, up: true, time, variables };
+    case 'hangup':
+      return { ...fields, hangup: true, time, variables };
+    case 'abandon':
+      return { ...fields, unmanaged: true, time, variables };
+    case 'outbound':
+      return { ...fields, outbound: true, time, variables };
+    case 'ringend':
+      return { ...fields, ringend: true, time, variables };
+  }
+}
 
 /**
  * The ingest pipeline. Accepted events queue up and one worker stores them in batches
@@ -67,10 +87,10 @@ export function createIngest(deps: {
   }
 
   async function normalise(input: CallEventInput, time: string): Promise<UnnumberedEvent> {
-    if ((input.event as string) === 'agentstate') return { ...input, agentstate: true, time };
-    const { variables: update, ...fields } = input;
-    const vars = await variables.merge(input.uniqueid, update, time);
-    return { ...fields, [eventFlag[input.event]]: true, time, variables: vars };
+    // agentstate is carried in the call events' stream as it came (validated above).
+    if ((input.event as string) === 'agentstate') return { ...input, agentstate: true, time } as unknown as UnnumberedEvent;
+    const vars = await variables.merge(input.uniqueid, input.variables, time);
+    return withHubFields(input, time, vars);
   }
 
   async function work(): Promise<void> {

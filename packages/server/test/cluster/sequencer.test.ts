@@ -1,4 +1,4 @@
-import type { CallEvent } from '@shuttle-cti/protocol';
+import { ringingInput, type CallEvent } from '@shuttle-cti/protocol';
 import type { Store, UnnumberedEvent } from '@shuttle-cti/store';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createTestSqliteStore, type TestSqliteStore } from '../../../store/test/sqlite-helpers.js';
@@ -23,7 +23,7 @@ async function setup(): Promise<{ store: Store; published: number[]; batches: nu
   let n = 0;
   const append = (count: number): Promise<CallEvent[]> =>
     store.appendEvents(
-      Array.from({ length: count }, (): UnnumberedEvent => ({ ...ringing, uniqueid: `seq-${n++}`, time: new Date().toISOString(), variables: {} })),
+      Array.from({ length: count }, (): UnnumberedEvent => ({ ...ringingInput.parse(ringing), ringing: true, uniqueid: `seq-${n++}`, time: new Date().toISOString(), variables: {} })),
     );
   return { store, published: [], batches: [], append };
 }

@@ -3,15 +3,29 @@ import { describe, expect, it } from 'vitest';
 import type { OutboxItem } from '../../src/store.js';
 import { at, type ConformanceContext } from './context.js';
 
-function command(id: string, overrides: Partial<OutboxItem> = {}): OutboxItem {
+type Wakeup = Extract<OutboxItem, { kind: 'AgentCTI' }>;
+type Note = Extract<OutboxItem, { kind: 'AgentCTINotification' }>;
+
+function command(id: string, overrides: Partial<Wakeup> = {}): Wakeup {
   return {
     id,
     peer: 'SIP/andrea.bianco',
     kind: 'AgentCTI',
-    payload: { id, peer: 'SIP/andrea.bianco', url: `https://crm.example/call/${id}`, mode: 'tab', nested: { a: [1, 2] } },
+    payload: { id, peer: 'SIP/andrea.bianco', url: `https://crm.example/call/${id}?q=a%20b&x=\u00e8`, mode: 'new_tab', time: at(0) },
     createdAt: at(0),
     expiresAt: at(60),
     ...overrides,
+  };
+}
+
+function note(id: string): Note {
+  return {
+    id,
+    peer: 'SIP/andrea.bianco',
+    kind: 'AgentCTINotification',
+    payload: { id, peer: 'SIP/andrea.bianco', type: 'info', title: 't', body: 'b', time: at(0) },
+    createdAt: at(0),
+    expiresAt: at(60),
   };
 }
 
@@ -21,7 +35,8 @@ export function outboxTests(ctx: ConformanceContext): void {
       const store = ctx.store();
       const first = command('cmd-1');
       expect(await store.enqueue(first)).toBe(true);
-      expect(await store.enqueue(command('cmd-1', { payload: { other: true }, peer: 'SIP/other' }))).toBe(false);
+      const other = command('cmd-1', { peer: 'SIP/other' });
+      expect(await store.enqueue({ ...other, payload: { ...other.payload, url: 'https://crm.example/other' } })).toBe(false);
       expect(await store.pendingFor('SIP/andrea.bianco', at(1))).toEqual([first]);
       expect(await store.pendingFor('SIP/other', at(1))).toEqual([]);
     });
@@ -31,10 +46,10 @@ export function outboxTests(ctx: ConformanceContext): void {
       const ids = ['z', 'a', 'm', 'b'];
       for (const id of ids) await store.enqueue(command(id));
       await store.enqueue(command('elsewhere', { peer: 'SIP/other' }));
-      await store.enqueue(command('note', { kind: 'AgentCTINotification', payload: { title: 't', body: 'b' } }));
+      await store.enqueue(note('note'));
       const pending = await store.pendingFor('SIP/andrea.bianco', at(1));
       expect(pending.map((c) => c.id)).toEqual([...ids, 'note']);
-      expect(pending.at(-1)).toEqual(command('note', { kind: 'AgentCTINotification', payload: { title: 't', body: 'b' } }));
+      expect(pending.at(-1)).toEqual(note('note'));
     });
 
     it('leaves out acknowledged and expired commands', async () => {
@@ -105,7 +120,10 @@ export function outboxTests(ctx: ConformanceContext): void {
     describe('writes started together', () => {
       it('accepts exactly one of several enqueues of the same id, and stores that one', async () => {
         const store = ctx.store();
-        const items = [0, 1, 2].map((n) => command('dup', { payload: { n } }));
+        const items = [0, 1, 2].map((n) => {
+          const item = command('dup');
+          return { ...item, payload: { ...item.payload, url: `https://crm.example/dup/${n}` } };
+        });
         const results = await Promise.all([...items.map((item) => store.enqueue(item)), store.enqueue(command('other'))]);
         expect(results.slice(0, 3).filter(Boolean)).toHaveLength(1);
         expect(results[3]).toBe(true);
