@@ -162,3 +162,6 @@ export {
   variablesAnswer,
 } from './http-answers.js';
 export type { EventsPage, IngestBatch, IngestResult, ReadyAnswer, RealtimePage, VariablesAnswer } from './http-answers.js';
+export { documentedRoutes, openApiDocument } from './openapi/document.js';
+export { componentSchemas, httpComponents } from './openapi/components.js';
+export type { HttpComponentName } from './openapi/components.js';

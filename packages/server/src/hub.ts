@@ -27,6 +27,7 @@ import { registerCallControlApi } from './http/call-control-api.js';
 import { installErrorHandler } from './http/errors.js';
 import { frameworkOptions } from './http/framework-errors.js';
 import { registerHealth } from './http/health.js';
+import { registerOpenApi } from './http/openapi.js';
 import { createOriginPolicy } from './http/origins.js';
 import { guardConnections, serverTimeouts } from './http/connections.js';
 import { findWebDist, registerWeb } from './http/web.js';
@@ -181,6 +182,7 @@ export async function createHub(options: HubOptions = {}): Promise<Hub> {
   cluster?.start(ctx, publish);
 
   installErrorHandler(app, ctx);
+  registerOpenApi(app);
   registerHealth(app, ctx);
   registerApi(app, ctx);
   registerReports(app, ctx);
