@@ -5,6 +5,7 @@ import { createTestSqliteStore, type TestSqliteStore } from '../../../store/test
 import { createSequencer } from '../../src/cluster/sequencer.js';
 import { createLogger } from '../../src/logger.js';
 import { seedEvents } from '../helpers.js';
+import { until } from '../../../../test-support/poll.js';
 
 /**
  * The sequencer against a real store: "another hub" is simply an append that this hub
@@ -29,11 +30,7 @@ async function setup(): Promise<{ store: Store; published: number[]; batches: nu
 }
 
 const waitFor = async (check: () => boolean, what: string): Promise<void> => {
-  const deadline = Date.now() + 5000;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
+  await until(check, { what, everyMs: 5 });
 };
 
 describe('sequencer', () => {
