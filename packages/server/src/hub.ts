@@ -4,7 +4,6 @@ import {
   CtiError,
   type AgentStateInput,
   type CallControl,
-  type CallEvent,
   type CallEventInput,
   type Variables,
 } from '@shuttle-cti/protocol';
@@ -19,6 +18,7 @@ import { createCallTracker } from './core/call-tracker.js';
 import { warmUpTracker } from './core/warm-up.js';
 import { publishedCalls, type PublishedCall } from './core/published-calls.js';
 import { createFanout } from './core/fanout.js';
+import { createLivePublish } from './core/live-publish.js';
 import { createIngest, type IngestResult } from './core/ingest.js';
 import { createRouter } from './core/router.js';
 import { createVariablesService } from './core/variables.js';
@@ -152,17 +152,19 @@ export async function createHub(options: HubOptions = {}): Promise<Hub> {
   const variables = cluster ? cluster.shareVariables(createVariablesService(store)) : createVariablesService(store);
   const router = createRouter({ store, config, metrics, logger, ...(cluster ? { relay: (item) => cluster.relay(item) } : {}) });
 
-  // Local only: with several hubs each one publishes every event to its own clients.
-  const publish = (events: CallEvent[]): void => {
-    const agents = agentsOf(io).local;
-    const supervisors = supervisorsOf(io).local.to('supervisors');
-    for (const event of events) {
-      lastSeq = Math.max(lastSeq, event.seq);
-      for (const presence of tracker.apply(event)) supervisors.emit('agent', presence);
-      if ('peer' in event && typeof event.peer === 'string') emitEvent(agents.to(peerRoom(event.peer)), event);
-    }
-    fanout.publish(events);
-  };
+  // The live publish rule (src/core/live-publish.ts), into this hub's socket.io rooms.
+  const publish = createLivePublish({
+    tracker,
+    fanout,
+    targets: () => {
+      const agents = agentsOf(io).local;
+      const supervisors = supervisorsOf(io).local.to('supervisors');
+      return { presence: (update) => supervisors.emit('agent', update), peer: (peer, event) => emitEvent(agents.to(peerRoom(peer)), event) };
+    },
+    published: (seq) => {
+      lastSeq = Math.max(lastSeq, seq);
+    },
+  });
   const ingest = createIngest({ store, variables, publish: cluster ? (events) => cluster.publish(events) : publish, metrics, logger });
 
   const ctx: HubContext = {
