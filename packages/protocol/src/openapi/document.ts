@@ -285,9 +285,10 @@ export function openApiDocument(version: string): Record<string, unknown> {
 
 /** The path and method of every operation the document lists (Fastify's `:param` form). */
 export function documentedRoutes(): { method: 'GET' | 'POST'; url: string }[] {
+  const upper = { get: 'GET', post: 'POST' } as const;
   return Object.entries(operations).flatMap(([route, methods]) =>
     (['get', 'post'] as const)
       .filter((m) => methods[m] !== undefined)
-      .map((m) => ({ method: m.toUpperCase() as 'GET' | 'POST', url: route.replace(/\{(\w+)\}/g, ':$1') })),
+      .map((m) => ({ method: upper[m], url: route.replace(/\{(\w+)\}/g, ':$1') })),
   );
 }
