@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import type { WireError } from './errors.js';
 import { Limits } from './limits.js';
+import { failedAck } from './commands.js';
 
 /**
  * Call control (protocol 1.2): commands that act on the PBX. Every value here may end up
@@ -153,8 +153,12 @@ export const callControlOk = z.object({
   uniqueid: z.string().optional(),
 });
 export type CallControlOk = z.infer<typeof callControlOk>;
-export type CallControlAck = CallControlOk | { ok: false; error: WireError };
-export type CallDialAck = (CallControlOk & { uniqueid: string }) | { ok: false; error: WireError };
+/** The ack (and HTTP answer) of a call-control command. */
+export const callControlAck = z.discriminatedUnion('ok', [callControlOk, failedAck]);
+export type CallControlAck = z.infer<typeof callControlAck>;
+/** `CallDial`'s ack: on success, the `uniqueid` this call's events will carry. */
+export const callDialAck = z.discriminatedUnion('ok', [callControlOk.extend({ uniqueid: z.string() }), failedAck]);
+export type CallDialAck = z.infer<typeof callDialAck>;
 
 /** The Asterisk device state of a queue member, in words. */
 export const memberStatuses = [

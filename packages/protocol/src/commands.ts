@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { WireError } from './errors.js';
+import { wireError } from './errors.js';
 import { Limits } from './limits.js';
 import { peerName } from './peer.js';
 
@@ -64,40 +64,67 @@ export const customVariablesRequest = z.object({
   uniqueid: z.string().min(1).max(Limits.identifierLength),
 });
 
-/** The hub's answer to a command sent with an ack callback. */
-export type CommandAck =
-  | { ok: true; id: string; delivered: number; queued: number; duplicate?: boolean }
-  | { ok: false; error: WireError };
+/** Any ack that failed: `{ ok: false, error }`. */
+export const failedAck = z.object({ ok: z.literal(false), error: wireError });
 
-export type VariablesAck = { ok: true; variables: Record<string, string> } | { ok: false; error: WireError };
+/** The hub's answer to a command sent with an ack callback. */
+export const commandAck = z.discriminatedUnion('ok', [
+  z.object({
+    ok: z.literal(true),
+    id: z.string(),
+    /** Sessions (or rows) that got it now. */
+    delivered: z.number().int(),
+    /** Kept in the outbox for a peer with no session. */
+    queued: z.number().int(),
+    /** The same id was carried out before; nothing was done again. */
+    duplicate: z.boolean().exactOptional(),
+  }),
+  failedAck,
+]);
+export type CommandAck = z.infer<typeof commandAck>;
+
+/** The answer to `CustomVariables`. */
+export const variablesAck = z.discriminatedUnion('ok', [
+  z.object({ ok: z.literal(true), variables: z.record(z.string(), z.string()) }),
+  failedAck,
+]);
+export type VariablesAck = z.infer<typeof variablesAck>;
 
 /** AgentCTI as delivered to an agent session. */
-export interface AgentCtiDelivery {
-  id: string;
-  url: string;
-  peer: string;
-  mode: WakeupMode;
-  time: string;
-}
+export const agentCtiDelivery = z.object({
+  id: z.string(),
+  url: z.string(),
+  peer: z.string(),
+  mode: z.enum(wakeupModes),
+  /** ISO time the hub accepted the command. */
+  time: z.string(),
+});
+export type AgentCtiDelivery = z.infer<typeof agentCtiDelivery>;
 
 /** AgentCTINotification as delivered to an agent session. */
-export interface AgentNotificationDelivery {
-  id: string;
-  peer: string;
-  type: NotificationType;
-  title: string;
-  body: string;
-  time: string;
-}
+export const agentNotificationDelivery = z.object({
+  id: z.string(),
+  peer: z.string(),
+  type: z.enum(notificationTypes),
+  title: z.string(),
+  body: z.string(),
+  time: z.string(),
+});
+export type AgentNotificationDelivery = z.infer<typeof agentNotificationDelivery>;
 
 /** An Integration Realtime row, as stored and pushed to supervisors. */
-export interface RealtimeRow {
-  id: string;
-  type: string;
-  channel: Record<string, unknown>;
-  reference: string;
-  url: string;
-  time: string;
-}
+export const realtimeRow = z.object({
+  id: z.string(),
+  type: z.string(),
+  channel: z.record(z.string(), z.unknown()),
+  reference: z.string(),
+  url: z.string(),
+  time: z.string(),
+});
+export type RealtimeRow = z.infer<typeof realtimeRow>;
 
 export const agentAck = z.object({ id: z.string().min(1).max(Limits.commandIdLength + 64) });
+
+/** The hub's answer to an agent's `ack` (when sent with a callback). */
+export const agentAckResult = z.discriminatedUnion('ok', [z.object({ ok: z.literal(true) }), failedAck]);
+export type AgentAckResult = z.infer<typeof agentAckResult>;

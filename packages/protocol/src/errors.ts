@@ -1,3 +1,5 @@
+import { z } from 'zod';
+
 /**
  * The one table of error codes used on the wire, in logs and in the SDK.
  * Callers branch on `code`, never on message text.
@@ -39,12 +41,25 @@ export const httpStatusOf: Record<ErrorCode, number> = {
   INTERNAL: 500,
 };
 
+/** The codes of the table, as a zod enum (a code outside it is not a wire error). */
+export const errorCode = z.enum(ErrorCode);
+
 /** The only error shape that crosses the wire. */
-export interface WireError {
-  code: ErrorCode;
-  message: string;
-  field?: string;
-}
+export const wireError = z.object({
+  code: errorCode,
+  message: z.string(),
+  /** The payload field at fault (`url`, `peer`, `channel.queue`), when there is one. */
+  field: z.string().exactOptional(),
+});
+export type WireError = z.infer<typeof wireError>;
+
+/** `cti_error`: a command sent without an ack callback failed. */
+export const commandError = wireError.extend({ command: z.string() });
+export type CommandError = z.infer<typeof commandError>;
+
+/** An HTTP error answer: `{ error: { code, message, field? } }`. */
+export const errorAnswer = z.object({ error: wireError });
+export type ErrorAnswer = z.infer<typeof errorAnswer>;
 
 /** An error carrying a `code` (and the `field` at fault, when there is one). */
 export class CtiError extends Error {

@@ -136,24 +136,33 @@ export const callEventInput = z.discriminatedUnion('event', [
 export type CallEventInput = z.infer<typeof callEventInput>;
 
 /** What the hub adds to every event it accepts. */
-export interface HubFields {
+const hubFields = {
   /** Hub-wide, strictly increasing; resume from it. */
-  seq: number;
+  seq: z.number().int(),
   /** ISO 8601 time at which the hub accepted the event. */
-  time: string;
+  time: z.string(),
   /** The call's custom variables; `{}` if none. */
-  variables: Variables;
-}
+  variables: z.record(z.string(), z.string()),
+};
+export const hubFieldsSchema = z.object(hubFields);
+export type HubFields = z.infer<typeof hubFieldsSchema>;
 
-// A key-remapping omit: `Omit` would collapse the loose objects' index signature and lose every known field.
-type WithFlag<E, K extends string> = { [P in keyof E as P extends 'variables' | K ? never : P]: E[P] } & { [P in K]: true } & HubFields;
+/** The events as the hub publishes them: numbered, timed, with their variables and their flag set. */
+export const ringingEvent = ringingInput.extend({ ...hubFields, ringing: z.literal(true) });
+export const upEvent = upInput.extend({ ...hubFields, up: z.literal(true) });
+export const hangupEvent = hangupInput.extend({ ...hubFields, hangup: z.literal(true) });
+export const abandonEvent = abandonInput.extend({ ...hubFields, unmanaged: z.literal(true) });
+export const outboundEvent = outboundInput.extend({ ...hubFields, outbound: z.literal(true) });
+export const ringendEvent = ringendInput.extend({ ...hubFields, ringend: z.literal(true) });
+/** Any call event as clients receive it. */
+export const callEvent = z.discriminatedUnion('event', [ringingEvent, upEvent, hangupEvent, abandonEvent, outboundEvent, ringendEvent]);
 
-export type RingingEvent = WithFlag<z.infer<typeof ringingInput>, 'ringing'>;
-export type UpEvent = WithFlag<z.infer<typeof upInput>, 'up'>;
-export type HangupEvent = WithFlag<z.infer<typeof hangupInput>, 'hangup'>;
-export type AbandonEvent = WithFlag<z.infer<typeof abandonInput>, 'unmanaged'>;
-export type OutboundEvent = WithFlag<z.infer<typeof outboundInput>, 'outbound'>;
-export type RingendEvent = WithFlag<z.infer<typeof ringendInput>, 'ringend'>;
+export type RingingEvent = z.infer<typeof ringingEvent>;
+export type UpEvent = z.infer<typeof upEvent>;
+export type HangupEvent = z.infer<typeof hangupEvent>;
+export type AbandonEvent = z.infer<typeof abandonEvent>;
+export type OutboundEvent = z.infer<typeof outboundEvent>;
+export type RingendEvent = z.infer<typeof ringendEvent>;
 
 /** Call events as integrations receive them, by name. */
 export interface CallEventMap {

@@ -1,18 +1,26 @@
-export { CtiError, ErrorCode, httpStatusOf, isWireError, toCtiError } from './errors.js';
-export type { WireError } from './errors.js';
+export { CtiError, ErrorCode, commandError, errorAnswer, errorCode, httpStatusOf, isWireError, toCtiError, wireError } from './errors.js';
+export type { CommandError, ErrorAnswer, WireError } from './errors.js';
 export { Limits, jsonByteLength } from './limits.js';
 export { escapePeer, peerName, peerProblem } from './peer.js';
 export {
+  abandonEvent,
   abandonInput,
+  callEvent,
   callEventInput,
   callEventNames,
   eventFlag,
+  hangupEvent,
   hangupInput,
+  hubFieldsSchema,
   isCallEventName,
+  outboundEvent,
   outboundInput,
+  ringendEvent,
   ringendInput,
   ringendReasons,
+  ringingEvent,
   ringingInput,
+  upEvent,
   upInput,
   variablesSchema,
 } from './events.js';
@@ -32,16 +40,24 @@ export type {
 } from './events.js';
 export {
   agentAck,
+  agentAckResult,
   agentCtiCommand,
+  agentCtiDelivery,
   agentCtiNotificationCommand,
+  agentNotificationDelivery,
+  commandAck,
   customVariablesRequest,
+  failedAck,
   httpUrl,
   isHttpUrl,
   notificationTypes,
   realtimeCtiCommand,
+  realtimeRow,
+  variablesAck,
   wakeupModes,
 } from './commands.js';
 export type {
+  AgentAckResult,
   AgentCtiCommand,
   AgentCtiDelivery,
   AgentCtiNotificationCommand,
@@ -53,7 +69,7 @@ export type {
   VariablesAck,
   WakeupMode,
 } from './commands.js';
-export { isRole, namespaceOf, roles } from './roles.js';
+export { isRole, roles } from './roles.js';
 export {
   describeScope,
   eventInScope,
@@ -68,6 +84,7 @@ export {
 } from './scope.js';
 export type { Scope, ScopeMatcher } from './scope.js';
 export type { Role } from './roles.js';
+export { agentPresence, agentStates, dayStats, liveAgent, liveCall, replayTruncated, snapshot, welcome } from './live.js';
 export type {
   AgentPresence,
   AgentState,
@@ -114,8 +131,10 @@ export {
   agentStateInput,
   callControlWelcome,
   agentWelcomeState,
+  callControlAck,
   callControlCommandNames,
   callControlOk,
+  callDialAck,
   callControlSchemas,
   callDialCommand,
   callHangupCommand,
@@ -143,8 +162,8 @@ export type {
   TransferMode,
 } from './call-control.js';
 export type { CallControlClientToServer } from './socket-events.js';
-export { agentReportRow, queueReportRow } from './reports.js';
-export type { AgentReportRow, QueueReportRow } from './reports.js';
+export { agentReport, agentReportRow, queueReport, queueReportRow, reportIntervals } from './reports.js';
+export type { AgentReport, AgentReportRow, QueueReport, QueueReportRow } from './reports.js';
 export {
   WebhookDefaults,
   WebhookHeaders,
@@ -156,3 +175,17 @@ export {
   webhookStates,
 } from './webhooks.js';
 export type { WebhookAnswer, WebhookDefinition, WebhookEventName, WebhookInfo, WebhookState } from './webhooks.js';
+export {
+  eventsPage,
+  healthAnswer,
+  ingestBatch,
+  ingestResult,
+  readyAnswer,
+  realtimePage,
+  storedEvent,
+  variablesAnswer,
+} from './http-answers.js';
+export type { EventsPage, IngestBatch, IngestResult, ReadyAnswer, RealtimePage, VariablesAnswer } from './http-answers.js';
+export { documentedRoutes, openApiDocument } from './openapi/document.js';
+export { componentSchemas, httpComponents } from './openapi/components.js';
+export type { HttpComponentName } from './openapi/components.js';

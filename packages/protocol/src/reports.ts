@@ -32,3 +32,27 @@ export const agentReportRow = z.object({
   pausedSeconds: z.number(),
 });
 export type AgentReportRow = z.infer<typeof agentReportRow>;
+
+export const reportIntervals = ['hour', 'day', 'total'] as const;
+
+/** What both reports answer besides their rows: the range and settings they were computed with. */
+const reportHead = {
+  from: z.string(),
+  to: z.string(),
+  interval: z.enum(reportIntervals),
+  timeZone: z.string(),
+  sla: z.number(),
+};
+
+/** `GET /api/v1/reports/queues` (JSON). */
+export const queueReport = z.object({
+  ...reportHead,
+  /** The service-level target the dashboard compares against (`reports.serviceLevelTarget`). */
+  target: z.object({ serviceLevel: z.number(), sla: z.number() }),
+  rows: z.array(queueReportRow),
+});
+export type QueueReport = z.infer<typeof queueReport>;
+
+/** `GET /api/v1/reports/agents` (JSON). */
+export const agentReport = z.object({ ...reportHead, rows: z.array(agentReportRow) });
+export type AgentReport = z.infer<typeof agentReport>;

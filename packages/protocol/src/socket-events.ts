@@ -3,6 +3,7 @@
  * by clients (reversed: `Socket<ServerToClient, ClientToServer>`).
  */
 import type {
+  AgentAckResult,
   AgentCtiCommand,
   AgentCtiDelivery,
   AgentCtiNotificationCommand,
@@ -13,7 +14,7 @@ import type {
   VariablesAck,
 } from './commands.js';
 import type { AgentStateEvent, CallControlAck, CallControlCommandMap, CallDialAck } from './call-control.js';
-import type { WireError } from './errors.js';
+import type { CommandError } from './errors.js';
 import type { CallEventMap } from './events.js';
 import type { AgentPresence, ReplayTruncated, Snapshot, Welcome } from './live.js';
 
@@ -35,7 +36,7 @@ export interface IntegrationServerToClient extends CallEventListeners {
   welcome: (welcome: Welcome) => void;
   replay_truncated: (info: ReplayTruncated) => void;
   /** Errors for commands sent without an ack callback (older scripts). */
-  cti_error: (error: WireError & { command: string }) => void;
+  cti_error: (error: CommandError) => void;
 }
 
 export interface IntegrationClientToServer extends CallControlClientToServer {
@@ -50,12 +51,12 @@ export interface AgentServerToClient extends CallEventListeners {
   welcome: (welcome: Welcome) => void;
   AgentCTI: (command: AgentCtiDelivery) => void;
   AgentCTINotification: (command: AgentNotificationDelivery) => void;
-  cti_error: (error: WireError & { command: string }) => void;
+  cti_error: (error: CommandError) => void;
 }
 
 /** Agents may act on their own peer and their own current call only. */
 export interface AgentClientToServer extends CallControlClientToServer {
-  ack: (ack: { id: string }) => void;
+  ack: (ack: { id: string }, done?: (result: AgentAckResult) => void) => void;
 }
 
 /** `/supervisor`: dashboards. */
@@ -65,7 +66,7 @@ export interface SupervisorServerToClient extends CallEventListeners {
   replay_truncated: (info: ReplayTruncated) => void;
   RealtimeCTI: (row: RealtimeRow) => void;
   agent: (presence: AgentPresence) => void;
-  cti_error: (error: WireError & { command: string }) => void;
+  cti_error: (error: CommandError) => void;
 }
 
 /** Supervisors hang up, pause and manage queue membership (protocol 1.2). */

@@ -1,12 +1,12 @@
 import {
-  CtiError,
-  ErrorCode,
+  callControlAck,
   callControlSchemas,
-  isWireError,
+  callDialAck,
   parseOrThrow,
   type CallControlCommandMap,
   type CallControlCommandName,
 } from '@shuttle-cti/protocol';
+import { readAck } from './commands.js';
 
 /** What a call-control command resolves with: its id, and for `dial` the call's uniqueid. */
 export interface CallControlResult {
@@ -21,11 +21,7 @@ export function buildCallControl<N extends CallControlCommandName>(name: N, payl
 }
 
 /** Turns the hub's ack into a result or a `CtiError` (`FORBIDDEN`, `PBX_ERROR` with the PBX's text, ...). */
-export function readCallControlAck(ack: unknown, command: string): CallControlResult {
-  const a = ack as { ok?: unknown; id?: unknown; uniqueid?: unknown; error?: unknown } | null | undefined;
-  if (a && a.ok === true && typeof a.id === 'string') {
-    return typeof a.uniqueid === 'string' ? { id: a.id, uniqueid: a.uniqueid } : { id: a.id };
-  }
-  if (a && a.ok === false && isWireError(a.error)) throw CtiError.fromWire(a.error);
-  throw new CtiError(ErrorCode.INTERNAL, `${command}: unexpected answer from the hub`);
+export function readCallControlAck(ack: unknown, command: CallControlCommandName): CallControlResult {
+  const { id, uniqueid } = readAck(command === 'CallDial' ? callDialAck : callControlAck, ack, command);
+  return typeof uniqueid === 'string' ? { id, uniqueid } : { id };
 }

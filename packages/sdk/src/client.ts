@@ -3,7 +3,7 @@ import {
   CtiError,
   ErrorCode,
   callEventNames,
-  isWireError,
+  commandError,
   type CallEventName,
   type HandshakeAuth,
 } from '@shuttle-cti/protocol';
@@ -18,7 +18,7 @@ import {
 import { buildCallControl, readCallControlAck } from './call-control.js';
 import { createConnection } from './connection.js';
 import { createEmitter } from './emitter.js';
-import { createRequests, type RequestName } from './requests.js';
+import { createRequests, type Outgoing } from './requests.js';
 import type { ClientSocket } from './socket.js';
 import type { ClientEventName, ClientEvents, CommandOptions, ConnectOptions, CtiClient } from './types.js';
 
@@ -129,7 +129,8 @@ export function connect(url: string | readonly string[], options: ConnectOptions
     });
     socket.on('replay_truncated', (info) => emitter.emit('replay_truncated', info));
     socket.on('cti_error', (error) => {
-      if (isWireError(error)) reportError(CtiError.fromWire(error));
+      const parsed = commandError.safeParse(error);
+      if (parsed.success) reportError(CtiError.fromWire(parsed.data));
     });
   };
 
@@ -162,9 +163,9 @@ export function connect(url: string | readonly string[], options: ConnectOptions
     },
   });
 
-  const send = async (name: RequestName, payload: object, opts: CommandOptions | undefined): Promise<unknown> => {
-    if (closed) throw new CtiError(ErrorCode.DISCONNECTED, `${name}: the client is closed`);
-    return requests.send(name, payload, {
+  const send = async (outgoing: Outgoing, opts: CommandOptions | undefined): Promise<unknown> => {
+    if (closed) throw new CtiError(ErrorCode.DISCONNECTED, `${outgoing.name}: the client is closed`);
+    return requests.send(outgoing, {
       timeout: opts?.timeout ?? timeout,
       whenDisconnected: opts?.whenDisconnected ?? whenDisconnected,
     });
@@ -193,19 +194,19 @@ export function connect(url: string | readonly string[], options: ConnectOptions
     },
     async wakeup(u, peer, mode, opts) {
       const payload = buildWakeup(u, peer, mode, opts?.id ?? newId());
-      return readCommandAck(await send('AgentCTI', payload, opts), 'AgentCTI');
+      return readCommandAck(await send({ name: 'AgentCTI', payload }, opts), 'AgentCTI');
     },
     async notification(peer, type, title, body, opts) {
       const payload = buildNotification(peer, type, title, body, opts?.id ?? newId());
-      return readCommandAck(await send('AgentCTINotification', payload, opts), 'AgentCTINotification');
+      return readCommandAck(await send({ name: 'AgentCTINotification', payload }, opts), 'AgentCTINotification');
     },
     async pushevent(appname, data, reference, u, opts) {
       const payload = buildPushevent(appname, data, reference, u, opts?.id ?? newId());
-      return readCommandAck(await send('RealtimeCTI', payload, opts), 'RealtimeCTI');
+      return readCommandAck(await send({ name: 'RealtimeCTI', payload }, opts), 'RealtimeCTI');
     },
     async variables(uniqueid, opts) {
       const payload = buildVariablesRequest(uniqueid);
-      return readVariablesAck(await send('CustomVariables', payload, opts));
+      return readVariablesAck(await send({ name: 'CustomVariables', payload }, opts));
     },
     async dial(peer, number, opts) {
       const payload = buildCallControl('CallDial', {
@@ -218,19 +219,19 @@ export function connect(url: string | readonly string[], options: ConnectOptions
       });
       // The ack waits for the agent's phone to be answered: wait as long as it may ring.
       const ring = (opts?.ringTimeout ?? CallControlLimits.defaultTimeoutSeconds) * 1000 + 15_000;
-      return readCallControlAck(await send('CallDial', payload, { ...opts, timeout: opts?.timeout ?? Math.max(timeout, ring) }), 'CallDial');
+      return readCallControlAck(await send({ name: 'CallDial', payload }, { ...opts, timeout: opts?.timeout ?? Math.max(timeout, ring) }), 'CallDial');
     },
     async hangup(uniqueid, opts) {
       const payload = buildCallControl('CallHangup', { uniqueid, id: opts?.id ?? newId() });
-      return readCallControlAck(await send('CallHangup', payload, opts), 'CallHangup');
+      return readCallControlAck(await send({ name: 'CallHangup', payload }, opts), 'CallHangup');
     },
     async transfer(uniqueid, to, mode, opts) {
       const payload = buildCallControl('CallTransfer', { uniqueid, to, mode, id: opts?.id ?? newId() });
-      return readCallControlAck(await send('CallTransfer', payload, opts), 'CallTransfer');
+      return readCallControlAck(await send({ name: 'CallTransfer', payload }, opts), 'CallTransfer');
     },
     async cancelTransfer(uniqueid, opts) {
       const payload = buildCallControl('CallTransfer', { uniqueid, mode: 'cancel', id: opts?.id ?? newId() });
-      return readCallControlAck(await send('CallTransfer', payload, opts), 'CallTransfer');
+      return readCallControlAck(await send({ name: 'CallTransfer', payload }, opts), 'CallTransfer');
     },
     async pause(peer, paused, opts) {
       const payload = buildCallControl('AgentPause', {
@@ -240,7 +241,7 @@ export function connect(url: string | readonly string[], options: ConnectOptions
         ...(opts?.reason === undefined ? {} : { reason: opts.reason }),
         ...(opts?.queue === undefined ? {} : { queue: opts.queue }),
       });
-      return readCallControlAck(await send('AgentPause', payload, opts), 'AgentPause');
+      return readCallControlAck(await send({ name: 'AgentPause', payload }, opts), 'AgentPause');
     },
     async queue(peer, queue, member, opts) {
       const payload = buildCallControl('AgentQueue', {
@@ -251,7 +252,7 @@ export function connect(url: string | readonly string[], options: ConnectOptions
         ...(opts?.name === undefined ? {} : { name: opts.name }),
         ...(opts?.penalty === undefined ? {} : { penalty: opts.penalty }),
       });
-      return readCallControlAck(await send('AgentQueue', payload, opts), 'AgentQueue');
+      return readCallControlAck(await send({ name: 'AgentQueue', payload }, opts), 'AgentQueue');
     },
     get lastSeq() {
       return lastSeq;

@@ -4,26 +4,20 @@ import {
   Limits,
   agentCtiCommand,
   agentCtiNotificationCommand,
+  commandAck,
   customVariablesRequest,
-  isWireError,
   jsonByteLength,
   parseOrThrow,
   realtimeCtiCommand,
+  variablesAck,
   type AgentCtiCommand,
   type AgentCtiNotificationCommand,
   type NotificationType,
   type RealtimeCtiCommand,
   type WakeupMode,
+  type WireError,
 } from '@shuttle-cti/protocol';
 import type { CommandResult } from './types.js';
-
-/** The commands an integration sends, with their payloads. */
-export interface CommandPayloads {
-  AgentCTI: AgentCtiCommand;
-  AgentCTINotification: AgentCtiNotificationCommand;
-  RealtimeCTI: RealtimeCtiCommand;
-}
-export type CommandName = keyof CommandPayloads;
 
 type Schema = Parameters<typeof parseOrThrow>[0];
 
@@ -97,27 +91,29 @@ export function buildVariablesRequest(uniqueid: string): { uniqueid: string } {
   return validate(customVariablesRequest, { uniqueid }, 'CustomVariables');
 }
 
+/**
+ * Parses an ack with its protocol schema: the success branch, or the hub's error as a
+ * `CtiError`; anything else (another shape, a code outside the table) is `INTERNAL`.
+ */
+export function readAck<T extends { ok: true } | { ok: false; error: WireError }>(
+  schema: { safeParse(value: unknown): { success: true; data: T } | { success: false } },
+  ack: unknown,
+  command: string,
+): Extract<T, { ok: true }> {
+  const parsed = schema.safeParse(ack);
+  if (!parsed.success) throw new CtiError(ErrorCode.INTERNAL, `${command}: unexpected answer from the hub`);
+  const answer: T = parsed.data;
+  if (answer.ok) return answer as Extract<T, { ok: true }>;
+  throw CtiError.fromWire(answer.error);
+}
+
 /** Turns the hub's ack into a result or a `CtiError`. */
 export function readCommandAck(ack: unknown, command: string): CommandResult {
-  const a = ack as { ok?: unknown; id?: unknown; delivered?: unknown; queued?: unknown; duplicate?: unknown; error?: unknown };
-  if (a && a.ok === true && typeof a.id === 'string') {
-    const result: CommandResult = { id: a.id, delivered: Number(a.delivered ?? 0), queued: Number(a.queued ?? 0) };
-    if (a.duplicate === true) result.duplicate = true;
-    return result;
-  }
-  throw ackError(a, command);
+  const { id, delivered, queued, duplicate } = readAck(commandAck, ack, command);
+  return duplicate === true ? { id, delivered, queued, duplicate } : { id, delivered, queued };
 }
 
 /** Turns the hub's answer to `CustomVariables` into the variables or a `CtiError`. */
 export function readVariablesAck(ack: unknown): Record<string, string> {
-  const a = ack as { ok?: unknown; variables?: unknown; error?: unknown };
-  if (a && a.ok === true && typeof a.variables === 'object' && a.variables !== null) {
-    return a.variables as Record<string, string>;
-  }
-  throw ackError(a, 'CustomVariables');
-}
-
-function ackError(ack: { ok?: unknown; error?: unknown } | null | undefined, command: string): CtiError {
-  if (ack && ack.ok === false && isWireError(ack.error)) return CtiError.fromWire(ack.error);
-  return new CtiError(ErrorCode.INTERNAL, `${command}: unexpected answer from the hub`);
+  return readAck(variablesAck, ack, 'CustomVariables').variables;
 }

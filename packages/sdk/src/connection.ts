@@ -1,4 +1,4 @@
-import { CtiError, ErrorCode, isWireError, type HandshakeAuth } from '@shuttle-cti/protocol';
+import { CtiError, ErrorCode, wireError, type HandshakeAuth } from '@shuttle-cti/protocol';
 import { io } from 'socket.io-client';
 import type { ClientSocket } from './socket.js';
 import type { ConnectOptions } from './types.js';
@@ -25,7 +25,8 @@ export interface Connection {
 
 function codedError(error: Error): CtiError | null {
   const data = (error as Error & { data?: unknown }).data;
-  return isWireError(data) ? CtiError.fromWire(data) : null;
+  const parsed = wireError.safeParse(data);
+  return parsed.success ? CtiError.fromWire(parsed.data) : null;
 }
 
 const isAuthRefusal = (code: string): boolean => code === ErrorCode.UNAUTHORIZED || code === ErrorCode.FORBIDDEN;

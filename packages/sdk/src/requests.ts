@@ -3,24 +3,31 @@ import {
   ErrorCode,
   type AgentCtiCommand,
   type AgentCtiNotificationCommand,
-  type CallControlCommandName,
+  type CallControlCommandMap,
   type RealtimeCtiCommand,
 } from '@shuttle-cti/protocol';
 import type { ClientSocket } from './socket.js';
 import type { WhenDisconnected } from './types.js';
 
-export type RequestName = 'AgentCTI' | 'AgentCTINotification' | 'RealtimeCTI' | 'CustomVariables' | CallControlCommandName;
+/** What each request carries (validated before it is sent). */
+interface RequestPayloads extends CallControlCommandMap {
+  AgentCTI: AgentCtiCommand;
+  AgentCTINotification: AgentCtiNotificationCommand;
+  RealtimeCTI: RealtimeCtiCommand;
+  CustomVariables: { uniqueid: string };
+}
+export type RequestName = keyof RequestPayloads;
+/** A request: its name with the payload of that name. */
+export type Outgoing = { [N in RequestName]: { name: N; payload: RequestPayloads[N] } }[RequestName];
 
-interface Request {
-  name: RequestName;
-  payload: object;
+type Request = Outgoing & {
   settle: (error: CtiError | null, ack?: unknown) => void;
   whenDisconnected: WhenDisconnected;
-}
+};
 
 export interface Requests {
-  /** Sends `payload` as `name` and resolves with the hub's raw ack. */
-  send(name: RequestName, payload: object, options: { timeout: number; whenDisconnected: WhenDisconnected }): Promise<unknown>;
+  /** Sends the request and resolves with the hub's raw ack (the caller parses it with its schema). */
+  send(outgoing: Outgoing, options: { timeout: number; whenDisconnected: WhenDisconnected }): Promise<unknown>;
   /** A connection is up: send everything that waited for it. */
   attach(socket: ClientSocket): void;
   /** The connection is gone: requests in flight wait again or fail, as each asked. */
@@ -29,28 +36,34 @@ export interface Requests {
   failAll(error: CtiError): void;
 }
 
-function emitRequest(socket: ClientSocket, request: Request, ack: (result: unknown) => void): void {
-  const { name, payload } = request;
-  switch (name) {
+function emitRequest(socket: ClientSocket, request: Outgoing, ack: (result: unknown) => void): void {
+  switch (request.name) {
     case 'AgentCTI':
-      socket.emit(name, payload as AgentCtiCommand, ack);
+      socket.emit(request.name, request.payload, ack);
       return;
     case 'AgentCTINotification':
-      socket.emit(name, payload as AgentCtiNotificationCommand, ack);
+      socket.emit(request.name, request.payload, ack);
       return;
     case 'RealtimeCTI':
-      socket.emit(name, payload as RealtimeCtiCommand, ack);
+      socket.emit(request.name, request.payload, ack);
       return;
     case 'CustomVariables':
-      socket.emit(name, payload as { uniqueid: string }, ack);
+      socket.emit(request.name, request.payload, ack);
       return;
     case 'CallDial':
+      socket.emit(request.name, request.payload, ack);
+      return;
     case 'CallHangup':
+      socket.emit(request.name, request.payload, ack);
+      return;
     case 'CallTransfer':
+      socket.emit(request.name, request.payload, ack);
+      return;
     case 'AgentPause':
+      socket.emit(request.name, request.payload, ack);
+      return;
     case 'AgentQueue':
-      // Call control (protocol 1.2): the payload was validated with the command's schema.
-      (socket.emit as (event: string, payload: object, ack: (result: unknown) => void) => void)(name, payload, ack);
+      socket.emit(request.name, request.payload, ack);
       return;
   }
 }
@@ -78,7 +91,8 @@ export function createRequests(): Requests {
   };
 
   return {
-    send(name, payload, options) {
+    send(outgoing, options) {
+      const { name } = outgoing;
       return new Promise<unknown>((resolve, reject) => {
         let done = false;
         const timer = setTimeout(() => {
@@ -87,8 +101,7 @@ export function createRequests(): Requests {
           );
         }, options.timeout);
         const request: Request = {
-          name,
-          payload,
+          ...outgoing,
           whenDisconnected: options.whenDisconnected,
           settle: (error, ack) => {
             if (done) return;

@@ -12,6 +12,8 @@ import {
   type UpEvent,
   type Welcome,
 } from '../src/index.js';
+import type { CommandAck, VariablesAck } from '@shuttle-cti/protocol';
+import type { ClientSocket } from '../src/socket.js';
 
 declare const cti: CtiClient;
 
@@ -137,5 +139,18 @@ describe('defineIntegration', () => {
     });
     // @ts-expect-error not an event
     defineIntegration({ answered: () => undefined });
+  });
+});
+
+describe('the integration socket', () => {
+  test('is checked against the protocol maps', () => {
+    const socket = {} as ClientSocket;
+    socket.emit('AgentCTI', { url: 'https://crm.example/x', peer: 'SIP/a', mode: 'new_tab' }, (ack) => expectTypeOf(ack).toEqualTypeOf<CommandAck>());
+    socket.emit('CustomVariables', { uniqueid: 'u' }, (ack) => expectTypeOf(ack).toEqualTypeOf<VariablesAck>());
+    // @ts-expect-error a wakeup needs a mode
+    socket.emit('AgentCTI', { url: 'https://crm.example/x', peer: 'SIP/a' });
+    // @ts-expect-error integrations do not acknowledge pops
+    socket.emit('ack', { id: 'x' });
+    socket.on('cti_error', (error) => expectTypeOf(error.code).toEqualTypeOf<CtiError['code']>());
   });
 });

@@ -1,4 +1,4 @@
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { issuePath, peerProblem, scopeSchema, type Role, type Scope } from '@shuttle-cti/protocol';
 import type { Store, TokenRecord } from '@shuttle-cti/store';
 
@@ -10,13 +10,6 @@ export function generateToken(): { id: string; secret: string; hash: string } {
 
 export function hashToken(secret: string): string {
   return createHash('sha256').update(secret, 'utf8').digest('hex');
-}
-
-/** Constant-time comparison, for the rare places that compare secrets directly. */
-export function safeEqual(a: string, b: string): boolean {
-  const ab = Buffer.from(a);
-  const bb = Buffer.from(b);
-  return ab.length === bb.length && timingSafeEqual(ab, bb);
 }
 
 export interface CreateTokenOptions {

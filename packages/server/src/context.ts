@@ -1,5 +1,4 @@
 import type { Store } from '@shuttle-cti/store';
-import type { Server } from 'socket.io';
 import type { Cluster } from './cluster/cluster.js';
 import type { HubConfig } from './config.js';
 import type { CallControlService } from './core/call-control.js';
@@ -13,6 +12,7 @@ import type { SupervisorOut } from './core/supervisor-out.js';
 import type { VariablesService } from './core/variables.js';
 import type { Logger } from './logger.js';
 import type { Metrics } from './metrics.js';
+import type { HubServer } from './namespaces/typed.js';
 
 /** What the hub's parts share; built once in createHub and handed to each part. */
 export interface HubContext {
@@ -20,7 +20,7 @@ export interface HubContext {
   store: Store;
   logger: Logger;
   metrics: Metrics;
-  io: Server;
+  io: HubServer;
   tracker: CallTracker;
   fanout: Fanout;
   router: Router;

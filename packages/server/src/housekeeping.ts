@@ -1,5 +1,6 @@
 import { scopeKey } from '@shuttle-cti/protocol';
 import type { HubContext } from './context.js';
+import type { CommandError } from '@shuttle-cti/protocol';
 import type { SessionData } from './namespaces/auth.js';
 
 /**
@@ -62,9 +63,9 @@ export function startHousekeeping(ctx: HubContext): () => void {
 /** A session as the re-check sees it. */
 interface TokenSession {
   id: string;
-  data: unknown;
+  data: SessionData;
   disconnect(close: boolean): unknown;
-  emit(event: string, data: unknown): unknown;
+  emit(event: 'cti_error', error: CommandError): unknown;
   once(event: 'disconnect', listener: () => void): unknown;
 }
 
@@ -87,7 +88,7 @@ function createTokenRecheck(ctx: HubContext): () => Promise<void> {
   const byToken = new Map<string, Set<TokenSession>>();
   for (const name of ['/', '/agent', '/supervisor']) {
     ctx.io.of(name).on('connection', (socket: TokenSession) => {
-      const id = (socket.data as { tokenId?: string | null }).tokenId;
+      const id = socket.data.tokenId;
       if (!id) return;
       let set = byToken.get(id);
       if (!set) byToken.set(id, (set = new Set()));

@@ -4,7 +4,6 @@ import {
   CtiError,
   type AgentStateInput,
   type CallControl,
-  type CallEvent,
   type CallEventInput,
   type Variables,
 } from '@shuttle-cti/protocol';
@@ -19,6 +18,7 @@ import { createCallTracker } from './core/call-tracker.js';
 import { warmUpTracker } from './core/warm-up.js';
 import { publishedCalls, type PublishedCall } from './core/published-calls.js';
 import { createFanout } from './core/fanout.js';
+import { createLivePublish } from './core/live-publish.js';
 import { createIngest, type IngestResult } from './core/ingest.js';
 import { createPressure } from './core/pressure.js';
 import { createRouter } from './core/router.js';
@@ -32,6 +32,7 @@ import { registerWebhooksApi } from './http/webhooks-api.js';
 import { installErrorHandler } from './http/errors.js';
 import { frameworkOptions } from './http/framework-errors.js';
 import { registerHealth } from './http/health.js';
+import { registerOpenApi } from './http/openapi.js';
 import { createOriginPolicy } from './http/origins.js';
 import { guardConnections, serverTimeouts } from './http/connections.js';
 import { findWebDist, registerWeb } from './http/web.js';
@@ -42,6 +43,7 @@ import { setupAgents, peerRoom } from './namespaces/agent.js';
 import { coalesceWrites } from './namespaces/coalesce-writes.js';
 import { setupIntegrations } from './namespaces/integration.js';
 import { setupSupervisors } from './namespaces/supervisor.js';
+import { agentsOf, emitEvent, supervisorsOf, type HubServer } from './namespaces/typed.js';
 import { startHousekeeping } from './housekeeping.js';
 import { startWebhooks, type Webhooks } from './webhooks/webhooks.js';
 
@@ -128,7 +130,7 @@ export async function createHub(options: HubOptions = {}): Promise<Hub> {
   const app = (https
     ? Fastify({ https: { ...https, ...serverTimeouts(config.connections) }, bodyLimit: config.limits.httpBodyBytes, logger: false, ...timeouts, ...frameworkOptions })
     : Fastify({ http: serverTimeouts(config.connections), bodyLimit: config.limits.httpBodyBytes, logger: false, ...timeouts, ...frameworkOptions })) as unknown as FastifyInstance;
-  const io = new Server(app.server, {
+  const io: HubServer = new Server(app.server, {
     allowEIO3: true,
     maxHttpBufferSize: config.limits.socketMessageBytes,
     // Browsers: only the hub's own pages and configured origins (src/http/origins.ts).
@@ -161,27 +163,29 @@ export async function createHub(options: HubOptions = {}): Promise<Hub> {
   if (warmed > 0) logger.info({ events: warmed }, 'live view rebuilt from today’s stored events');
   // A socket's id is also the name of a room holding just that socket.
   const fanout = createFanout(store, logger, (namespace, ids, event) => {
-    io.of(namespace).local.to(ids as string[]).emit(event.event, event);
+    emitEvent(io.of(namespace).local.to(ids as string[]), event);
   });
   const variables = cluster ? cluster.shareVariables(createVariablesService(store)) : createVariablesService(store);
   const router = createRouter({ store, config, metrics, logger, ...(cluster ? { relay: (item) => cluster.relay(item) } : {}) });
 
   const scopeFloors = createScopeFloors(store, floorLimits);
   const supervisorOut = createSupervisorOut(io, scopes);
-  // Local only: with several hubs each one publishes every event to its own clients.
-  const publish = (events: CallEvent[]): void => {
-    const agents = io.of('/agent').local;
-    const floors = scopeFloors.size > 0;
-    for (const event of events) {
+  // The live publish rule (src/core/live-publish.ts), into this hub's socket.io rooms.
+  const publish = createLivePublish({
+    tracker,
+    fanout,
+    targets: () => {
+      const agents = agentsOf(io).local;
+      return { presence: (update) => supervisorOut.agent(update), peer: (peer, event) => emitEvent(agents.to(peerRoom(peer)), event) };
+    },
+    published: (event) => {
       lastSeq = Math.max(lastSeq, event.seq);
+      // Scoped tokens (protocol 1.2): queue membership and calls seen, and each scope's own counters.
       scopes.observe(event);
-      if (floors) scopeFloors.apply(event);
-      for (const presence of tracker.apply(event)) supervisorOut.agent(presence);
-      if ('peer' in event && typeof event.peer === 'string') agents.to(peerRoom(event.peer)).emit(event.event, event);
-    }
-    fanout.publish(events);
-    webhooks?.wake();
-  };
+      if (scopeFloors.size > 0) scopeFloors.apply(event);
+    },
+    after: () => webhooks?.wake(),
+  });
   // Overload admission (src/core/pressure.ts): refuses sources while the hub is behind.
   // `ingest` is read only once events arrive, after both exist.
   const pressure = createPressure({ limits: config.limits, io, pipeline: () => ingest.backlog(), metrics });
@@ -217,6 +221,7 @@ export async function createHub(options: HubOptions = {}): Promise<Hub> {
   cluster?.start(ctx, publish);
 
   installErrorHandler(app, ctx);
+  registerOpenApi(app);
   registerHealth(app, ctx);
   registerApi(app, ctx);
   registerReports(app, ctx);

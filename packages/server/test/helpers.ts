@@ -11,6 +11,7 @@ import { createToken } from '../src/auth.js';
 import type { HubConfigInput } from '../src/config.js';
 import { createHub, type Hub, type HubOptions } from '../src/hub.js';
 import type { IngestResult } from '../src/core/ingest.js';
+import { until as poll } from '../../../test-support/poll.js';
 
 export const seedDir = new URL('../../../fixtures/seed-events/', import.meta.url);
 export const fixturesDir = new URL('../../../fixtures/', import.meta.url);
@@ -197,15 +198,9 @@ export function collect<T = unknown>(socket: Socket, events: readonly string[]):
   return out;
 }
 
-/** Polls `check` until it returns truthy, or fails after `ms`. */
-export async function until<T>(check: () => T | Promise<T>, ms = 5000, what = 'condition'): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = await check();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
+/** Polls `check` until it returns truthy, or fails after `ms` (the shared helper, test-support/poll.ts). */
+export function until<T>(check: () => T | Promise<T>, ms = 5000, what = 'condition'): Promise<NonNullable<T>> {
+  return poll(check, { what, ms });
 }
 
 /** The five seed sample events, verbatim. */

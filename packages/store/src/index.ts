@@ -6,9 +6,11 @@ export { createPostgresStore } from './postgres/postgres-store.js';
 export type { PostgresStoreOptions } from './postgres/postgres-store.js';
 export type {
   AppendedEvent,
+  DistributiveOmit,
   NewToken,
   OutboxItem,
   OutboxKind,
+  OutboxPayloads,
   RealtimeQuery,
   Store,
   TokenRecord,

@@ -1,9 +1,16 @@
-import type { CallEvent, RealtimeRow, Role, Scope, Variables } from '@shuttle-cti/protocol';
+import type { AgentCtiDelivery, AgentNotificationDelivery, CallEvent, RealtimeRow, Role, Scope, Variables } from '@shuttle-cti/protocol';
 import type { CallSummaryStore } from './calls/types.js';
 import type { WebhookStore } from './webhooks/types.js';
 
+/**
+ * Omits `K` from each member of a union on its own. `Omit<Union, K>` keeps only the keys
+ * common to all members and, on the loose event objects, collapses them into their index
+ * signature; this key-remapping form keeps every member's known fields.
+ */
+export type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? { [P in keyof T as P extends K ? never : P]: T[P] } : never;
+
 /** A call event as the hub hands it to the store: everything but `seq`. */
-export type UnnumberedEvent = Omit<CallEvent, 'seq'>;
+export type UnnumberedEvent = DistributiveOmit<CallEvent, 'seq'>;
 
 /**
  * What `appendEvents` returns for each event: the event numbered, or, for an event whose
@@ -34,18 +41,24 @@ export interface NewToken {
   scope?: Scope | null;
 }
 
-export type OutboxKind = 'AgentCTI' | 'AgentCTINotification';
-
-/** A command for an agent peer, kept until acknowledged or expired. */
-export interface OutboxItem {
-  id: string;
-  peer: string;
-  kind: OutboxKind;
-  /** The delivery payload (AgentCtiDelivery or AgentNotificationDelivery). */
-  payload: Record<string, unknown>;
-  createdAt: string;
-  expiresAt: string;
+/** What each kind of outbox command delivers to the agent sessions. */
+export interface OutboxPayloads {
+  AgentCTI: AgentCtiDelivery;
+  AgentCTINotification: AgentNotificationDelivery;
 }
+export type OutboxKind = keyof OutboxPayloads;
+
+/** A command for an agent peer, kept until acknowledged or expired; `kind` says what `payload` is. */
+export type OutboxItem = {
+  [K in OutboxKind]: {
+    id: string;
+    peer: string;
+    kind: K;
+    payload: OutboxPayloads[K];
+    createdAt: string;
+    expiresAt: string;
+  };
+}[OutboxKind];
 
 export interface RealtimeQuery {
   type?: string;
@@ -120,8 +133,6 @@ export interface Store extends CallSummaryStore, WebhookStore {
   acknowledge(id: string, peer?: string): Promise<boolean>;
   /** Deletes a peer's oldest unacknowledged commands beyond the newest `keep`; returns how many. */
   dropOldest(peer: string, keep: number): Promise<number>;
-  /** Whether a command with this id was ever enqueued. */
-  hasCommand(id: string): Promise<boolean>;
   /** Deletes expired commands; returns how many had never been acknowledged. */
   expireBefore(now: string): Promise<number>;
 

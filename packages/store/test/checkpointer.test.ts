@@ -5,17 +5,11 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startCheckpointer } from '../src/sqlite/checkpointer.js';
 import { openSqlite, type SqliteDatabase } from '../src/sqlite/database.js';
 import { createSqliteStore } from '../src/sqlite/sqlite-store.js';
+import { holdsWithin } from '../../../test-support/poll.js';
 
 const sizeOf = async (file: string): Promise<number> => (await stat(file)).size;
 
-async function waitFor(check: () => Promise<boolean>, timeoutMs = 5000): Promise<boolean> {
-  const end = Date.now() + timeoutMs;
-  while (Date.now() < end) {
-    if (await check()) return true;
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  return check();
-}
+const waitFor = (check: () => Promise<boolean>, timeoutMs = 5000): Promise<boolean> => holdsWithin(check, timeoutMs);
 
 /** Writes about `pages` 4 KiB pages to the WAL, one commit per row. */
 function writeRows(db: SqliteDatabase, pages: number): void {
@@ -96,6 +90,9 @@ describe('background WAL checkpoints (SQLite)', () => {
       uniqueid: `call-${i}`,
       callernum: '0102030405',
       peer: 'SIP/100',
+      agentname: 'Agent 100',
+      agentnum: '100',
+      direction: 'inbound',
       queue: 'sales',
       time: new Date().toISOString(),
       variables: { note: 'x'.repeat(3500) },

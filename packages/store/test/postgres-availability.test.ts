@@ -5,6 +5,7 @@ import type { Store } from '../src/store.js';
 import { ringing } from './conformance/context.js';
 import { describePostgres, dropSchema, randomSchemaName, testDatabaseUrl } from './pg-helpers.js';
 import { createTcpProxy, freePort, type TcpProxy } from './tcp-proxy.js';
+import { until } from '../../../test-support/poll.js';
 
 const stores: Store[] = [];
 const proxies: TcpProxy[] = [];
@@ -105,13 +106,7 @@ describePostgres('postgres store when the server goes away', () => {
 
 /** Polls until some session waits for an advisory lock held by `holder` (deadline 10 s). */
 async function waitForLockWaiter(holder: pg.Client): Promise<void> {
-  const deadline = Date.now() + 10_000;
-  for (;;) {
-    const { rowCount } = await holder.query(
-      "SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND NOT granted AND classid = 727001",
-    );
-    if ((rowCount ?? 0) > 0) return;
-    if (Date.now() > deadline) throw new Error('migrate() never waited for the lock');
-    await new Promise((resolve) => setImmediate(resolve));
-  }
+  const waiting = async (): Promise<boolean> =>
+    ((await holder.query("SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND NOT granted AND classid = 727001")).rowCount ?? 0) > 0;
+  await until(waiting, { what: 'migrate() to wait for the lock', ms: 10_000, everyMs: 0 });
 }

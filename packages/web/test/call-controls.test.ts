@@ -2,6 +2,7 @@ import type { Browser, BrowserContext } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
 import { hubWithPbx, post } from '../../server/test/call-control/helpers.js';
 import { buildPages, describeBrowser, launchBrowser, newContext, openAgentPanel, openDashboard, watchErrors } from './browser.js';
+import { until } from '../../../test-support/poll.js';
 
 describeBrowser('agent panel call control', () => {
   let browser: Browser;
@@ -127,14 +128,12 @@ describeBrowser('agent panel call control', () => {
     const env = await hubWithPbx('c8-resync-sees-pause', { conns: [2], hub: { webDist: pages.dir, peer: 'IAX2/1001' } });
     close.push(() => env.close());
     // The resync's agentstate is stored before the panel opens (read back over HTTP).
-    const deadline = Date.now() + 10_000;
-    for (;;) {
+    const stored = async (): Promise<boolean> => {
       const res = await fetch(`${env.hub.url}/api/v1/events?after=0`, { headers: { authorization: `Bearer ${env.hub.tokens.supervisor}` } });
       const body = (await res.json()) as { events?: Array<{ event: string; peer?: string }> };
-      if ((body.events ?? []).filter((e) => e.event === 'agentstate' && e.peer === 'IAX2/1001').length >= 2) break;
-      if (Date.now() > deadline) throw new Error('no agentstate stored');
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
+      return (body.events ?? []).filter((e) => e.event === 'agentstate' && e.peer === 'IAX2/1001').length >= 2;
+    };
+    await until(stored, { what: 'the agentstate of the resync, stored', ms: 10_000, everyMs: 50 });
     context = await newContext(browser);
     const page = await openAgentPanel(context, env.hub.url, env.hub.tokens.agent);
     watchErrors(page, errors);

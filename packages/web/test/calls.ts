@@ -19,23 +19,23 @@ const base = (c: CallSpec) => ({
   ...(c.callername === undefined ? {} : { callername: c.callername }),
 });
 
-export const ringing = (c: CallSpec) => ({ event: 'ringing', ...base(c), ringing: true });
-export const up = (c: CallSpec, holdtime = '12') => ({ event: 'up', ...base(c), holdtime, ringtime: '3', up: true });
+export const ringing = (c: CallSpec) => ({ event: 'ringing' as const, ...base(c), ringing: true as const });
+export const up = (c: CallSpec, holdtime = '12') => ({ event: 'up' as const, ...base(c), holdtime, ringtime: '3', up: true as const });
 export const hangup = (c: CallSpec, reason = 'caller', talktime = '95') => ({
-  event: 'hangup',
+  event: 'hangup' as const,
   ...base(c),
   holdtime: '12',
   ringtime: '3',
   talktime,
   reason,
-  hangup: true,
+  hangup: true as const,
 });
 export const abandon = (c: Omit<CallSpec, 'peer'>, holdtime = '40') => ({
-  event: 'abandon',
+  event: 'abandon' as const,
   queue: c.queue,
   direction: 'unmanaged',
   uniqueid: c.uniqueid,
   callernum: c.callernum,
   holdtime,
-  unmanaged: true,
+  unmanaged: true as const,
 });

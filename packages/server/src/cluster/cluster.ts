@@ -10,6 +10,7 @@ import type { HubContext } from '../context.js';
 import type { VariablesService } from '../core/variables.js';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
+import { agentsOf, supervisorsOf } from '../namespaces/typed.js';
 import type { RemoteCallControl } from '../core/call-control.js';
 import { createCallControlRelay } from './call-control-relay.js';
 import { createRedisLink } from './redis-link.js';
@@ -114,8 +115,8 @@ export function createCluster(deps: { config: HubConfig; io: Server; logger: Log
   async function redeliverPending(): Promise<void> {
     if (!ctx) return;
     const peers = new Set<string>();
-    for (const socket of ctx.io.of('/agent').sockets.values()) {
-      const peer = (socket.data as { peer?: unknown }).peer;
+    for (const socket of agentsOf(ctx.io).sockets.values()) {
+      const peer = socket.data.peer;
       if (typeof peer === 'string') peers.add(peer);
     }
     const now = new Date().toISOString();

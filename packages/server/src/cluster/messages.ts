@@ -1,3 +1,4 @@
+import { agentCtiDelivery, agentNotificationDelivery } from '@shuttle-cti/protocol';
 import { z } from 'zod';
 
 /**
@@ -28,12 +29,10 @@ export const seqMessage = z.object({ hub: hubId, seq: z.number().int().min(0) })
 
 export const commandMessage = z.object({
   hub: hubId,
-  item: z.object({
-    id: z.string().min(1),
-    peer,
-    kind: z.enum(['AgentCTI', 'AgentCTINotification']),
-    payload: z.record(z.string(), z.unknown()).refine((p) => typeof p['id'] === 'string', 'payload.id is required'),
-  }),
+  item: z.discriminatedUnion('kind', [
+    z.object({ id: z.string().min(1), peer, kind: z.literal('AgentCTI'), payload: agentCtiDelivery }),
+    z.object({ id: z.string().min(1), peer, kind: z.literal('AgentCTINotification'), payload: agentNotificationDelivery }),
+  ]),
 });
 
 export const variablesMessage = z.object({ hub: hubId, uniqueid: z.string().min(1) });
@@ -45,4 +44,3 @@ export const presenceTableMessage = z.object({ hub: hubId, version, peers: z.arr
 export const byeMessage = z.object({ hub: hubId });
 
 export type PresenceTable = z.infer<typeof presenceTableMessage>;
-export type CommandRelay = z.infer<typeof commandMessage>['item'];

@@ -4,12 +4,13 @@ import {
   Limits,
   agentStateInput,
   callEventInput,
-  eventFlag,
   jsonByteLength,
   parseOrThrow,
   toCtiError,
   type CallEvent,
   type CallEventInput,
+  type IngestResult,
+  type Variables,
   type WireError,
 } from '@shuttle-cti/protocol';
 import type { AppendedEvent, Store, UnnumberedEvent } from '@shuttle-cti/store';
@@ -19,8 +20,8 @@ import type { PipelineBacklog } from './pressure.js';
 import type { Enricher } from '../webhooks/enrich.js';
 import type { VariablesService } from './variables.js';
 
-/** `duplicate`: the event's `eventid` was accepted before; `seq` is the original's, nothing was stored. */
-export type IngestResult = { ok: true; seq: number; duplicate?: true } | { ok: false; error: WireError };
+/** One result per event (protocol's `ingestResult`). */
+export type { IngestResult };
 
 export interface Ingest {
   /** Validates, numbers, stores, then publishes; one result per item, in order. */
@@ -42,6 +43,26 @@ interface Pending {
 }
 
 const maxBatch = 500;
+
+/** The event as the hub publishes it (but for `seq`): its flag set, its time and its call's variables. */
+function withHubFields(input: CallEventInput, time: string, variables: Variables): UnnumberedEvent {
+  // The variables a source sent are merged into the call's already: they go last, as the call's.
+  const { variables: _sent, ...fields } = input;
+  switch (fields.event) {
+    case 'ringing':
+      return { ...fields, ringing: true, time, variables };
+    case 'up':
+      return { ...fields, up: true, time, variables };
+    case 'hangup':
+      return { ...fields, hangup: true, time, variables };
+    case 'abandon':
+      return { ...fields, unmanaged: true, time, variables };
+    case 'outbound':
+      return { ...fields, outbound: true, time, variables };
+    case 'ringend':
+      return { ...fields, ringend: true, time, variables };
+  }
+}
 
 /**
  * The ingest pipeline. Accepted events queue up and one worker stores them in batches
@@ -83,13 +104,13 @@ export function createIngest(deps: {
   }
 
   async function normalise(input: CallEventInput, time: string): Promise<UnnumberedEvent> {
-    if ((input.event as string) === 'agentstate') return { ...input, agentstate: true, time };
-    const { variables: sent, ...fields } = input;
+    // agentstate is carried in the call events' stream as it came (validated above).
+    if ((input.event as string) === 'agentstate') return { ...input, agentstate: true, time } as unknown as UnnumberedEvent;
     const enricher = deps.enrich?.();
     // The look-up's variables are merged into the call's as if the source had sent them.
-    const update = enricher?.applies(input) ? { ...sent, ...(await enricher.lookup(input)) } : sent;
+    const update = enricher?.applies(input) ? { ...input.variables, ...(await enricher.lookup(input)) } : input.variables;
     const vars = await variables.merge(input.uniqueid, update, time);
-    return { ...fields, [eventFlag[input.event]]: true, time, variables: vars };
+    return withHubFields(input, time, vars);
   }
 
   async function work(): Promise<void> {

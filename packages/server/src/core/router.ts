@@ -1,12 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import type {
-  AgentCtiCommand,
-  AgentCtiDelivery,
-  AgentCtiNotificationCommand,
-  AgentNotificationDelivery,
-  CommandAck,
-} from '@shuttle-cti/protocol';
-import type { OutboxItem, OutboxKind, Store } from '@shuttle-cti/store';
+import type { AgentCtiCommand, AgentCtiNotificationCommand, CommandAck } from '@shuttle-cti/protocol';
+import type { OutboxItem, OutboxKind, OutboxPayloads, Store } from '@shuttle-cti/store';
 import { Counter } from 'prom-client';
 import type { HubConfig } from '../config.js';
 import type { Logger } from '../logger.js';
@@ -18,8 +12,11 @@ export interface AgentSession {
   readonly peer: string;
   /** Ids this session has been sent: each command reaches a session at most once. */
   readonly sent: Set<string>;
-  send(kind: OutboxKind, payload: AgentCtiDelivery | AgentNotificationDelivery): void;
+  send(delivery: AgentDelivery): void;
 }
+
+/** A command for an agent session, with the payload of its kind (an outbox item is one). */
+export type AgentDelivery = { [K in OutboxKind]: { kind: K; payload: OutboxPayloads[K] } }[OutboxKind];
 
 export interface Router {
   wakeup(command: AgentCtiCommand): Promise<CommandAck>;
@@ -33,7 +30,7 @@ export interface Router {
   sweep(): Promise<number>;
   sessionsOf(peer: string): number;
   /** Delivers a command stored by another hub to this hub's sessions (scale-out). */
-  deliverLocal(item: Pick<OutboxItem, 'peer' | 'kind' | 'payload'>): number;
+  deliverLocal(item: AgentDelivery & { peer: string }): number;
 }
 
 /** Ids remembered per session; pops older than this many are long past their time-to-live. */
@@ -61,33 +58,34 @@ export function createRouter(deps: {
    * Sends a command to one session unless it already had it: each command reaches a
    * session at most once. Forgets the oldest ids of very long-lived sessions.
    */
-  function sendOnce(session: AgentSession, item: Pick<OutboxItem, 'kind' | 'payload'>, id: string): boolean {
+  function sendOnce(session: AgentSession, delivery: AgentDelivery, id: string): boolean {
     if (session.sent.has(id)) return false;
     session.sent.add(id);
     if (session.sent.size > maxRemembered) {
       const oldest = session.sent.values().next();
       if (!oldest.done) session.sent.delete(oldest.value);
     }
-    session.send(item.kind, item.payload as unknown as AgentCtiDelivery | AgentNotificationDelivery);
+    session.send(delivery);
     return true;
   }
 
-  function deliverLocal(item: Pick<OutboxItem, 'peer' | 'kind' | 'payload'>): number {
-    const id = String(item.payload['id']);
+  function deliverLocal(item: AgentDelivery & { peer: string }): number {
+    const { id } = item.payload;
     let count = 0;
     for (const session of byPeer.get(item.peer) ?? []) if (sendOnce(session, item, id)) count++;
     return count;
   }
 
-  async function route(kind: OutboxKind, peer: string, clientId: string | undefined, body: Record<string, unknown>, ttlMs: number): Promise<CommandAck> {
+  /** `build` makes the delivery from the command's id and the time the hub accepted it. */
+  async function route(peer: string, clientId: string | undefined, build: (id: string, time: string) => AgentDelivery, ttlMs: number): Promise<CommandAck> {
     const at = now();
     const id = clientId ?? randomUUID();
-    const payload = { id, ...body, peer, time: at.toISOString() };
+    const delivery = build(id, at.toISOString());
+    const kind = delivery.kind;
     const item: OutboxItem = {
       id,
       peer,
-      kind,
-      payload,
+      ...delivery,
       createdAt: at.toISOString(),
       expiresAt: new Date(at.getTime() + ttlMs).toISOString(),
     };
@@ -111,10 +109,12 @@ export function createRouter(deps: {
 
   return {
     wakeup({ url, peer, mode, id }) {
-      return route('AgentCTI', peer, id, { url, mode }, config.outbox.agentCtiTtlMs);
+      const build = (id: string, time: string): AgentDelivery => ({ kind: 'AgentCTI', payload: { id, url, mode, peer, time } });
+      return route(peer, id, build, config.outbox.agentCtiTtlMs);
     },
     notify({ peer, type, title, body, id }) {
-      return route('AgentCTINotification', peer, id, { type, title, body }, config.outbox.notificationTtlMs);
+      const build = (id: string, time: string): AgentDelivery => ({ kind: 'AgentCTINotification', payload: { id, type, title, body, peer, time } });
+      return route(peer, id, build, config.outbox.notificationTtlMs);
     },
     async attach(session) {
       let set = byPeer.get(session.peer);

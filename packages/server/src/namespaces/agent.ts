@@ -1,24 +1,24 @@
-import { ErrorCode, agentAck, type Welcome } from '@shuttle-cti/protocol';
+import { ErrorCode, agentAck, type AgentAckResult, type Welcome } from '@shuttle-cti/protocol';
 import type { HubContext } from '../context.js';
 import type { AgentSession } from '../core/router.js';
 import { guardsOf } from '../guards.js';
-import { requireRole, type SessionData } from './auth.js';
+import { requireRole } from './auth.js';
 import { callControlEntries } from './call-control.js';
 import { createRateLimiter, dispatchCommands, type CommandEntry } from './commands.js';
+import { agentsOf } from './typed.js';
 
 export const peerRoom = (peer: string): string => `peer:${peer}`;
 
 /** `/agent`: agent panels receive their peer's commands and call events, and acknowledge. */
 export function setupAgents(ctx: HubContext): void {
-  const nsp = ctx.io.of('/agent');
+  const nsp = agentsOf(ctx.io);
   requireRole(nsp, 'agent', ctx);
   // Built once: every agent socket has one listener for all of them (src/namespaces/commands.ts).
   const ack: CommandEntry = {
     schema: agentAck,
-    async handle(payload, socket) {
+    async handle(payload, session): Promise<AgentAckResult> {
       const { id } = payload as { id: string };
-      const peer = (socket.data as SessionData).peer ?? '';
-      return (await ctx.router.acknowledge(id, peer))
+      return (await ctx.router.acknowledge(id, session.peer ?? ''))
         ? { ok: true }
         : { ok: false, error: { code: ErrorCode.NOT_FOUND, message: `no unacknowledged command with id ${id}` } };
     },
@@ -26,7 +26,7 @@ export function setupAgents(ctx: HubContext): void {
   const commands = new Map<string, CommandEntry>([['ack', ack], ...callControlEntries(ctx, 'agent')]);
 
   nsp.on('connection', (socket) => {
-    const data = socket.data as SessionData;
+    const data = socket.data;
     const peer = data.peer ?? '';
     ctx.metrics.sessions.inc({ role: 'agent' });
     void socket.join(peerRoom(peer));
@@ -54,7 +54,7 @@ export function setupAgents(ctx: HubContext): void {
       id: socket.id,
       peer,
       sent: new Set(),
-      send: (kind, payload) => socket.emit(kind, payload),
+      send: (delivery) => (delivery.kind === 'AgentCTI' ? socket.emit('AgentCTI', delivery.payload) : socket.emit('AgentCTINotification', delivery.payload)),
     };
     ctx.router.attach(session).catch((error: unknown) => {
       ctx.logger.error({ err: error, peer }, 'could not deliver queued commands');

@@ -1,9 +1,8 @@
-import { CtiError, ErrorCode, callControlCommandNames, type CallControlCommandName } from '@shuttle-cti/protocol';
-import type { Socket } from 'socket.io';
+import { CtiError, ErrorCode, callControlCommandNames, type CallControlClientToServer, type CallControlCommandName } from '@shuttle-cti/protocol';
 import { z } from 'zod';
 import type { HubContext } from '../context.js';
 import type { SessionData } from './auth.js';
-import { onCommand, type CommandEntry } from './commands.js';
+import { onCommand, type CommandEntry, type CommandSocket } from './commands.js';
 
 /** The call-control commands each namespace takes (protocol 1.2); others are refused FORBIDDEN by `refuseOthers`. */
 export const callControlCommandsOf = {
@@ -20,8 +19,8 @@ const anyPayload = z.unknown();
  * session's rights checked by the service (src/core/call-control.ts) before anything
  * reaches the PBX; the ack carries the PBX's answer.
  */
-export function registerCallControl(socket: Socket, ctx: HubContext, role: keyof typeof callControlCommandsOf, allow: () => boolean): void {
-  const data = socket.data as SessionData;
+export function registerCallControl(socket: CommandSocket<Partial<CallControlClientToServer>>, ctx: HubContext, role: keyof typeof callControlCommandsOf, allow: () => boolean): void {
+  const data = socket.data;
   for (const name of callControlCommandsOf[role]) {
     onCommand(socket, ctx, name, anyPayload, allow, async (payload) => {
       if (!ctx.callControl) throw new CtiError(ErrorCode.NOT_SUPPORTED, 'call control is not available on this hub');
@@ -36,10 +35,9 @@ export function callControlEntries(ctx: HubContext, role: keyof typeof callContr
     name,
     {
       schema: anyPayload,
-      async handle(payload, socket) {
+      async handle(payload, data: SessionData) {
         if (!ctx.callControl) throw new CtiError(ErrorCode.NOT_SUPPORTED, 'call control is not available on this hub');
-        const data = socket.data as SessionData;
-        return ctx.callControl.run(name, payload, { role: data.role, name: data.name, peer: data.peer });
+        return ctx.callControl.run(name, payload, { role: data.role, name: data.name, peer: data.peer, scope: data.scope });
       },
     },
   ]);

@@ -5,13 +5,23 @@ import {
   jsonByteLength,
   parseOrThrow,
   toCtiError,
+  type CommandError,
   type WireError,
 } from '@shuttle-cti/protocol';
 import type { Socket } from 'socket.io';
 import type { z } from 'zod';
 import type { HubContext } from '../context.js';
+import type { SessionData } from './auth.js';
+import type { InterServerEvents } from './typed.js';
 
 type Ack = (result: unknown) => void;
+
+/** A socket of any namespace: every one can send `cti_error`. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- socket.io's own bound for event maps
+export type CommandSocket<L extends Record<string, any>> = Socket<L, { cti_error: (error: CommandError) => void }, InterServerEvents, SessionData>;
+
+/** What the ack callback of command `N` in the client-to-server map `L` is called with. */
+export type AckResult<F> = F extends (payload: never, ack: (result: infer R) => void) => void ? R : never;
 
 /** Splits socket.io arguments into the payload and the optional ack callback. */
 function splitArgs(args: unknown[]): { payload: unknown; ack: Ack | undefined } {
@@ -21,7 +31,8 @@ function splitArgs(args: unknown[]): { payload: unknown; ack: Ack | undefined } 
 }
 
 /** Answers an error the way the client can hear it: its ack, or a `cti_error` event for older scripts. */
-export function replyError(socket: Socket, command: string, error: WireError, ack: Ack | undefined): void {
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- socket.io's own bound for event maps
+export function replyError<L extends Record<string, any>>(socket: CommandSocket<L>, command: string, error: WireError, ack: Ack | undefined): void {
   if (ack) ack({ ok: false, error });
   else socket.emit('cti_error', { ...error, command });
 }
@@ -45,20 +56,23 @@ export function createRateLimiter(rate: number): () => boolean {
  * Registers a command handler that validates before anything else and never lets a bad
  * command throw, disconnect the client or reach others.
  */
-export function onCommand<S extends z.ZodType, R>(
-  socket: Socket,
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- socket.io's own bound for event maps
+export function onCommand<L extends Record<string, any>, N extends keyof L & string, S extends z.ZodType>(
+  socket: CommandSocket<L>,
   ctx: HubContext,
-  command: string,
+  command: N,
   schema: S,
   allow: () => boolean,
-  handle: (payload: z.infer<S>) => Promise<R>,
+  handle: (payload: z.infer<S>) => Promise<AckResult<L[N]>>,
 ): void {
-  socket.on(command, (...args: unknown[]) => runCommand(socket, ctx, command, schema, allow, handle, args));
+  // The payload is checked with `schema` in runCommand, not trusted by type.
+  socket.on(command, ((...args: unknown[]) => runCommand(socket, ctx, command, schema, allow, handle, args)) as L[N]);
 }
 
 /** Validates and carries out one command as received (its socket.io arguments); every failure is answered. */
-function runCommand<S extends z.ZodType, R>(
-  socket: Socket,
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- socket.io's own bound for event maps
+function runCommand<L extends Record<string, any>, S extends z.ZodType, R>(
+  socket: CommandSocket<L>,
   ctx: HubContext,
   command: string,
   schema: S,
@@ -89,7 +103,8 @@ function runCommand<S extends z.ZodType, R>(
 /** A command of a namespace's table: built once, for every socket of the namespace. */
 export interface CommandEntry {
   schema: z.ZodType;
-  handle(payload: unknown, socket: Socket): Promise<unknown>;
+  /** Called with the payload checked against `schema` and the sending socket's session. */
+  handle(payload: unknown, session: SessionData): Promise<unknown>;
 }
 
 /**
@@ -97,11 +112,12 @@ export interface CommandEntry {
  * what `onCommand` for each command and `refuseOthers` do, without a listener and its
  * closures per command on every socket (10,000 agents made that 60,000 listeners).
  */
-export function dispatchCommands(socket: Socket, ctx: HubContext, table: ReadonlyMap<string, CommandEntry>, allow: () => boolean, role: string): void {
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- socket.io's own bound for event maps
+export function dispatchCommands<L extends Record<string, any>>(socket: CommandSocket<L>, ctx: HubContext, table: ReadonlyMap<string, CommandEntry>, allow: () => boolean, role: string): void {
   socket.onAny((event: string, ...args: unknown[]) => {
     const entry = table.get(event);
     if (entry) {
-      runCommand(socket, ctx, event, entry.schema, allow, (payload) => entry.handle(payload, socket), args);
+      runCommand(socket, ctx, event, entry.schema, allow, (payload) => entry.handle(payload, socket.data), args);
       return;
     }
     const { ack } = splitArgs(args);
@@ -111,7 +127,8 @@ export function dispatchCommands(socket: Socket, ctx: HubContext, table: Readonl
 }
 
 /** Refuses, without disconnecting, any event a role may not send. */
-export function refuseOthers(socket: Socket, allowed: readonly string[], role: string): void {
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- socket.io's own bound for event maps
+export function refuseOthers<L extends Record<string, any>>(socket: CommandSocket<L>, allowed: readonly string[], role: string): void {
   socket.onAny((event: string, ...args: unknown[]) => {
     if (allowed.includes(event)) return;
     const { ack } = splitArgs(args);

@@ -4,25 +4,27 @@ import {
   customVariablesRequest,
   realtimeCtiCommand,
   scopeMatcher,
+  type VariablesAck,
   type Welcome,
 } from '@shuttle-cti/protocol';
 import type { HubContext } from '../context.js';
 import { addRealtimeRow } from '../core/realtime-rows.js';
 import { guardsOf } from '../guards.js';
-import { requireRole, type SessionData } from './auth.js';
+import { requireRole } from './auth.js';
 import { callControlCommandsOf, registerCallControl } from './call-control.js';
 import { createRateLimiter, onCommand, refuseOthers } from './commands.js';
 import { checkIntegrationScope } from './integration-scope.js';
+import { emitEvent, integrationsOf } from './typed.js';
 
 const commands = ['AgentCTI', 'AgentCTINotification', 'RealtimeCTI', 'CustomVariables'] as const;
 
 /** `/`: integrations receive call events and send the three commands. */
 export function setupIntegrations(ctx: HubContext): void {
-  const nsp = ctx.io.of('/');
+  const nsp = integrationsOf(ctx.io);
   requireRole(nsp, 'integration', ctx);
 
   nsp.on('connection', (socket) => {
-    const data = socket.data as SessionData;
+    const data = socket.data;
     ctx.metrics.sessions.inc({ role: 'integration' });
     ctx.logger.info({ session: socket.id, name: data.name, lastSeq: data.lastSeq }, 'integration connected');
     // Per connection and per token: more connections do not buy more commands.
@@ -47,7 +49,7 @@ export function setupIntegrations(ctx: HubContext): void {
       scoped.row(c.channel);
       return addRealtimeRow(ctx, c);
     });
-    onCommand(socket, ctx, 'CustomVariables', customVariablesRequest, allow, async ({ uniqueid }) => {
+    onCommand(socket, ctx, 'CustomVariables', customVariablesRequest, allow, async ({ uniqueid }): Promise<VariablesAck> => {
       scoped.call(uniqueid);
       return { ok: true, variables: await ctx.variables.get(uniqueid) };
     });
@@ -66,7 +68,7 @@ export function setupIntegrations(ctx: HubContext): void {
           id: socket.id,
           namespace: '/',
           scope: data.scope,
-          send: (event) => socket.emit(event.event, event),
+          send: (event) => emitEvent(socket, event),
           truncated: (info) => socket.emit('replay_truncated', info),
         },
         data.lastSeq,

@@ -1,17 +1,18 @@
 import { scopeMatcher, type ScopeMatcher, type Snapshot, type Welcome } from '@shuttle-cti/protocol';
 import type { HubContext } from '../context.js';
-import { requireRole, type SessionData } from './auth.js';
+import { requireRole } from './auth.js';
 import { callControlCommandsOf, registerCallControl } from './call-control.js';
 import { createRateLimiter, refuseOthers } from './commands.js';
 import { scopedSnapshot } from './supervisor-snapshot.js';
+import { emitEvent, supervisorsOf } from './typed.js';
 
 /** `/supervisor`: dashboards get a snapshot, then everything live (a scoped token: its scope's share). */
 export function setupSupervisors(ctx: HubContext): void {
-  const nsp = ctx.io.of('/supervisor');
+  const nsp = supervisorsOf(ctx.io);
   requireRole(nsp, 'supervisor', ctx);
 
   nsp.on('connection', (socket) => {
-    const data = socket.data as SessionData;
+    const data = socket.data;
     ctx.metrics.sessions.inc({ role: 'supervisor' });
     refuseOthers(socket, callControlCommandsOf.supervisor, 'supervisor');
     registerCallControl(socket, ctx, 'supervisor', createRateLimiter(ctx.config.limits.commandsPerSecond));
@@ -62,7 +63,7 @@ export function setupSupervisors(ctx: HubContext): void {
           id: socket.id,
           namespace: '/supervisor',
           scope,
-          send: (event) => socket.emit(event.event, event),
+          send: (event) => emitEvent(socket, event),
           truncated: (info) => socket.emit('replay_truncated', info),
         },
         data.lastSeq ?? snapshot.lastSeq,

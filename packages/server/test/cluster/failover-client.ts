@@ -5,6 +5,7 @@
  * hubs sent.
  */
 import { io, type Socket } from 'socket.io-client';
+import { until as poll } from '../../../../test-support/poll.js';
 
 export interface Received {
   name: string;
@@ -104,13 +105,7 @@ export function sessionsIn(supervisor: FailoverClient, peer: string): number | u
   return sessions;
 }
 
-/** Polls `check` until it returns truthy, or fails after `ms` saying what it waited for. */
-export async function until<T>(check: () => T | Promise<T>, what: string, ms = 15_000): Promise<NonNullable<T>> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = await check();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
+/** Polls `check` until it returns truthy, or fails after `ms` saying what it waited for (test-support/poll.ts). */
+export function until<T>(check: () => T | Promise<T>, what: string, ms = 15_000): Promise<NonNullable<T>> {
+  return poll(check, { what, ms, everyMs: 20 });
 }

@@ -1,10 +1,11 @@
-import type { CallEvent } from '@shuttle-cti/protocol';
+import { ringingInput, type CallEvent } from '@shuttle-cti/protocol';
 import type { Store, UnnumberedEvent } from '@shuttle-cti/store';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createTestSqliteStore, type TestSqliteStore } from '../../../store/test/sqlite-helpers.js';
 import { createSequencer } from '../../src/cluster/sequencer.js';
 import { createLogger } from '../../src/logger.js';
 import { seedEvents } from '../helpers.js';
+import { until } from '../../../../test-support/poll.js';
 
 /**
  * The sequencer against a real store: "another hub" is simply an append that this hub
@@ -23,17 +24,13 @@ async function setup(): Promise<{ store: Store; published: number[]; batches: nu
   let n = 0;
   const append = (count: number): Promise<CallEvent[]> =>
     store.appendEvents(
-      Array.from({ length: count }, (): UnnumberedEvent => ({ ...ringing, uniqueid: `seq-${n++}`, time: new Date().toISOString(), variables: {} })),
+      Array.from({ length: count }, (): UnnumberedEvent => ({ ...ringingInput.parse(ringing), ringing: true, uniqueid: `seq-${n++}`, time: new Date().toISOString(), variables: {} })),
     );
   return { store, published: [], batches: [], append };
 }
 
 const waitFor = async (check: () => boolean, what: string): Promise<void> => {
-  const deadline = Date.now() + 5000;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
+  await until(check, { what, everyMs: 5 });
 };
 
 describe('sequencer', () => {

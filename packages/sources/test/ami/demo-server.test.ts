@@ -4,6 +4,7 @@ import { startAmiDemoServer } from '../../src/ami/demo-server.js';
 import { createAmiSource } from '../../src/ami/source.js';
 import { demoAgents } from '../../src/simulator/floor.js';
 import { captureLogger, until } from './helpers.js';
+import { until as poll } from '../../../../test-support/poll.js';
 
 /** A small seeded generator (mulberry32), so the demo's choices repeat from run to run. */
 function seeded(seed: number): () => number {
@@ -84,12 +85,13 @@ describe('AMI demo server', () => {
     await client.start();
     let channels: number[] = [];
     // Ask until a call is in progress, as a reconnecting hub would find it.
-    const deadline = Date.now() + 10_000;
-    while (Date.now() < deadline && !channels.some((n) => n > 0)) {
+    const inProgress = async (): Promise<boolean> => {
       const { events } = await client.action({ Action: 'CoreShowChannels' });
       channels = [...channels, events.length];
       for (const ch of events) expect(ch).toMatchObject({ Event: 'CoreShowChannel', Uniqueid: expect.any(String), Channel: expect.any(String) });
-    }
+      return events.length > 0;
+    };
+    await poll(inProgress, { what: 'a call in progress', ms: 10_000, everyMs: 0 });
     expect(channels.some((n) => n > 0)).toBe(true);
     const status = await client.action({ Action: 'QueueStatus' });
     expect(status.events.filter((e) => e['Event'] === 'QueueParams').map((e) => e['Queue'])).toEqual(['Sales', 'Support', 'Billing']);

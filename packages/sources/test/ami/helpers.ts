@@ -1,4 +1,5 @@
 import type { SourceLogger } from '../../src/sink.js';
+import { until as poll } from '../../../../test-support/poll.js';
 
 export interface LogLine {
   level: 'info' | 'warn' | 'error' | 'debug';
@@ -19,11 +20,7 @@ export function captureLogger(): { logger: SourceLogger; lines: LogLine[] } {
   return { logger: { info: at('info'), warn: at('warn'), error: at('error'), debug: at('debug') }, lines };
 }
 
-/** Polls `check` until it holds; fails with `what` after the deadline. Never a fixed sleep. */
+/** Polls `check` until it holds; fails with `what` after the deadline (test-support/poll.ts). */
 export async function until(check: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
+  await poll(check, { what, ms: timeoutMs, everyMs: 5 });
 }

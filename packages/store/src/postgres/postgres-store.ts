@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import { Limits, type CallEvent, type RealtimeRow, type Variables } from '@shuttle-cti/protocol';
 import { batchIds, eventIdOf, planAppend } from '../event-ids.js';
-import type { OutboxItem, OutboxKind, Store, TokenRecord, UnnumberedEvent } from '../store.js';
+import type { DistributiveOmit, OutboxItem, Store, TokenRecord, UnnumberedEvent } from '../store.js';
 import { isoTime, nowIso, rowLimit, seqCursor, textField } from '../normalize.js';
 import { realtimeSelect } from '../realtime-query.js';
 import { callVariablesTooLarge, checkCallVariables, splitChanges } from '../variables.js';
@@ -37,14 +37,11 @@ interface TokenRow {
   scope: string | null;
 }
 
-interface OutboxRow {
-  id: string;
-  peer: string;
-  kind: OutboxKind;
-  payload: Record<string, unknown>;
+/** An outbox row as the driver returns it: `kind` and its `payload` were written together by `enqueue`. */
+type OutboxRow = DistributiveOmit<OutboxItem, 'createdAt' | 'expiresAt'> & {
   created_at: Date;
   expires_at: Date;
-}
+};
 
 interface RealtimeDbRow extends Omit<RealtimeRow, 'time'> {
   time: Date;
@@ -62,13 +59,10 @@ const toToken = (r: TokenRow): TokenRecord => ({
   scope: scopeFromText(r.scope),
 });
 
-const toOutboxItem = (r: OutboxRow): OutboxItem => ({
-  id: r.id,
-  peer: r.peer,
-  kind: r.kind,
-  payload: r.payload,
-  createdAt: r.created_at.toISOString(),
-  expiresAt: r.expires_at.toISOString(),
+const toOutboxItem = ({ created_at, expires_at, ...item }: OutboxRow): OutboxItem => ({
+  ...item,
+  createdAt: created_at.toISOString(),
+  expiresAt: expires_at.toISOString(),
 });
 
 /**
@@ -141,7 +135,7 @@ export function createPostgresStore(options: PostgresStoreOptions): Store {
               'SELECT eventid, seq, body FROM events WHERE eventid = ANY($1::text[])',
               [ids],
             );
-            for (const r of rows) stored.set(r.eventid, { ...r.body, seq: Number(r.seq) } as CallEvent);
+            for (const r of rows) stored.set(r.eventid, { ...r.body, seq: Number(r.seq) });
           }
           const { fresh, assemble } = planAppend(events, stored);
           if (fresh.length === 0) return assemble([]);
@@ -176,7 +170,7 @@ export function createPostgresStore(options: PostgresStoreOptions): Store {
         'SELECT seq, body FROM events WHERE seq > $1 ORDER BY seq LIMIT $2',
         [seqCursor(after), rowLimit(limit)],
       );
-      return rows.map((r) => ({ ...r.body, seq: Number(r.seq) }) as CallEvent);
+      return rows.map((r) => ({ ...r.body, seq: Number(r.seq) }));
     },
     async seqRange() {
       const { rows } = await query<{ first: string | null; last: string | null }>(
@@ -294,9 +288,6 @@ export function createPostgresStore(options: PostgresStoreOptions): Store {
         [peer, keep],
       );
       return result.rowCount;
-    },
-    async hasCommand(id) {
-      return (await query('SELECT 1 FROM outbox WHERE id = $1', [id])).rowCount > 0;
     },
     async expireBefore(now) {
       const { rows } = await query<{ unacked: string }>(

@@ -1,4 +1,4 @@
-import type { CallEvent, RealtimeRow, Variables } from '@shuttle-cti/protocol';
+import type { RealtimeRow, Variables } from '@shuttle-cti/protocol';
 import { eventIdOf } from '../event-ids.js';
 import type { AppendedEvent, NewToken, OutboxItem, OutboxKind, Store, TokenRecord, UnnumberedEvent } from '../store.js';
 import { isoTime, nowIso, rowLimit, seqCursor, textField } from '../normalize.js';
@@ -37,6 +37,7 @@ interface OutboxRow {
   id: string;
   peer: string;
   kind: OutboxKind;
+  /** The JSON of the payload of `kind` (written with it by `enqueue`). */
   payload: string;
   created_at: string;
   expires_at: string;
@@ -62,7 +63,7 @@ const toOutboxItem = (r: OutboxRow): OutboxItem => ({
   id: r.id,
   peer: r.peer,
   kind: r.kind,
-  payload: JSON.parse(r.payload) as Record<string, unknown>,
+  payload: JSON.parse(r.payload),
   createdAt: r.created_at,
   expiresAt: r.expires_at,
 });
@@ -109,9 +110,9 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
         JSON.stringify(event),
         eventid,
       );
-      if (changes === 1) return { ...event, seq: Number(lastInsertRowid) } as CallEvent;
+      if (changes === 1) return { ...event, seq: Number(lastInsertRowid) };
       const row = original.get(eventid) as { seq: number; body: string };
-      return { ...(JSON.parse(row.body) as UnnumberedEvent), seq: row.seq, duplicate: true } as AppendedEvent;
+      return { ...(JSON.parse(row.body) as UnnumberedEvent), seq: row.seq, duplicate: true };
     });
     // In the same transaction: a call's summary is exactly as stored as its events (a
     // repeated eventid was not stored again, so it does not count again).
@@ -180,7 +181,7 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
         seqCursor(after),
         rowLimit(limit),
       ) as { seq: number; body: string }[];
-      return rows.map((r) => ({ ...(JSON.parse(r.body) as UnnumberedEvent), seq: r.seq }) as CallEvent);
+      return rows.map((r) => ({ ...(JSON.parse(r.body) as UnnumberedEvent), seq: r.seq }));
     },
     async seqRange() {
       const row = sql('SELECT min(seq) AS first, max(seq) AS last FROM events').get() as {
@@ -286,9 +287,6 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
            SELECT pos FROM outbox WHERE peer = ? AND acked_at IS NULL ORDER BY pos DESC LIMIT -1 OFFSET ?
          )`,
       ).run(peer, keep).changes;
-    },
-    async hasCommand(id) {
-      return sql('SELECT 1 FROM outbox WHERE id = ?').get(id) !== undefined;
     },
     async expireBefore(now) {
       const cutoff = isoTime(now, 'now');

@@ -1,10 +1,10 @@
-import type { AgentStateEvent, AgentWelcomeState, CallEvent, WireError } from '@shuttle-cti/protocol';
+import type { AgentStateEvent, AgentWelcomeState, CallControlAck, CallEvent } from '@shuttle-cti/protocol';
 import { h, setText } from '../common/dom.js';
 import { formatDuration } from '../common/format.js';
 import './call-controls.css';
 
-type AckResult = { ok: true; id: string; uniqueid?: string } | { ok: false; error: WireError };
-/** Sends a call-control command and resolves with the hub's ack. */
+type AckResult = CallControlAck;
+/** Sends a call-control command (the agent's input as typed: the hub validates it) and resolves with the hub's ack. */
 export type SendCommand = (name: 'CallDial' | 'CallHangup' | 'CallTransfer' | 'AgentPause', payload: Record<string, unknown>) => Promise<AckResult>;
 
 export interface CallControls {

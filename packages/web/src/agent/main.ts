@@ -1,5 +1,4 @@
-import { callEventNames, type AgentClientToServer, type AgentServerToClient, type CallEvent } from '@shuttle-cti/protocol';
-import type { Socket } from 'socket.io-client';
+import { callControlAck, callEventNames, type CallEvent } from '@shuttle-cti/protocol';
 import '../common/base.css';
 import { h } from '../common/dom.js';
 import './agent.css';
@@ -18,8 +17,6 @@ import { openWindow } from './pop.js';
 import { createAgentSession, type AgentSession } from './session.js';
 import type { AgentCommand } from './tab-messages.js';
 import { createToasts } from './toasts.js';
-
-type AgentSocket = Socket<AgentServerToClient, AgentClientToServer>;
 
 const root = document.getElementById('app') as HTMLElement;
 const tokens = createTokenStore('shuttle-cti:agent-token');
@@ -83,7 +80,11 @@ function startPanel(token: string): void {
   // Call control (protocol 1.2): below the call card; the socket exists by the time anything is sent.
   const sendControl: SendCommand = (name, payload) =>
     new Promise((resolve) => {
-      (socket.emit as (event: string, payload: unknown, ack: (result: unknown) => void) => void)(name, payload, (ack) => resolve(ack as Awaited<ReturnType<SendCommand>>));
+      // The payload is the agent's input as typed; the hub validates it and answers with its error.
+      (socket.emit as (event: string, payload: unknown, ack: (result: unknown) => void) => void)(name, payload, (ack) => {
+        const parsed = callControlAck.safeParse(ack);
+        resolve(parsed.success ? parsed.data : { ok: false, error: { code: 'INTERNAL', message: 'unexpected answer from the hub' } });
+      });
     });
   const controls = createCallControls(sendControl);
   const cardStack = h('div', { class: 'card-stack' }, card.element, controls.element);
@@ -106,7 +107,7 @@ function startPanel(token: string): void {
       tokens.clear();
       showSignIn(change.detail);
     }
-  }, readHubList()) as AgentSocket;
+  }, readHubList());
 
   socket.on('welcome', (welcome) => {
     const peer = welcome.peer ?? welcome.name;

@@ -1,5 +1,14 @@
+import type { AgentClientToServer, AgentServerToClient, SupervisorClientToServer, SupervisorServerToClient } from '@shuttle-cti/protocol';
 import { io, type Socket } from 'socket.io-client';
 import type { HubList } from './hubs.js';
+
+/** The pages' sockets, typed with the protocol's event maps reversed (client side). */
+export type AgentSocket = Socket<AgentServerToClient, AgentClientToServer>;
+export type SupervisorSocket = Socket<SupervisorServerToClient, SupervisorClientToServer>;
+interface PageSockets {
+  '/agent': AgentSocket;
+  '/supervisor': SupervisorSocket;
+}
 
 export type ConnectionState = 'connecting' | 'connected' | 'reconnecting' | 'signed-out';
 
@@ -21,13 +30,13 @@ interface RejectionData {
  * or a graceful shutdown) nor after its middleware refused the handshake: those are
  * retried here with a back-off, except a refused token, which signs the page out.
  */
-export function openConnection(
-  namespace: '/agent' | '/supervisor',
+export function openConnection<N extends keyof PageSockets>(
+  namespace: N,
   token: string,
   onState: (change: StateChange) => void,
   hubs?: HubList,
-): Socket {
-  const socket = io(`${hubs?.current() ?? ''}${namespace}`, {
+): PageSockets[N] {
+  const socket: Socket = io(`${hubs?.current() ?? ''}${namespace}`, {
     auth: { token },
     forceNew: true,
     reconnectionDelay: 500,
@@ -80,6 +89,7 @@ export function openConnection(
     failOver();
     if (!socket.active) retryLater();
   });
+  // The namespace decides the maps (socket.io's `io()` cannot know them from the URL).
   return socket;
 }
 

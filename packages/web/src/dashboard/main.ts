@@ -3,12 +3,10 @@ import {
   describeScope,
   expireFloor,
   type AgentPresence,
+  type CallControlAck,
   type CallEvent,
   type RealtimeRow,
-  type SupervisorClientToServer,
-  type SupervisorServerToClient,
 } from '@shuttle-cti/protocol';
-import type { Socket } from 'socket.io-client';
 import '../common/base.css';
 import './dashboard.css';
 import { createHubClock } from '../common/clock.js';
@@ -30,7 +28,6 @@ import { createRealtimeView } from './realtime-view.js';
 import { createReportsApi } from './reports-api.js';
 import { mountReports } from './reports-mount.js';
 
-type SupervisorSocket = Socket<SupervisorServerToClient, SupervisorClientToServer>;
 type Update = { kind: 'call'; event: CallEvent } | { kind: 'agent'; presence: AgentPresence } | { kind: 'row'; row: RealtimeRow };
 
 const root = document.getElementById('app') as HTMLElement;
@@ -64,9 +61,9 @@ function startDashboard(token: string): void {
   const scopeNote = h('span', { class: 'scope-note', 'data-scope': '', hidden: true });
   /** The outcome of the last call-control action, with the PBX's text when refused. */
   const outcome = h('span', { class: 'control-outcome', role: 'status', 'aria-live': 'polite' });
-  const showOutcome = (ack: { ok: boolean; error?: { message: string } }, ok: string): void => {
+  const showOutcome = (ack: CallControlAck, ok: string): void => {
     outcome.dataset['result'] = ack.ok ? 'ok' : 'error';
-    setText(outcome, ack.ok ? ok : `Refused: ${ack.error?.message ?? 'no answer'}`);
+    setText(outcome, ack.ok ? ok : `Refused: ${ack.error.message}`);
   };
   const counters = createCounters();
   const chart = createMinuteChart();
@@ -144,7 +141,7 @@ function startDashboard(token: string): void {
       tokens.clear();
       showSignIn(change.detail);
     }
-  }, hubs) as SupervisorSocket;
+  }, hubs);
 
   socket.on('welcome', (welcome) => {
     setText(who, welcome.name);

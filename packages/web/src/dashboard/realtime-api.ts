@@ -1,4 +1,5 @@
-import type { CallEvent, RealtimeRow } from '@shuttle-cti/protocol';
+import { eventsPage, realtimePage, type CallEvent, type RealtimeRow } from '@shuttle-cti/protocol';
+import { readAnswer, type AnswerSchema } from '../common/http-answer.js';
 
 /** Reads from the hub's HTTP API with the supervisor token. */
 export interface HubApi {
@@ -8,25 +9,23 @@ export interface HubApi {
 
 /** `base` is the hub in use ('' for the page's own origin), read at each request. */
 export function createHubApi(token: string, base: () => string = () => ''): HubApi {
-  const get = async <T>(path: string, params: Record<string, string | number | undefined>): Promise<T> => {
+  const get = async <T>(path: string, params: Record<string, string | number | undefined>, schema: AnswerSchema<T>): Promise<T> => {
     const query = new URLSearchParams();
     for (const [key, value] of Object.entries(params)) if (value !== undefined && value !== '') query.set(key, String(value));
     const response = await fetch(`${base()}${path}?${query.toString()}`, {
       headers: { authorization: `Bearer ${token}`, accept: 'application/json' },
       cache: 'no-store',
     });
-    const body = (await response.json().catch(() => undefined)) as (T & { error?: { message?: string } }) | undefined;
-    if (!response.ok || body === undefined) {
-      throw new Error(body?.error?.message ?? `the hub answered ${response.status}`);
-    }
-    return body;
+    return readAnswer(response, schema);
   };
   return {
     async realtime({ type, before, limit }) {
-      return (await get<{ rows: RealtimeRow[] }>('/api/v1/realtime', { type, before, limit })).rows;
+      return (await get('/api/v1/realtime', { type, before, limit }, realtimePage)).rows;
     },
     async eventsAfter(after, limit) {
-      return (await get<{ events: CallEvent[] }>('/api/v1/events', { after, limit })).events;
+      // The stored stream also holds `agentstate` (protocol 1.2); the chart counts calls.
+      const { events } = await get('/api/v1/events', { after, limit }, eventsPage);
+      return events.filter((event): event is CallEvent => event.event !== 'agentstate');
     },
   };
 }

@@ -1,4 +1,5 @@
-import type { AgentReportRow as AgentRow, QueueReportRow as QueueRow } from '@shuttle-cti/protocol';
+import { agentReport, queueReport, type AgentReport, type QueueReport } from '@shuttle-cti/protocol';
+import { readAnswer } from '../common/http-answer.js';
 /** Rows of GET /api/v1/reports/queues and /agents, as the protocol defines them. */
 export type { AgentReportRow as AgentRow, QueueReportRow as QueueRow } from '@shuttle-cti/protocol';
 
@@ -19,8 +20,8 @@ export interface ReportHead {
 }
 
 export interface ReportsApi {
-  queues(q: ReportQuery): Promise<ReportHead & { target: { serviceLevel: number; sla: number }; rows: QueueRow[] }>;
-  agents(q: ReportQuery): Promise<ReportHead & { rows: AgentRow[] }>;
+  queues(q: ReportQuery): Promise<QueueReport>;
+  agents(q: ReportQuery): Promise<AgentReport>;
   /** The report as CSV text (fetched with the token, saved by the page as a file). */
   csv(kind: 'queues' | 'agents', q: ReportQuery): Promise<string>;
 }
@@ -39,10 +40,10 @@ export function createReportsApi(token: string, base: () => string = () => ''): 
   };
   return {
     async queues(q) {
-      return (await (await get(`/api/v1/reports/queues?${params(q)}`, 'application/json')).json()) as Awaited<ReturnType<ReportsApi['queues']>>;
+      return readAnswer(await get(`/api/v1/reports/queues?${params(q)}`, 'application/json'), queueReport);
     },
     async agents(q) {
-      return (await (await get(`/api/v1/reports/agents?${params(q)}`, 'application/json')).json()) as Awaited<ReturnType<ReportsApi['agents']>>;
+      return readAnswer(await get(`/api/v1/reports/agents?${params(q)}`, 'application/json'), agentReport);
     },
     async csv(kind, q) {
       return (await get(`/api/v1/reports/${kind}?${params(q)}`, 'text/csv')).text();

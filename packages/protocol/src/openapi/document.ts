@@ -1,0 +1,294 @@
+import { errorCode } from '../errors.js';
+import { componentSchemas, type HttpComponentName } from './components.js';
+
+/**
+ * The hub's HTTP API as an OpenAPI 3.1 document, served at `GET /api/v1/openapi.json`.
+ * Bodies and answers are generated from the protocol's zod schemas (components.ts);
+ * paths, roles and statuses are written here, next to each other, once.
+ */
+
+type Role = 'source' | 'supervisor' | 'integration' | 'agent';
+
+interface Answer {
+  description: string;
+  schema?: HttpComponentName;
+  /** Another media type than JSON (CSV, HTML, Prometheus text). */
+  text?: string;
+}
+
+interface Operation {
+  summary: string;
+  /** Who may call it; none: no token needed. */
+  roles?: readonly Role[];
+  params?: readonly Param[];
+  body?: HttpComponentName;
+  ok: Record<number, Answer>;
+  /** Error statuses, answered with `{ error: { code, message, field? } }` (or the ack's `{ ok: false, error }`). */
+  errors?: readonly number[];
+  /** Errors are answered in the ack's shape rather than as `{ error }`. */
+  ackErrors?: boolean;
+}
+
+interface Param {
+  name: string;
+  in: 'path' | 'query';
+  description: string;
+  schema: Record<string, unknown>;
+}
+
+const path = (name: string, description: string): Param => ({ name, in: 'path', description, schema: { type: 'string' } });
+const query = (name: string, description: string, schema: Param['schema'] = { type: 'string' }): Param => ({ name, in: 'query', description, schema });
+const reportParams: readonly Param[] = [
+  query('from', 'Start: an ISO 8601 time with its offset, or a date (the whole day in the report time zone). Default: today 00:00.'),
+  query('to', 'End, like `from`. Default: now.'),
+  query('interval', 'One row per queue (or agent) per interval.', { type: 'string', enum: ['hour', 'day', 'total'] }),
+  query('sla', 'Seconds within which an answer counts as within the service level (0–3600).', { type: 'integer', minimum: 0, maximum: 3600 }),
+  query('tz', 'IANA time zone of the days and hours (default: the hub\u2019s `reports.timeZone`).'),
+  query('format', '`csv` answers the rows as CSV (as does `Accept: text/csv`).', { type: 'string', enum: ['json', 'csv'] }),
+];
+const commonErrors = [400, 401, 403, 429, 503] as const;
+const controlErrors = [400, 401, 403, 404, 501, 502, 503, 504] as const;
+
+const operations: Record<string, Record<'get' | 'post', Operation | undefined>> = {
+  '/api/v1/events': {
+    post: {
+      summary: 'Ingest one call event (or `agentstate`), or an array of them; an `eventid` already accepted answers its original `seq`.',
+      roles: ['source'],
+      body: 'IngestBody',
+      ok: {
+        202: { description: 'One event: accepted (its `seq`). An array: every event accepted.', schema: 'IngestResult' },
+        207: { description: 'An array: some events accepted, each result in order.', schema: 'IngestBatch' },
+      },
+      errors: [...commonErrors, 413],
+    },
+    get: {
+      summary: 'Stored events after `after`, oldest first.',
+      roles: ['supervisor'],
+      params: [
+        query('after', 'Events with a larger `seq`.', { type: 'integer', minimum: 0, default: 0 }),
+        query('limit', 'At most this many.', { type: 'integer', minimum: 0, maximum: 5000, default: 500 }),
+      ],
+      ok: { 200: { description: 'The events.', schema: 'EventsPage' } },
+      errors: commonErrors,
+    },
+  },
+  '/api/v1/calls/{uniqueid}/variables': {
+    post: {
+      summary: 'Merges custom variables into a call\u2019s (sent as the object, or as `{ variables }`).',
+      roles: ['source'],
+      params: [path('uniqueid', 'The call.')],
+      body: 'VariablesBody',
+      ok: { 200: { description: 'The call\u2019s variables after the merge.', schema: 'VariablesAnswer' } },
+      errors: commonErrors,
+    },
+    get: undefined,
+  },
+  '/api/v1/realtime': {
+    get: {
+      summary: 'Integration Realtime rows, newest first.',
+      roles: ['supervisor'],
+      params: [
+        query('type', 'Only the rows of this integration.'),
+        query('from', 'Rows at or after this ISO time.', { type: 'string', format: 'date-time' }),
+        query('to', 'Rows at or before this ISO time.', { type: 'string', format: 'date-time' }),
+        query('before', 'Rows older than the row with this id (paging).'),
+        query('limit', 'At most this many.', { type: 'integer', minimum: 0, maximum: 1000, default: 100 }),
+      ],
+      ok: { 200: { description: 'The rows.', schema: 'RealtimePage' } },
+      errors: commonErrors,
+    },
+    post: undefined,
+  },
+  '/api/v1/reports/queues': {
+    get: {
+      summary: 'Queue figures per interval (docs/PROTOCOL.md, Reports).',
+      roles: ['supervisor'],
+      params: reportParams,
+      ok: { 200: { description: 'The report (or CSV with `format=csv`).', schema: 'QueueReport', text: 'text/csv' } },
+      errors: commonErrors,
+    },
+    post: undefined,
+  },
+  '/api/v1/reports/agents': {
+    get: {
+      summary: 'Agent figures per interval (docs/PROTOCOL.md, Reports).',
+      roles: ['supervisor'],
+      params: reportParams,
+      ok: { 200: { description: 'The report (or CSV with `format=csv`).', schema: 'AgentReport', text: 'text/csv' } },
+      errors: commonErrors,
+    },
+    post: undefined,
+  },
+  '/api/v1/calls': {
+    post: {
+      summary: '`CallDial`: the peer\u2019s phone rings; once answered, the number is dialled.',
+      roles: ['integration', 'agent'],
+      body: 'CallDialBody',
+      ok: { 200: { description: 'Dialling: the `uniqueid` the call\u2019s events carry.', schema: 'CallDialAck' } },
+      errors: controlErrors,
+      ackErrors: true,
+    },
+    get: undefined,
+  },
+  '/api/v1/calls/{uniqueid}/hangup': {
+    post: {
+      summary: '`CallHangup`: hangs up the call\u2019s channels.',
+      roles: ['integration', 'agent', 'supervisor'],
+      params: [path('uniqueid', 'The call.')],
+      body: 'CallHangupBody',
+      ok: { 200: { description: 'Done.', schema: 'CallControlAck' } },
+      errors: controlErrors,
+      ackErrors: true,
+    },
+    get: undefined,
+  },
+  '/api/v1/calls/{uniqueid}/transfer': {
+    post: {
+      summary: '`CallTransfer`: blind or attended transfer to `to`.',
+      roles: ['integration', 'agent'],
+      params: [path('uniqueid', 'The call.')],
+      body: 'CallTransferBody',
+      ok: { 200: { description: 'Done.', schema: 'CallControlAck' } },
+      errors: controlErrors,
+      ackErrors: true,
+    },
+    get: undefined,
+  },
+  '/api/v1/agents/{peer}/pause': {
+    post: {
+      summary: '`AgentPause`: pauses or unpauses the peer in every queue, or in `queue`.',
+      roles: ['integration', 'agent', 'supervisor'],
+      params: [path('peer', 'The peer, URL-encoded (`SIP%2Fandrea.bianco`).')],
+      body: 'AgentPauseBody',
+      ok: { 200: { description: 'Done.', schema: 'CallControlAck' } },
+      errors: controlErrors,
+      ackErrors: true,
+    },
+    get: undefined,
+  },
+  '/api/v1/agents/{peer}/queues': {
+    post: {
+      summary: '`AgentQueue`: the peer joins (`member: true`) or leaves a queue.',
+      roles: ['integration', 'agent', 'supervisor'],
+      params: [path('peer', 'The peer, URL-encoded.')],
+      body: 'AgentQueueBody',
+      ok: { 200: { description: 'Done.', schema: 'CallControlAck' } },
+      errors: controlErrors,
+      ackErrors: true,
+    },
+    get: undefined,
+  },
+  '/api/v1/openapi.json': {
+    get: { summary: 'This document.', ok: { 200: { description: 'OpenAPI 3.1.', text: 'application/json' } } },
+    post: undefined,
+  },
+  '/healthz': {
+    get: { summary: 'Liveness: the process answers.', ok: { 200: { description: 'Alive.', schema: 'HealthAnswer' } } },
+    post: undefined,
+  },
+  '/readyz': {
+    get: {
+      summary: 'Readiness: the store answers.',
+      ok: { 200: { description: 'Ready.', schema: 'ReadyAnswer' } },
+      errors: [503],
+    },
+    post: undefined,
+  },
+  '/metrics': {
+    get: { summary: 'Prometheus metrics.', ok: { 200: { description: 'The exposition format.', text: 'text/plain' } } },
+    post: undefined,
+  },
+  '/': { get: { summary: 'Redirects to the dashboard.', ok: { 302: { description: 'To `/dashboard`.' } } }, post: undefined },
+  '/agent': { get: page('The agent panel.'), post: undefined },
+  '/agent/': { get: page('The agent panel.'), post: undefined },
+  '/dashboard': { get: page('The supervisor dashboard.'), post: undefined },
+  '/dashboard/': { get: page('The supervisor dashboard.'), post: undefined },
+  '/assets/{file}': {
+    get: { summary: 'The pages\u2019 scripts and styles.', params: [path('file', 'A built asset.')], ok: { 200: { description: 'The file.', text: 'application/octet-stream' } }, errors: [404] },
+    post: undefined,
+  },
+};
+
+function page(summary: string): Operation {
+  // The token is entered in the page (or given as `#token=`), never sent to load it.
+  return { summary, ok: { 200: { description: 'The page.', text: 'text/html' } } };
+}
+
+const ref = (name: HttpComponentName) => ({ $ref: `#/components/schemas/${name}` });
+
+function answer(a: Answer): Record<string, unknown> {
+  const content: Record<string, unknown> = {};
+  if (a.schema) content['application/json'] = { schema: ref(a.schema) };
+  if (a.text) content[a.text] = { schema: { type: a.text === 'application/json' ? 'object' : 'string' } };
+  return Object.keys(content).length === 0 ? { description: a.description } : { description: a.description, content };
+}
+
+const errorDescriptions: Record<number, string> = {
+  400: 'INVALID_PAYLOAD (naming the `field`) or INVALID_JSON.',
+  401: 'UNAUTHORIZED: no token, or an unknown or revoked one.',
+  403: 'FORBIDDEN: the token\u2019s role may not.',
+  404: 'NOT_FOUND: no such call, peer or queue.',
+  413: 'PAYLOAD_TOO_LARGE.',
+  429: 'RATE_LIMITED (with `Retry-After`).',
+  501: 'NOT_SUPPORTED: no source that can control calls.',
+  502: 'PBX_ERROR: the PBX refused; `message` is its text.',
+  503: 'UNAVAILABLE: the store (or the PBX) cannot be reached; retry later.',
+  504: 'TIMEOUT: the PBX did not answer in time.',
+};
+
+function operation(name: string, op: Operation): Record<string, unknown> {
+  const responses: Record<string, unknown> = {};
+  for (const [status, a] of Object.entries(op.ok)) responses[status] = answer(a);
+  for (const status of op.errors ?? []) {
+    responses[String(status)] = answer({ description: errorDescriptions[status] ?? 'An error.', schema: op.ackErrors ? 'FailedAck' : 'ErrorAnswer' });
+  }
+  const who = op.roles ? ` Token roles: ${op.roles.join(', ')}.` : ' No token needed.';
+  return {
+    operationId: name,
+    summary: op.summary,
+    description: `${op.summary}${who}`,
+    ...(op.roles ? { security: [{ bearer: [] }], 'x-roles': op.roles } : { security: [] }),
+    ...(op.params ? { parameters: op.params } : {}),
+    ...(op.body ? { requestBody: { required: true, content: { 'application/json': { schema: ref(op.body) } } } } : {}),
+    responses,
+  };
+}
+
+/** The OpenAPI 3.1 document of the hub's HTTP API. */
+export function openApiDocument(version: string): Record<string, unknown> {
+  const paths: Record<string, unknown> = {};
+  for (const [route, methods] of Object.entries(operations)) {
+    const item: Record<string, unknown> = {};
+    for (const method of ['get', 'post'] as const) {
+      const op = methods[method];
+      if (op) item[method] = operation(`${method} ${route}`, op);
+    }
+    paths[route] = item;
+  }
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'Shuttle CTI hub',
+      version,
+      description: 'The HTTP API of a shuttle-cti hub (docs/PROTOCOL.md). Errors are `{ error: { code, message, field? } }`; call control answers with its ack. Realtime events are socket.io, described in docs/PROTOCOL.md.',
+    },
+    jsonSchemaDialect: 'https://json-schema.org/draft/2020-12/schema',
+    servers: [{ url: '/' }],
+    security: [],
+    paths,
+    components: {
+      securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'A token from `shuttle-cti token create --role <role>`; `x-roles` names the roles each operation takes.' } },
+      schemas: { ...componentSchemas(), ErrorCode: { type: 'string', enum: errorCode.options } },
+    },
+  };
+}
+
+/** The path and method of every operation the document lists (Fastify's `:param` form). */
+export function documentedRoutes(): { method: 'GET' | 'POST'; url: string }[] {
+  const upper = { get: 'GET', post: 'POST' } as const;
+  return Object.entries(operations).flatMap(([route, methods]) =>
+    (['get', 'post'] as const)
+      .filter((m) => methods[m] !== undefined)
+      .map((m) => ({ method: upper[m], url: route.replace(/\{(\w+)\}/g, ':$1') })),
+  );
+}
