@@ -118,7 +118,7 @@ function createTokenRecheck(ctx: HubContext): () => Promise<void> {
       if (!sessions) continue;
       const wanted = scope === null ? null : scopeKey(scope);
       for (const socket of sessions) {
-        const data = socket.data as SessionData;
+        const data = socket.data;
         const current = data.scope === null ? null : scopeKey(data.scope.scope);
         if (current === wanted || !data.rescope) continue;
         data.rescope(scope);

@@ -43,7 +43,7 @@ import { setupAgents, peerRoom } from './namespaces/agent.js';
 import { coalesceWrites } from './namespaces/coalesce-writes.js';
 import { setupIntegrations } from './namespaces/integration.js';
 import { setupSupervisors } from './namespaces/supervisor.js';
-import { agentsOf, emitEvent, supervisorsOf, type HubServer } from './namespaces/typed.js';
+import { agentsOf, emitEvent, type HubServer } from './namespaces/typed.js';
 import { startHousekeeping } from './housekeeping.js';
 import { startWebhooks, type Webhooks } from './webhooks/webhooks.js';
 

@@ -10,7 +10,7 @@ import type { HubContext } from '../context.js';
 import type { VariablesService } from '../core/variables.js';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
-import { agentsOf, supervisorsOf } from '../namespaces/typed.js';
+import { agentsOf } from '../namespaces/typed.js';
 import type { RemoteCallControl } from '../core/call-control.js';
 import { createCallControlRelay } from './call-control-relay.js';
 import { createRedisLink } from './redis-link.js';
