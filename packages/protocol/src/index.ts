@@ -171,10 +171,37 @@ export {
   webhookAnswer,
   webhookDefinition,
   webhookEventNames,
+  webhookCreated,
   webhookInfo,
+  webhookList,
+  webhookRemoved,
   webhookStates,
 } from './webhooks.js';
-export type { WebhookAnswer, WebhookDefinition, WebhookEventName, WebhookInfo, WebhookState } from './webhooks.js';
+export type {
+  WebhookAnswer,
+  WebhookCreated,
+  WebhookDefinition,
+  WebhookEventName,
+  WebhookInfo,
+  WebhookList,
+  WebhookRemoved,
+  WebhookState,
+} from './webhooks.js';
+export {
+  TokenLimits,
+  scopedRoles,
+  tokenAnswer,
+  tokenCreateBody,
+  tokenCreated,
+  tokenInfo,
+  tokenList,
+  tokenName,
+  tokenProblem,
+  tokenRevoked,
+  tokenScopeBody,
+  tokenScopeObject,
+} from './tokens.js';
+export type { TokenAnswer, TokenCreateBody, TokenCreated, TokenInfo, TokenList, TokenRevoked, TokenScopeBody } from './tokens.js';
 export {
   eventsPage,
   healthAnswer,

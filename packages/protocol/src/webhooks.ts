@@ -88,6 +88,18 @@ export const webhookInfo = z.object({
 });
 export type WebhookInfo = z.infer<typeof webhookInfo>;
 
+/** `GET /api/v1/webhooks`. */
+export const webhookList = z.object({ webhooks: z.array(webhookInfo) });
+export type WebhookList = z.infer<typeof webhookList>;
+
+/** `POST /api/v1/webhooks` (201): the webhook, and its secret, shown this once. */
+export const webhookCreated = z.object({ webhook: webhookInfo, secret: z.string() });
+export type WebhookCreated = z.infer<typeof webhookCreated>;
+
+/** `DELETE /api/v1/webhooks/{id}`. */
+export const webhookRemoved = z.object({ ok: z.literal(true), id: z.string() });
+export type WebhookRemoved = z.infer<typeof webhookRemoved>;
+
 /** A webhook's 2xx answer: commands to carry out, and (enrichment) variables for the call. */
 export const webhookAnswer = z.looseObject({
   commands: z.array(z.record(z.string(), z.unknown())).max(100).optional(),

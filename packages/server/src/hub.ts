@@ -28,6 +28,7 @@ import { createSupervisorOut } from './core/supervisor-out.js';
 import { createVariablesService } from './core/variables.js';
 import { registerApi } from './http/api.js';
 import { registerCallControlApi } from './http/call-control-api.js';
+import { registerTokensApi } from './http/tokens-api.js';
 import { registerWebhooksApi } from './http/webhooks-api.js';
 import { installErrorHandler } from './http/errors.js';
 import { frameworkOptions } from './http/framework-errors.js';
@@ -227,6 +228,7 @@ export async function createHub(options: HubOptions = {}): Promise<Hub> {
   registerReports(app, ctx);
   registerCallControlApi(app, ctx);
   registerWebhooksApi(app, ctx);
+  registerTokensApi(app, ctx);
   registerWeb(app, options.webDist ?? findWebDist(), { hubs: config.web.hubs, frameAncestors: config.web.frameAncestors });
   setupIntegrations(ctx);
   setupAgents(ctx);

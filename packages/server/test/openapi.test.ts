@@ -5,7 +5,9 @@
  */
 import { documentedRoutes, httpComponents, type HttpComponentName } from '@shuttle-cti/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createToken } from '../src/auth.js';
 import { registeredRoutes } from '../src/http/openapi.js';
+import { addWebhook } from '../src/webhooks/manage.js';
 import { seedEvents, startTestHub, type TestHub } from './helpers.js';
 
 type Json = Record<string, unknown>;
@@ -104,6 +106,12 @@ describe('each route answers as documented', () => {
   const requests = async (): Promise<Record<string, { token?: string; path?: string; body?: unknown; accept?: string }[]>> => {
     const s = await seed();
     const { source, supervisor, integration } = t.tokens;
+    const admin = (await createToken(t.hub.store, { role: 'admin', name: 'openapi-admin' })).secret;
+    // Nothing listens on port 9 of this machine: deliveries fail at once and are retried in the background.
+    const hook = { url: 'http://127.0.0.1:9/hook', events: ['agentstate'] };
+    const removable = (await addWebhook(t.hub.store, hook)).record.id;
+    const revocable = (await createToken(t.hub.store, { role: 'integration', name: 'openapi-revoke' })).record.id;
+    const scopable = (await createToken(t.hub.store, { role: 'supervisor', name: 'openapi-scope' })).record.id;
     return {
       'post /api/v1/events': [{ token: source, body: s.ringing }, { token: source, body: [s.up, { event: 'up' }] }, {}],
       'get /api/v1/events': [{ token: supervisor, path: '/api/v1/events?after=0&limit=10' }, { token: integration }],
@@ -116,6 +124,20 @@ describe('each route answers as documented', () => {
       'post /api/v1/calls/{uniqueid}/transfer': [{ token: integration, path: '/api/v1/calls/u-1/transfer', body: { to: '200', mode: 'blind' } }],
       'post /api/v1/agents/{peer}/pause': [{ token: supervisor, path: '/api/v1/agents/SIP%2Fa/pause', body: { paused: true } }],
       'post /api/v1/agents/{peer}/queues': [{ token: supervisor, path: '/api/v1/agents/SIP%2Fa/queues', body: { queue: 'Sales', member: true } }],
+      'get /api/v1/webhooks': [{ token: admin }, { token: supervisor }, {}],
+      'post /api/v1/webhooks': [{ token: admin, body: hook }, { token: admin, body: { ...hook, url: 'ftp://x' } }],
+      'delete /api/v1/webhooks/{id}': [{ token: admin, path: `/api/v1/webhooks/${removable}` }, { token: admin, path: '/api/v1/webhooks/wh_none' }],
+      'get /api/v1/tokens': [{ token: admin }, { token: integration }],
+      'post /api/v1/tokens': [
+        { token: admin, body: { role: 'supervisor', name: 'from-openapi', queues: ['Sales'] } },
+        { token: admin, body: { role: 'agent' } },
+      ],
+      'delete /api/v1/tokens/{id}': [{ token: admin, path: `/api/v1/tokens/${revocable}` }, { token: admin, path: '/api/v1/tokens/none' }],
+      'put /api/v1/tokens/{id}/scope': [
+        { token: admin, path: `/api/v1/tokens/${scopable}/scope`, body: { queues: ['Sales'], peers: ['SIP/a'] } },
+        { token: admin, path: `/api/v1/tokens/${scopable}/scope`, body: null },
+        { token: admin, path: `/api/v1/tokens/${scopable}/scope`, body: { queues: ['Sa\r\nles'] } },
+      ],
       'get /api/v1/openapi.json': [{}],
       'get /healthz': [{}],
       'get /readyz': [{}],

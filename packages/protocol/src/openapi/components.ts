@@ -14,6 +14,9 @@ import { errorAnswer, wireError } from '../errors.js';
 import { callEvent, callEventInput, variablesSchema } from '../events.js';
 import { eventsPage, healthAnswer, ingestBatch, ingestResult, readyAnswer, realtimePage, storedEvent, variablesAnswer } from '../http-answers.js';
 import { agentReport, agentReportRow, queueReport, queueReportRow } from '../reports.js';
+import { scopeSchema } from '../scope.js';
+import { tokenAnswer, tokenCreateBody, tokenCreated, tokenInfo, tokenList, tokenRevoked, tokenScopeBody } from '../tokens.js';
+import { webhookCreated, webhookDefinition, webhookInfo, webhookList, webhookRemoved } from '../webhooks.js';
 
 const sourceEvent = z.union([callEventInput, agentStateInput]);
 
@@ -51,6 +54,19 @@ export const httpComponents = {
   CallControlAck: callControlAck,
   HealthAnswer: healthAnswer,
   ReadyAnswer: readyAnswer,
+  WebhookDefinition: webhookDefinition,
+  WebhookInfo: webhookInfo,
+  WebhookList: webhookList,
+  WebhookCreated: webhookCreated,
+  WebhookRemoved: webhookRemoved,
+  Scope: scopeSchema,
+  TokenInfo: tokenInfo,
+  TokenList: tokenList,
+  TokenCreateBody: tokenCreateBody,
+  TokenCreated: tokenCreated,
+  TokenScopeBody: tokenScopeBody,
+  TokenAnswer: tokenAnswer,
+  TokenRevoked: tokenRevoked,
 } as const;
 
 export type HttpComponentName = keyof typeof httpComponents;

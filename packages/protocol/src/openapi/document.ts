@@ -1,5 +1,7 @@
 import { errorCode } from '../errors.js';
+import { adminOperations } from './admin-operations.js';
 import { componentSchemas, type HttpComponentName } from './components.js';
+import { methods, path, query, type Answer, type Method, type Operation, type Param, type PathItem } from './operation.js';
 
 /**
  * The hub's HTTP API as an OpenAPI 3.1 document, served at `GET /api/v1/openapi.json`.
@@ -7,37 +9,6 @@ import { componentSchemas, type HttpComponentName } from './components.js';
  * paths, roles and statuses are written here, next to each other, once.
  */
 
-type Role = 'source' | 'supervisor' | 'integration' | 'agent';
-
-interface Answer {
-  description: string;
-  schema?: HttpComponentName;
-  /** Another media type than JSON (CSV, HTML, Prometheus text). */
-  text?: string;
-}
-
-interface Operation {
-  summary: string;
-  /** Who may call it; none: no token needed. */
-  roles?: readonly Role[];
-  params?: readonly Param[];
-  body?: HttpComponentName;
-  ok: Record<number, Answer>;
-  /** Error statuses, answered with `{ error: { code, message, field? } }` (or the ack's `{ ok: false, error }`). */
-  errors?: readonly number[];
-  /** Errors are answered in the ack's shape rather than as `{ error }`. */
-  ackErrors?: boolean;
-}
-
-interface Param {
-  name: string;
-  in: 'path' | 'query';
-  description: string;
-  schema: Record<string, unknown>;
-}
-
-const path = (name: string, description: string): Param => ({ name, in: 'path', description, schema: { type: 'string' } });
-const query = (name: string, description: string, schema: Param['schema'] = { type: 'string' }): Param => ({ name, in: 'query', description, schema });
 const reportParams: readonly Param[] = [
   query('from', 'Start: an ISO 8601 time with its offset, or a date (the whole day in the report time zone). Default: today 00:00.'),
   query('to', 'End, like `from`. Default: now.'),
@@ -49,7 +20,7 @@ const reportParams: readonly Param[] = [
 const commonErrors = [400, 401, 403, 429, 503] as const;
 const controlErrors = [400, 401, 403, 404, 501, 502, 503, 504] as const;
 
-const operations: Record<string, Record<'get' | 'post', Operation | undefined>> = {
+const operations: Record<string, PathItem> = {
   '/api/v1/events': {
     post: {
       summary: 'Ingest one call event (or `agentstate`), or an array of them; an `eventid` already accepted answers its original `seq`.',
@@ -178,6 +149,7 @@ const operations: Record<string, Record<'get' | 'post', Operation | undefined>> 
     },
     get: undefined,
   },
+  ...adminOperations,
   '/api/v1/openapi.json': {
     get: { summary: 'This document.', ok: { 200: { description: 'OpenAPI 3.1.', text: 'application/json' } } },
     post: undefined,
@@ -227,7 +199,7 @@ const errorDescriptions: Record<number, string> = {
   400: 'INVALID_PAYLOAD (naming the `field`) or INVALID_JSON.',
   401: 'UNAUTHORIZED: no token, or an unknown or revoked one.',
   403: 'FORBIDDEN: the token\u2019s role may not.',
-  404: 'NOT_FOUND: no such call, peer or queue.',
+  404: 'NOT_FOUND: no such call, peer, queue, webhook or token.',
   413: 'PAYLOAD_TOO_LARGE.',
   429: 'RATE_LIMITED (with `Retry-After`).',
   501: 'NOT_SUPPORTED: no source that can control calls.',
@@ -257,13 +229,13 @@ function operation(name: string, op: Operation): Record<string, unknown> {
 /** The OpenAPI 3.1 document of the hub's HTTP API. */
 export function openApiDocument(version: string): Record<string, unknown> {
   const paths: Record<string, unknown> = {};
-  for (const [route, methods] of Object.entries(operations)) {
-    const item: Record<string, unknown> = {};
-    for (const method of ['get', 'post'] as const) {
-      const op = methods[method];
-      if (op) item[method] = operation(`${method} ${route}`, op);
+  for (const [route, item] of Object.entries(operations)) {
+    const out: Record<string, unknown> = {};
+    for (const method of methods) {
+      const op = item[method];
+      if (op) out[method] = operation(`${method} ${route}`, op);
     }
-    paths[route] = item;
+    paths[route] = out;
   }
   return {
     openapi: '3.1.0',
@@ -284,11 +256,11 @@ export function openApiDocument(version: string): Record<string, unknown> {
 }
 
 /** The path and method of every operation the document lists (Fastify's `:param` form). */
-export function documentedRoutes(): { method: 'GET' | 'POST'; url: string }[] {
-  const upper = { get: 'GET', post: 'POST' } as const;
-  return Object.entries(operations).flatMap(([route, methods]) =>
-    (['get', 'post'] as const)
-      .filter((m) => methods[m] !== undefined)
+export function documentedRoutes(): { method: Uppercase<Method>; url: string }[] {
+  const upper = { get: 'GET', post: 'POST', put: 'PUT', delete: 'DELETE' } as const;
+  return Object.entries(operations).flatMap(([route, item]) =>
+    methods
+      .filter((m) => item[m] !== undefined)
       .map((m) => ({ method: upper[m], url: route.replace(/\{(\w+)\}/g, ':$1') })),
   );
 }
