@@ -4,7 +4,7 @@ export { hubConfigSchema, resolveHubConfig } from './config.js';
 export type { HubConfig, HubConfigInput } from './config.js';
 export { createLogger, maskUrl } from './logger.js';
 export type { Logger } from './logger.js';
-export { checkScope, createToken, hashToken } from './auth.js';
+export { changeTokenScope, checkScope, createToken, hashToken, revokeToken, tokenInfoOf } from './auth.js';
 export type { IngestResult } from './core/ingest.js';
 export { agentReport, queueReport } from './reports/compute.js';
 export type { AgentReportRow, QueueReportRow, ReportInterval, ReportOptions } from './reports/compute.js';

@@ -1,4 +1,5 @@
-import { describeScope, escapePeer, peerProblem, scopeQueueName, type Scope } from '@shuttle-cti/protocol';
+import { CtiError, describeScope, escapePeer, peerProblem, scopeQueueName, type Scope } from '@shuttle-cti/protocol';
+import { changeTokenScope } from '@shuttle-cti/server';
 import type { Command } from 'commander';
 import { ExitCode, ExitError } from '../exit-codes.js';
 import { addStoreFlags, openStore, type StoreFlags } from './store-flags.js';
@@ -34,6 +35,16 @@ export function scopeColumn(scope: Scope | null): string {
   return scope === null ? '-' : describeScope({ queues: scope.queues.map(escapePeer), peers: scope.peers.map(escapePeer) });
 }
 
+/** The hub's token functions answer a bad id or value as a CtiError: for the CLI that is bad usage (exit 2). */
+export async function usage<T>(work: Promise<T>): Promise<T> {
+  try {
+    return await work;
+  } catch (error) {
+    if (error instanceof CtiError && (error.code === 'NOT_FOUND' || error.code === 'INVALID_PAYLOAD')) throw new ExitError(ExitCode.USAGE, error.message);
+    throw error;
+  }
+}
+
 /** `shuttle-cti token scope <id> --queues … --peers … | --clear`: changes a token's scope, keeping its secret. */
 export function registerTokenScopeCommand(token: Command): void {
   addStoreFlags(
@@ -50,12 +61,7 @@ export function registerTokenScopeCommand(token: Command): void {
     if (!options.clear && scope === undefined) throw new ExitError(ExitCode.USAGE, 'give --queues and/or --peers, or --clear');
     const store = await openStore(options);
     try {
-      const record = (await store.listTokens()).find((t) => t.id === id && t.revokedAt === null);
-      if (!record) throw new ExitError(ExitCode.USAGE, `no active token with id ${id}`);
-      if (scope !== undefined && record.role !== 'integration' && record.role !== 'supervisor') {
-        throw new ExitError(ExitCode.USAGE, `only integration and supervisor tokens have a scope (${id} is ${record.role})`);
-      }
-      if (!(await store.setTokenScope(id, scope ?? null))) throw new ExitError(ExitCode.USAGE, `no active token with id ${id}`);
+      await usage(changeTokenScope(store, id, scope ?? null));
       process.stdout.write(`${id}: scope ${scope === undefined ? 'cleared (sees everything)' : describeScope(scope)}\n`);
     } finally {
       await store.close();

@@ -1,9 +1,9 @@
 import { escapePeer, isRole, peerProblem, roles } from '@shuttle-cti/protocol';
-import { createToken } from '@shuttle-cti/server';
+import { createToken, revokeToken } from '@shuttle-cti/server';
 import { Option, type Command } from 'commander';
 import { ExitCode, ExitError } from '../exit-codes.js';
 import { addStoreFlags, openStore, type StoreFlags } from './store-flags.js';
-import { registerTokenScopeCommand, scopeColumn, scopeFromFlags, type ScopeFlags } from './token-scope.js';
+import { registerTokenScopeCommand, scopeColumn, scopeFromFlags, usage, type ScopeFlags } from './token-scope.js';
 
 /** `shuttle-cti token create | list | revoke | scope`: acts on the store directly, also while a hub runs. */
 export function registerTokenCommand(program: Command): void {
@@ -30,7 +30,7 @@ export function registerTokenCommand(program: Command): void {
     }
     const store = await openStore(options);
     try {
-      const { secret } = await createToken(store, { role: options.role, peer: options.peer, name: options.name, scope });
+      const { secret } = await usage(createToken(store, { role: options.role, peer: options.peer, name: options.name, scope }));
       process.stdout.write(`${secret}\n`);
     } finally {
       await store.close();
@@ -60,7 +60,7 @@ export function registerTokenCommand(program: Command): void {
     async (id: string, options: StoreFlags) => {
       const store = await openStore(options);
       try {
-        if (!(await store.revokeToken(id))) throw new ExitError(ExitCode.USAGE, `no active token with id ${id}`);
+        await usage(revokeToken(store, id));
         process.stdout.write(`revoked ${id}\n`);
       } finally {
         await store.close();
