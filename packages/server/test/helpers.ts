@@ -46,6 +46,8 @@ export interface TestHubOptions {
   peer?: string;
   sources?: HubOptions['sources'];
   webDist?: string;
+  /** A logger to read the hub's log lines from (default: silent). */
+  logger?: HubOptions['logger'];
 }
 
 export async function startTestHub(options: TestHubOptions = {}): Promise<TestHub> {
@@ -57,6 +59,7 @@ export async function startTestHub(options: TestHubOptions = {}): Promise<TestHu
       ...(options.store ? { store: options.store } : {}),
       ...(options.sources ? { sources: options.sources } : {}),
       ...(options.webDist ? { webDist: options.webDist } : {}),
+      ...(options.logger ? { logger: options.logger } : {}),
     });
     await hub.listen();
     return hub;
