@@ -2,7 +2,7 @@
  * Token management over HTTP (protocol 1.2, role admin): `/api/v1/tokens` against a real
  * hub, with real socket.io sessions of the tokens it creates, rescopes and revokes.
  */
-import { tokenAnswer, tokenCreated, tokenList, tokenRevoked, type Welcome } from '@shuttle-cti/protocol';
+import { queueReport, tokenAnswer, tokenCreated, tokenList, tokenRevoked, type Welcome } from '@shuttle-cti/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createToken } from '../src/auth.js';
 import { createLogger } from '../src/logger.js';
@@ -192,6 +192,19 @@ describe('/api/v1/tokens', () => {
       expect(errorOf(refused), JSON.stringify(body)).toMatchObject({ code: 'INVALID_PAYLOAD', field });
     }
     expect((await t.hub.store.listTokens()).find((x) => x.id === record.id)?.scope).toBeNull();
+  });
+
+  it('an admin token reads the reports (protocol 1.2 "Reports": supervisor or admin), unscoped', async () => {
+    const report = async (token: string): Promise<Response> => fetch(`${t.url}/api/v1/reports/queues?interval=total`, { headers: { authorization: `Bearer ${token}` } });
+    const asAdmin = await report(admin);
+    expect(asAdmin.status).toBe(200);
+    const rows = queueReport.parse(await asAdmin.json()).rows;
+    const asSupervisor = queueReport.parse(await (await report(t.tokens.supervisor)).json()).rows;
+    // The same figures as an unscoped supervisor's (`to` is "now", so the intervals differ by the time between the two).
+    const figures = (r: (typeof rows)[number]) => [r.queue, r.offered, r.answered, r.abandoned];
+    expect(rows.map(figures)).toEqual(asSupervisor.map(figures));
+    expect(rows.map((r) => r.queue)).toContain('Sales');
+    expect((await report(t.tokens.integration)).status).toBe(403);
   });
 
   it('logs what it did, never a secret', async () => {

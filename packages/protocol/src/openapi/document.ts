@@ -73,7 +73,7 @@ const operations: Record<string, PathItem> = {
   '/api/v1/reports/queues': {
     get: {
       summary: 'Queue figures per interval (docs/PROTOCOL.md, Reports).',
-      roles: ['supervisor'],
+      roles: ['supervisor', 'admin'],
       params: reportParams,
       ok: { 200: { description: 'The report (or CSV with `format=csv`).', schema: 'QueueReport', text: 'text/csv' } },
       errors: commonErrors,
@@ -83,7 +83,7 @@ const operations: Record<string, PathItem> = {
   '/api/v1/reports/agents': {
     get: {
       summary: 'Agent figures per interval (docs/PROTOCOL.md, Reports).',
-      roles: ['supervisor'],
+      roles: ['supervisor', 'admin'],
       params: reportParams,
       ok: { 200: { description: 'The report (or CSV with `format=csv`).', schema: 'AgentReport', text: 'text/csv' } },
       errors: commonErrors,

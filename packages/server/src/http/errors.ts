@@ -38,8 +38,8 @@ export function installErrorHandler(app: FastifyInstance, ctx: HubContext): void
   );
 }
 
-/** Checks `Authorization: Bearer <token>` against the role the route needs; returns the token (its scope, protocol 1.2). */
-export async function requireBearer(ctx: HubContext, request: FastifyRequest, role: Role): Promise<TokenRecord> {
+/** Checks `Authorization: Bearer <token>` against the role (or one of the roles) the route takes; returns the token (its scope, protocol 1.2). */
+export async function requireBearer(ctx: HubContext, request: FastifyRequest, role: Role | readonly [Role, ...Role[]]): Promise<TokenRecord> {
   const header = request.headers.authorization;
   const match = typeof header === 'string' ? /^Bearer\s+(\S+)$/i.exec(header) : null;
   if (!match) throw new CtiError(ErrorCode.UNAUTHORIZED, 'send the token as Authorization: Bearer <token>');
@@ -58,7 +58,8 @@ export async function requireBearer(ctx: HubContext, request: FastifyRequest, ro
     }
     throw new CtiError(ErrorCode.UNAUTHORIZED, 'invalid or revoked token');
   }
-  if (token.role !== role) throw new CtiError(ErrorCode.FORBIDDEN, `this route needs a ${role} token, not ${token.role}`);
+  const allowed: readonly Role[] = typeof role === 'string' ? [role] : role;
+  if (!allowed.includes(token.role)) throw new CtiError(ErrorCode.FORBIDDEN, `this route needs a ${allowed.join(' or ')} token, not ${token.role}`);
   if (!guards.tokenRequest(token.id)) {
     throw rateLimited(`too many requests with this token; at most ${ctx.config.limits.httpRequestsPerSecond} per second`, 1);
   }

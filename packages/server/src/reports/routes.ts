@@ -7,7 +7,10 @@ import { agentColumns, queueColumns, toCsv } from './csv.js';
 import { parseReportParams, type ReportParams } from './params.js';
 import { systemTimeZone } from './time-zone.js';
 
-/** `GET /api/v1/reports/queues` and `/agents` (docs/PROTOCOL.md, Reports), for supervisor tokens. */
+/** Protocol 1.2 "Reports": supervisor or admin tokens (an admin token is never scoped: every row). */
+const reportRoles = ['supervisor', 'admin'] as const;
+
+/** `GET /api/v1/reports/queues` and `/agents` (docs/PROTOCOL.md, Reports), for supervisor and admin tokens. */
 export function registerReports(app: FastifyInstance, ctx: HubContext): void {
   const settings = ctx.config.reports;
   const params = (request: FastifyRequest): ReportParams =>
@@ -29,7 +32,7 @@ export function registerReports(app: FastifyInstance, ctx: HubContext): void {
     reply.header('content-type', 'text/csv; charset=utf-8').header('content-disposition', `attachment; filename="${name}.csv"`).send(body);
 
   app.get('/api/v1/reports/queues', async (request, reply) => {
-    const token = await requireBearer(ctx, request, 'supervisor');
+    const token = await requireBearer(ctx, request, reportRoles);
     const p = params(request);
     const all = await queueReport(ctx.store, p);
     // A scoped token (protocol 1.2): the rows of its queues only.
@@ -40,7 +43,7 @@ export function registerReports(app: FastifyInstance, ctx: HubContext): void {
   });
 
   app.get('/api/v1/reports/agents', async (request, reply) => {
-    const token = await requireBearer(ctx, request, 'supervisor');
+    const token = await requireBearer(ctx, request, reportRoles);
     const p = params(request);
     const all = await agentReport(ctx.store, p);
     // A scoped token: the agents it names or that are members of its queues.
