@@ -1,17 +1,19 @@
 import { randomUUID } from 'node:crypto';
 import type { CallEvent } from '@shuttle-cti/protocol';
-import type { OutboxItem } from '@shuttle-cti/store';
+import type { OutboxItem, Store } from '@shuttle-cti/store';
 import { createAdapter } from '@socket.io/redis-adapter';
 import { Gauge } from 'prom-client';
 import type { Server } from 'socket.io';
 import type { z } from 'zod';
 import type { HubConfig } from '../config.js';
-import type { HubContext } from '../context.js';
+import type { CallControlService, RemoteCallControl } from '../core/call-control.js';
+import type { CallTracker } from '../core/call-tracker.js';
+import type { Router } from '../core/router.js';
+import type { SupervisorOut } from '../core/supervisor-out.js';
 import type { VariablesService } from '../core/variables.js';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
-import { agentsOf } from '../namespaces/typed.js';
-import type { RemoteCallControl } from '../core/call-control.js';
+import { agentsOf, type HubServer } from '../namespaces/typed.js';
 import { createCallControlRelay } from './call-control-relay.js';
 import { createRedisLink } from './redis-link.js';
 import {
@@ -50,10 +52,22 @@ export interface Cluster {
   /** This hub's own session count of `peer` changed. */
   sessionsChanged(peer: string, local: number): void;
   /** Wires the cluster to the hub's parts; `publishLocal` hands events to this hub's clients. */
-  start(ctx: HubContext, publishLocal: (events: CallEvent[]) => void): void;
+  start(parts: ClusterParts, publishLocal: (events: CallEvent[]) => void): void;
   /** Resolves when every event known to exist has been published here (tests). */
   idle(): Promise<void>;
   close(): Promise<void>;
+}
+
+/** The parts of the hub the cluster uses, built after it (the router relays through it). */
+export interface ClusterParts {
+  store: Store;
+  io: HubServer;
+  variables: VariablesService;
+  tracker: CallTracker;
+  router: Router;
+  supervisorOut: SupervisorOut;
+  callControl?: CallControlService | undefined;
+  lastSeq(): number;
 }
 
 type Ack = (value: unknown) => void;
@@ -76,7 +90,7 @@ export function createCluster(deps: { config: HubConfig; io: Server; logger: Log
   const hubsGauge = new Gauge({ name: 'shuttle_cti_cluster_hubs', help: 'Hubs this hub knows of, itself included', registers: [metrics.registry] });
   upGauge.set(0);
 
-  let ctx: HubContext | undefined;
+  let ctx: ClusterParts | undefined;
   let sequencer: Sequencer | undefined;
   let presence: Presence | undefined;
   let variables: VariablesService | undefined;

@@ -29,7 +29,7 @@ export function createWebhookMetrics(metrics: Metrics, lags: () => ReadonlyMap<s
     }),
     worker: new Gauge({
       name: 'shuttle_cti_webhook_worker',
-      help: '1 while webhooks are delivered from a worker thread, 0 from the main thread (webhooks.worker off, or the worker failed)',
+      help: '1 while webhooks are delivered from a worker thread, 0 from the main thread (webhooks.worker off, or the worker failed) or before the first webhook',
       registers,
     }),
     enrichments: new Counter({

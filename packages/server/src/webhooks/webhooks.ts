@@ -42,15 +42,16 @@ export function startWebhooks(ctx: HubContext, options: { worker: boolean }): We
   let list: WebhookRecord[] = [];
   const enricher = createEnricher({ config, logger, metrics, webhooks: () => list });
   // The enrichment's own copy of the list (with secrets), read as often as the runner reads it.
+  // It also starts the delivery once there is a webhook: a hub with none runs no thread nor loop.
   const refresh = (): void => {
     store.listWebhooks().then(
-      (l) => (list = l),
+      (l) => {
+        list = l;
+        if (l.length > 0) begin();
+      },
       (error: unknown) => logger.warn({ err: error }, 'webhooks: reading the list failed'),
     );
   };
-  refresh();
-  const timer = setInterval(refresh, config.webhooks.refreshMs);
-  timer.unref();
 
   const deps = {
     count: (webhook: string, result: 'delivered' | 'failed' | 'dropped' | 'gone') => metrics.deliveries.inc({ webhook, result }),
@@ -60,9 +61,20 @@ export function startWebhooks(ctx: HubContext, options: { worker: boolean }): We
     const runner: DeliveryRunner = startDeliveryRunner({ store, logger, config, ...deps });
     return { wake: () => runner.wake(), cursors: () => runner.cursors(), close: () => runner.close() };
   };
-  let delivery: Delivery = options.worker && config.webhooks.worker ? inWorker(ctx, metrics, deps, () => (delivery = inProcess())) : inProcess();
+  const useWorker = options.worker && config.webhooks.worker;
+  const idle: Delivery = { wake: () => undefined, cursors: () => new Map(), close: () => Promise.resolve() };
+  let delivery = idle;
+  let closed = false;
+  function begin(): void {
+    if (delivery !== idle || closed) return;
+    delivery = useWorker ? inWorker(ctx, metrics, deps, () => (delivery = inProcess())) : inProcess();
+    metrics.worker.set(useWorker ? 1 : 0);
+  }
   cursors = () => delivery.cursors();
-  metrics.worker.set(options.worker && config.webhooks.worker ? 1 : 0);
+  metrics.worker.set(0);
+  refresh();
+  const timer = setInterval(refresh, config.webhooks.refreshMs);
+  timer.unref();
 
   return {
     enricher,
@@ -70,6 +82,7 @@ export function startWebhooks(ctx: HubContext, options: { worker: boolean }): We
     delivering: () => [...delivery.cursors().keys()],
     async close() {
       clearInterval(timer);
+      closed = true;
       await delivery.close();
     },
   };
