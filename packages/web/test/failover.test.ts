@@ -4,6 +4,7 @@ import type { Browser, BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createHub, type Hub } from '../../server/src/hub.js';
 import { connectClient, startTestHub, type TestHub } from '../../server/test/helpers.js';
+import { until } from '../../../test-support/poll.js';
 import { buildPages, describeBrowser, launchBrowser, newContext, openAgentPanel, startTargetServer, watchErrors, type TargetServer } from './browser.js';
 
 /** A port nothing listens on now, so that each hub can be told the other's address before it starts. */
@@ -52,6 +53,11 @@ describeBrowser('several hubs', () => {
     const page = await openAgentPanel(context, a.url, a.tokens.agent);
     watchErrors(page, errors);
     await a.hub.close();
+    // The page's status may still read "connected" from hub a for a moment: wait for hub b's session.
+    await until(async () => ((await b.metrics.sessions.get()).values.find((v) => v.labels['role'] === 'agent')?.value ?? 0) > 0, {
+      ms: 15_000,
+      what: 'the agent panel connected to hub b',
+    });
     await page.locator('.status[data-state="connected"]').waitFor({ timeout: 15_000 });
 
     const integration = await connectClient(b.url, '/', { token: a.tokens.integration });
