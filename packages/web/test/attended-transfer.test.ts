@@ -1,29 +1,10 @@
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { expect, it } from 'vitest';
 import { hubWithPbx } from '../../server/test/call-control/helpers.js';
-import { buildPages, describeBrowser, launchBrowser, newContext, openAgentPanel, watchErrors } from './browser.js';
+import { browserTests, describeBrowser, openAgentPanel, watchErrors } from './browser.js';
 
 describeBrowser('agent panel attended transfer', () => {
-  let browser: Browser;
-  let pages: Awaited<ReturnType<typeof buildPages>>;
-  let context: BrowserContext | undefined;
-  let close: Array<() => Promise<void>> = [];
-  const errors: string[] = [];
-
-  beforeAll(async () => {
-    [pages, browser] = await Promise.all([buildPages(), launchBrowser()]);
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await pages?.remove();
-  });
-  afterEach(async () => {
-    await context?.close();
-    context = undefined;
-    for (const step of close.reverse()) await step();
-    close = [];
-    expect(errors.splice(0)).toEqual([]);
-  });
+  const t = browserTests();
 
   /** Giulia Verdi's panel (IAX2/1002) on the recorded call, with an attended transfer to 7000 consulting. */
   async function consulting(recording: string): Promise<{ page: Page; env: Awaited<ReturnType<typeof hubWithPbx>> }> {
@@ -31,11 +12,11 @@ describeBrowser('agent panel attended transfer', () => {
     const gate = new Promise<void>((resolve) => {
       open = resolve;
     });
-    const env = await hubWithPbx(recording, { gate, hub: { webDist: pages.dir, peer: 'IAX2/1002' } });
-    close.push(() => env.close());
-    context = await newContext(browser);
+    const env = await hubWithPbx(recording, { gate, hub: { webDist: t.pages.dir, peer: 'IAX2/1002' } });
+    t.cleanup(() => env.close());
+    const context = await t.context();
     const page = await openAgentPanel(context, env.hub.url, env.hub.tokens.agent);
-    watchErrors(page, errors);
+    watchErrors(page, t.errors);
     await page.locator('.call-controls').waitFor({ state: 'visible' });
     open();
     await page.locator('.call-controls .on-call').waitFor({ state: 'visible', timeout: 15_000 });

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from 'playwright-core';
 import { build } from 'vite';
-import { describe } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect } from 'vitest';
 
 export const chromiumPath = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
 const available = existsSync(chromiumPath);
@@ -129,4 +129,58 @@ export async function openDashboard(context: BrowserContext, hubUrl: string, tok
 /** Fails a test on any error thrown in the page. */
 export function watchErrors(page: Page, errors: string[]): void {
   page.on('pageerror', (error) => errors.push(error.message));
+}
+
+/** What `browserTests()` gives each test. */
+export interface BrowserTests {
+  /** The pages built for this file (served by the hubs the tests start). */
+  readonly pages: { dir: string };
+  /** A new browser context, closed after the test. */
+  context(options?: BrowserContextOptions): Promise<BrowserContext>;
+  /** Something to undo after the test (a hub to stop); undone in reverse order. */
+  cleanup(step: () => Promise<void>): void;
+  /** Page errors (see `watchErrors`); each test must end with none. */
+  readonly errors: string[];
+}
+
+/**
+ * The set-up most browser tests share, registered on the enclosing `describe`: the pages
+ * built and Chromium launched once per file; after each test its context closed, what it
+ * asked to clean up undone, and no page error seen.
+ */
+export function browserTests(): BrowserTests {
+  let browser: Browser | undefined;
+  let pages: Awaited<ReturnType<typeof buildPages>> | undefined;
+  let context: BrowserContext | undefined;
+  let cleanups: Array<() => Promise<void>> = [];
+  const errors: string[] = [];
+  beforeAll(async () => {
+    [pages, browser] = await Promise.all([buildPages(), launchBrowser()]);
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await pages?.remove();
+  });
+  afterEach(async () => {
+    await context?.close();
+    context = undefined;
+    for (const step of cleanups.reverse()) await step();
+    cleanups = [];
+    expect(errors.splice(0)).toEqual([]);
+  });
+  return {
+    get pages() {
+      if (!pages) throw new Error('the pages are built before the first test');
+      return pages;
+    },
+    async context(options) {
+      if (!browser) throw new Error('Chromium is launched before the first test');
+      context = await newContext(browser, options);
+      return context;
+    },
+    cleanup(step) {
+      cleanups.push(step);
+    },
+    errors,
+  };
 }

@@ -1,37 +1,17 @@
-import type { Browser, BrowserContext } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { hubWithPbx, post } from '../../server/test/call-control/helpers.js';
-import { buildPages, describeBrowser, launchBrowser, newContext, openAgentPanel, openDashboard, watchErrors } from './browser.js';
+import { browserTests, describeBrowser, openAgentPanel, openDashboard, watchErrors } from './browser.js';
 import { until } from '../../../test-support/poll.js';
 
 describeBrowser('agent panel call control', () => {
-  let browser: Browser;
-  let pages: Awaited<ReturnType<typeof buildPages>>;
-  let context: BrowserContext | undefined;
-  let close: Array<() => Promise<void>> = [];
-  const errors: string[] = [];
-
-  beforeAll(async () => {
-    [pages, browser] = await Promise.all([buildPages(), launchBrowser()]);
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await pages?.remove();
-  });
-  afterEach(async () => {
-    await context?.close();
-    context = undefined;
-    for (const step of close.reverse()) await step();
-    close = [];
-    expect(errors.splice(0)).toEqual([]);
-  });
+  const t = browserTests();
 
   it('pauses with a configured reason and shows how long, then Ready, by keyboard, against the recorded PBX', async () => {
-    const env = await hubWithPbx('c5-pause-with-reason', { hub: { webDist: pages.dir, config: { pauseReasons: ['Break', 'Lunch'] } } });
-    close.push(() => env.close());
-    context = await newContext(browser);
+    const env = await hubWithPbx('c5-pause-with-reason', { hub: { webDist: t.pages.dir, config: { pauseReasons: ['Break', 'Lunch'] } } });
+    t.cleanup(() => env.close());
+    const context = await t.context();
     const page = await openAgentPanel(context, env.hub.url, env.hub.tokens.agent);
-    watchErrors(page, errors);
+    watchErrors(page, t.errors);
     await page.locator('.call-controls').waitFor({ state: 'visible' });
     expect(await page.locator('#pause-reason option').allTextContents()).toEqual(['Break', 'Lunch']);
     await page.locator('#pause-reason').selectOption('Lunch');
@@ -50,11 +30,11 @@ describeBrowser('agent panel call control', () => {
     const gate = new Promise<void>((resolve) => {
       open = resolve;
     });
-    const env = await hubWithPbx('c4a-atxfer-without-feature-code', { gate, hub: { webDist: pages.dir, peer: 'IAX2/1002' } });
-    close.push(() => env.close());
-    context = await newContext(browser);
+    const env = await hubWithPbx('c4a-atxfer-without-feature-code', { gate, hub: { webDist: t.pages.dir, peer: 'IAX2/1002' } });
+    t.cleanup(() => env.close());
+    const context = await t.context();
     const page = await openAgentPanel(context, env.hub.url, env.hub.tokens.agent);
-    watchErrors(page, errors);
+    watchErrors(page, t.errors);
     await page.locator('.call-controls').waitFor({ state: 'visible' });
     // The recorded call starts once the panel is listening, as on a live PBX.
     open();
@@ -67,10 +47,10 @@ describeBrowser('agent panel call control', () => {
   });
 
   it('dashboard: an agent shows paused with the reason, for how long, and its queues; the supervisor unpauses it', async () => {
-    const env = await hubWithPbx('c5-pause-with-reason', { hub: { webDist: pages.dir } });
-    close.push(() => env.close());
-    context = await newContext(browser);
-    const page = await openDashboard(context, env.hub.url, env.hub.tokens.supervisor, errors);
+    const env = await hubWithPbx('c5-pause-with-reason', { hub: { webDist: t.pages.dir } });
+    t.cleanup(() => env.close());
+    const context = await t.context();
+    const page = await openDashboard(context, env.hub.url, env.hub.tokens.supervisor, t.errors);
     const pause = await post(env.hub, `/api/v1/agents/${encodeURIComponent('IAX2/1000')}/pause`, env.hub.tokens.integration, { paused: true, reason: 'Lunch' });
     expect(pause.body).toMatchObject({ ok: true });
     const row = page.locator('.agent-row', { hasText: 'IAX2/1000' });
@@ -83,8 +63,8 @@ describeBrowser('agent panel call control', () => {
   });
 
   it('dashboard: the supervisor makes an agent join and leave a queue, by keyboard, against the recorded PBX', async () => {
-    const env = await hubWithPbx('c6-queue-add-remove', { skip: ['QueueStatus', 'QueueSummary'], hub: { webDist: pages.dir } });
-    close.push(() => env.close());
+    const env = await hubWithPbx('c6-queue-add-remove', { skip: ['QueueStatus', 'QueueSummary'], hub: { webDist: t.pages.dir } });
+    t.cleanup(() => env.close());
     // A source tells the hub who IAX2/1003 is (the recording's QueueAdd names the member).
     const known = await fetch(`${env.hub.url}/api/v1/events`, {
       method: 'POST',
@@ -92,8 +72,8 @@ describeBrowser('agent panel call control', () => {
       body: JSON.stringify({ event: 'agentstate', peer: 'IAX2/1003', agentname: 'Luca Neri', queue: 'Support', member: true, paused: false, status: 'unknown' }),
     });
     expect(known.status).toBeLessThan(300);
-    context = await newContext(browser);
-    const page = await openDashboard(context, env.hub.url, env.hub.tokens.supervisor, errors);
+    const context = await t.context();
+    const page = await openDashboard(context, env.hub.url, env.hub.tokens.supervisor, t.errors);
     const row = page.locator('.agent-row', { hasText: 'IAX2/1003' });
     await row.locator('.agent-queues', { hasText: 'Support' }).waitFor();
     await page.locator('#queue-peer').fill('IAX2/1003');
@@ -109,10 +89,10 @@ describeBrowser('agent panel call control', () => {
   });
 
   it('dashboard: the supervisor hangs up an agent\'s call, against the recorded PBX (c2)', async () => {
-    const env = await hubWithPbx('c2-hangup-caller', { hub: { webDist: pages.dir } });
-    close.push(() => env.close());
-    context = await newContext(browser);
-    const page = await openDashboard(context, env.hub.url, env.hub.tokens.supervisor, errors);
+    const env = await hubWithPbx('c2-hangup-caller', { hub: { webDist: t.pages.dir } });
+    t.cleanup(() => env.close());
+    const context = await t.context();
+    const page = await openDashboard(context, env.hub.url, env.hub.tokens.supervisor, t.errors);
     const hangup = page.getByRole('button', { name: "Hang up Giulia Verdi's call" });
     await hangup.waitFor({ timeout: 15_000 });
     await hangup.focus();
@@ -125,8 +105,8 @@ describeBrowser('agent panel call control', () => {
   });
 
   it('the agent panel knows its pause and queues on connect, from its welcome (c8: paused before the panel opened)', async () => {
-    const env = await hubWithPbx('c8-resync-sees-pause', { conns: [2], hub: { webDist: pages.dir, peer: 'IAX2/1001' } });
-    close.push(() => env.close());
+    const env = await hubWithPbx('c8-resync-sees-pause', { conns: [2], hub: { webDist: t.pages.dir, peer: 'IAX2/1001' } });
+    t.cleanup(() => env.close());
     // The resync's agentstate is stored before the panel opens (read back over HTTP).
     const stored = async (): Promise<boolean> => {
       const res = await fetch(`${env.hub.url}/api/v1/events?after=0`, { headers: { authorization: `Bearer ${env.hub.tokens.supervisor}` } });
@@ -134,9 +114,9 @@ describeBrowser('agent panel call control', () => {
       return (body.events ?? []).filter((e) => e.event === 'agentstate' && e.peer === 'IAX2/1001').length >= 2;
     };
     await until(stored, { what: 'the agentstate of the resync, stored', ms: 10_000, everyMs: 50 });
-    context = await newContext(browser);
+    const context = await t.context();
     const page = await openAgentPanel(context, env.hub.url, env.hub.tokens.agent);
-    watchErrors(page, errors);
+    watchErrors(page, t.errors);
     await page.locator('.pause-state[data-paused="true"]', { hasText: 'Paused (Training)' }).waitFor();
     await page.getByRole('button', { name: 'Ready' }).click();
     await page.locator('.control-outcome', { hasText: 'Ready' }).waitFor();

@@ -1,11 +1,11 @@
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { expect, it } from 'vitest';
 import { amiField } from '../../sources/src/ami/parser.js';
 import { startingAt } from '../../sources/test/ami/action-ami-server.js';
 import { hubWithPbx } from '../../server/test/call-control/helpers.js';
 import type { TestHub } from '../../server/test/helpers.js';
 import { up } from './calls.js';
-import { buildPages, describeBrowser, launchBrowser, newContext, openDashboard } from './browser.js';
+import { browserTests, describeBrowser, openDashboard } from './browser.js';
 
 /** A source tells the hub that `peer` is a member of `queue` (what a QueueStatus at login says). */
 async function member(hub: TestHub, peer: string, queue: string, agentname?: string): Promise<void> {
@@ -23,34 +23,15 @@ async function refused(page: Page, text: string): Promise<void> {
 }
 
 describeBrowser('dashboard: the PBX\'s refusals, as recorded (c7)', () => {
-  let browser: Browser;
-  let pages: Awaited<ReturnType<typeof buildPages>>;
-  let context: BrowserContext | undefined;
-  let close: Array<() => Promise<void>> = [];
-  const errors: string[] = [];
-
-  beforeAll(async () => {
-    [pages, browser] = await Promise.all([buildPages(), launchBrowser()]);
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await pages?.remove();
-  });
-  afterEach(async () => {
-    await context?.close();
-    context = undefined;
-    for (const step of close.reverse()) await step();
-    close = [];
-    expect(errors.splice(0)).toEqual([]);
-  });
+  const t = browserTests();
 
   it('pausing an agent the PBX has in no queue shows "Interface not found"', async () => {
-    const env = await hubWithPbx('c7-errors', { cut: (lines) => startingAt(lines, (a) => amiField(a, 'Interface') === 'IAX2/1009'), hub: { webDist: pages.dir } });
-    close.push(() => env.close());
+    const env = await hubWithPbx('c7-errors', { cut: (lines) => startingAt(lines, (a) => amiField(a, 'Interface') === 'IAX2/1009'), hub: { webDist: t.pages.dir } });
+    t.cleanup(() => env.close());
     // The hub still believes IAX2/1009 is in Support (say, removed on the PBX while the hub was away).
     await member(env.hub, 'IAX2/1009', 'Support');
-    context = await newContext(browser);
-    const page = await openDashboard(context, env.hub.url, env.hub.tokens.supervisor, errors);
+    const context = await t.context();
+    const page = await openDashboard(context, env.hub.url, env.hub.tokens.supervisor, t.errors);
     await page.getByRole('button', { name: 'Pause IAX2/1009' }).click();
     await refused(page, 'Interface not found');
     expect(env.pbx.actions.filter((a) => amiField(a, 'Action') === 'QueuePause').map((a) => amiField(a, 'Interface'))).toEqual(['IAX2/1009']);
@@ -58,11 +39,11 @@ describeBrowser('dashboard: the PBX\'s refusals, as recorded (c7)', () => {
   });
 
   it('joining and leaving queues shows each of the PBX\'s texts: no such queue, already there, not dynamic, not there', async () => {
-    const env = await hubWithPbx('c7-errors', { cut: (lines) => startingAt(lines, (a) => amiField(a, 'Queue') === 'Marketing'), hub: { webDist: pages.dir } });
-    close.push(() => env.close());
+    const env = await hubWithPbx('c7-errors', { cut: (lines) => startingAt(lines, (a) => amiField(a, 'Queue') === 'Marketing'), hub: { webDist: t.pages.dir } });
+    t.cleanup(() => env.close());
     await member(env.hub, 'IAX2/1000', 'Support', 'Andrea Bianco');
-    context = await newContext(browser);
-    const page = await openDashboard(context, env.hub.url, env.hub.tokens.supervisor, errors);
+    const context = await t.context();
+    const page = await openDashboard(context, env.hub.url, env.hub.tokens.supervisor, t.errors);
     await page.locator('.agent-row', { hasText: 'IAX2/1000' }).waitFor();
     await page.locator('#queue-peer').fill('IAX2/1000');
     const attempt = async (queue: string, button: 'Join queue' | 'Leave queue', text: string): Promise<void> => {
@@ -80,8 +61,8 @@ describeBrowser('dashboard: the PBX\'s refusals, as recorded (c7)', () => {
   });
 
   it('hanging up a call that is gone on the PBX shows that there is no such call, and sends nothing', async () => {
-    const env = await hubWithPbx('c7-errors', { cut: (lines) => startingAt(lines, (a) => amiField(a, 'Action') === 'Hangup'), hub: { webDist: pages.dir } });
-    close.push(() => env.close());
+    const env = await hubWithPbx('c7-errors', { cut: (lines) => startingAt(lines, (a) => amiField(a, 'Action') === 'Hangup'), hub: { webDist: t.pages.dir } });
+    t.cleanup(() => env.close());
     // The floor shows a call the PBX source has no channel for (its end was lost, say).
     const res = await fetch(`${env.hub.url}/api/v1/events`, {
       method: 'POST',
@@ -89,8 +70,8 @@ describeBrowser('dashboard: the PBX\'s refusals, as recorded (c7)', () => {
       body: JSON.stringify(up({ uniqueid: '1796236999.99', queue: 'Support', peer: 'IAX2/1000', agentname: 'Andrea Bianco', callernum: '3334445555' })),
     });
     expect(res.status).toBeLessThan(300);
-    context = await newContext(browser);
-    const page = await openDashboard(context, env.hub.url, env.hub.tokens.supervisor, errors);
+    const context = await t.context();
+    const page = await openDashboard(context, env.hub.url, env.hub.tokens.supervisor, t.errors);
     await page.getByRole('button', { name: "Hang up Andrea Bianco's call" }).click();
     // The hub answers before the PBX (whose own text would be c7's "No such channel").
     await refused(page, 'no call in progress with uniqueid 1796236999.99');

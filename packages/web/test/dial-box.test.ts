@@ -1,10 +1,9 @@
-import type { Browser, BrowserContext } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { amiField } from '../../sources/src/ami/parser.js';
 import { startingAt } from '../../sources/test/ami/action-ami-server.js';
 import { hubWithPbx } from '../../server/test/call-control/helpers.js';
 import type { TestHub } from '../../server/test/helpers.js';
-import { buildPages, describeBrowser, launchBrowser, newContext, openAgentPanel, watchErrors } from './browser.js';
+import { browserTests, describeBrowser, openAgentPanel, watchErrors } from './browser.js';
 
 /** What a source (here standing in for the QueueStatus a real PBX answers at login) tells the hub about a member. */
 async function knownMember(hub: TestHub, peer: string, agentname: string): Promise<void> {
@@ -17,34 +16,15 @@ async function knownMember(hub: TestHub, peer: string, agentname: string): Promi
 }
 
 describeBrowser('agent panel dial box', () => {
-  let browser: Browser;
-  let pages: Awaited<ReturnType<typeof buildPages>>;
-  let context: BrowserContext | undefined;
-  let close: Array<() => Promise<void>> = [];
-  const errors: string[] = [];
-
-  beforeAll(async () => {
-    [pages, browser] = await Promise.all([buildPages(), launchBrowser()]);
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await pages?.remove();
-  });
-  afterEach(async () => {
-    await context?.close();
-    context = undefined;
-    for (const step of close.reverse()) await step();
-    close = [];
-    expect(errors.splice(0)).toEqual([]);
-  });
+  const t = browserTests();
 
   it('a tel: link fills the dial box, Enter dials, and the outcome and the outbound call appear (recorded c1)', async () => {
-    const env = await hubWithPbx('c1-click-to-dial', { hub: { webDist: pages.dir } });
-    close.push(() => env.close());
+    const env = await hubWithPbx('c1-click-to-dial', { hub: { webDist: t.pages.dir } });
+    t.cleanup(() => env.close());
     await knownMember(env.hub, 'IAX2/1000', 'Andrea Bianco');
-    context = await newContext(browser);
+    const context = await t.context();
     const page = await openAgentPanel(context, env.hub.url, env.hub.tokens.agent);
-    watchErrors(page, errors);
+    watchErrors(page, t.errors);
     await page.locator('.call-controls').waitFor({ state: 'visible' });
     // A tel: link in the panel's page, as a CRM snippet or a notification would put there.
     await page.evaluate(() => {
@@ -77,12 +57,12 @@ describeBrowser('agent panel dial box', () => {
   it('shows the PBX\'s refusal of a dial (recorded c7: PJSIP not loaded, Reason 0)', async () => {
     const env = await hubWithPbx('c7-errors', {
       cut: (lines) => startingAt(lines, (a) => amiField(a, 'Channel') === 'PJSIP/9999'),
-      hub: { webDist: pages.dir, peer: 'PJSIP/9999' },
+      hub: { webDist: t.pages.dir, peer: 'PJSIP/9999' },
     });
-    close.push(() => env.close());
-    context = await newContext(browser);
+    t.cleanup(() => env.close());
+    const context = await t.context();
     const page = await openAgentPanel(context, env.hub.url, env.hub.tokens.agent);
-    watchErrors(page, errors);
+    watchErrors(page, t.errors);
     await page.locator('#dial-number').fill('0298765432');
     await page.locator('#dial-number').press('Enter');
     await page
@@ -93,11 +73,11 @@ describeBrowser('agent panel dial box', () => {
   });
 
   it('an invalid number is refused by the hub with the field named, and nothing reaches the PBX', async () => {
-    const env = await hubWithPbx('c1-click-to-dial', { hub: { webDist: pages.dir } });
-    close.push(() => env.close());
-    context = await newContext(browser);
+    const env = await hubWithPbx('c1-click-to-dial', { hub: { webDist: t.pages.dir } });
+    t.cleanup(() => env.close());
+    const context = await t.context();
     const page = await openAgentPanel(context, env.hub.url, env.hub.tokens.agent);
-    watchErrors(page, errors);
+    watchErrors(page, t.errors);
     await page.locator('#dial-number').fill('0298abc');
     await page.locator('#dial-number').press('Enter');
     await page.locator('.control-outcome[data-result="INVALID_PAYLOAD"]', { hasText: 'Dial refused:' }).waitFor();
