@@ -20,6 +20,11 @@ const reportParams: readonly Param[] = [
 const commonErrors = [400, 401, 403, 429, 503] as const;
 const controlErrors = [400, 401, 403, 404, 501, 502, 503, 504] as const;
 
+/** A call-control route (protocol 1.2): a POST answered with the command's ack, errors in the ack's shape. */
+function control(summary: string, roles: Operation['roles'], body: HttpComponentName, ok: Answer, params?: readonly Param[]): PathItem {
+  return { post: { summary, ...(roles ? { roles } : {}), ...(params ? { params } : {}), body, ok: { 200: ok }, errors: controlErrors, ackErrors: true } };
+}
+
 const operations: Record<string, PathItem> = {
   '/api/v1/events': {
     post: {
@@ -90,65 +95,11 @@ const operations: Record<string, PathItem> = {
     },
     post: undefined,
   },
-  '/api/v1/calls': {
-    post: {
-      summary: '`CallDial`: the peer\u2019s phone rings; once answered, the number is dialled.',
-      roles: ['integration', 'agent'],
-      body: 'CallDialBody',
-      ok: { 200: { description: 'Dialling: the `uniqueid` the call\u2019s events carry.', schema: 'CallDialAck' } },
-      errors: controlErrors,
-      ackErrors: true,
-    },
-    get: undefined,
-  },
-  '/api/v1/calls/{uniqueid}/hangup': {
-    post: {
-      summary: '`CallHangup`: hangs up the call\u2019s channels.',
-      roles: ['integration', 'agent', 'supervisor'],
-      params: [path('uniqueid', 'The call.')],
-      body: 'CallHangupBody',
-      ok: { 200: { description: 'Done.', schema: 'CallControlAck' } },
-      errors: controlErrors,
-      ackErrors: true,
-    },
-    get: undefined,
-  },
-  '/api/v1/calls/{uniqueid}/transfer': {
-    post: {
-      summary: '`CallTransfer`: blind or attended transfer to `to`.',
-      roles: ['integration', 'agent'],
-      params: [path('uniqueid', 'The call.')],
-      body: 'CallTransferBody',
-      ok: { 200: { description: 'Done.', schema: 'CallControlAck' } },
-      errors: controlErrors,
-      ackErrors: true,
-    },
-    get: undefined,
-  },
-  '/api/v1/agents/{peer}/pause': {
-    post: {
-      summary: '`AgentPause`: pauses or unpauses the peer in every queue, or in `queue`.',
-      roles: ['integration', 'agent', 'supervisor'],
-      params: [path('peer', 'The peer, URL-encoded (`SIP%2Fandrea.bianco`).')],
-      body: 'AgentPauseBody',
-      ok: { 200: { description: 'Done.', schema: 'CallControlAck' } },
-      errors: controlErrors,
-      ackErrors: true,
-    },
-    get: undefined,
-  },
-  '/api/v1/agents/{peer}/queues': {
-    post: {
-      summary: '`AgentQueue`: the peer joins (`member: true`) or leaves a queue.',
-      roles: ['integration', 'agent', 'supervisor'],
-      params: [path('peer', 'The peer, URL-encoded.')],
-      body: 'AgentQueueBody',
-      ok: { 200: { description: 'Done.', schema: 'CallControlAck' } },
-      errors: controlErrors,
-      ackErrors: true,
-    },
-    get: undefined,
-  },
+  '/api/v1/calls': control('`CallDial`: the peer\u2019s phone rings; once answered, the number is dialled.', ['integration', 'agent'], 'CallDialBody', { description: 'Dialling: the `uniqueid` the call\u2019s events carry.', schema: 'CallDialAck' }),
+  '/api/v1/calls/{uniqueid}/hangup': control('`CallHangup`: hangs up the call\u2019s channels.', ['integration', 'agent', 'supervisor'], 'CallHangupBody', { description: 'Done.', schema: 'CallControlAck' }, [path('uniqueid', 'The call.')]),
+  '/api/v1/calls/{uniqueid}/transfer': control('`CallTransfer`: blind or attended transfer to `to`.', ['integration', 'agent'], 'CallTransferBody', { description: 'Done.', schema: 'CallControlAck' }, [path('uniqueid', 'The call.')]),
+  '/api/v1/agents/{peer}/pause': control('`AgentPause`: pauses or unpauses the peer in every queue, or in `queue`.', ['integration', 'agent', 'supervisor'], 'AgentPauseBody', { description: 'Done.', schema: 'CallControlAck' }, [path('peer', 'The peer, URL-encoded (`SIP%2Fandrea.bianco`).')]),
+  '/api/v1/agents/{peer}/queues': control('`AgentQueue`: the peer joins (`member: true`) or leaves a queue.', ['integration', 'agent', 'supervisor'], 'AgentQueueBody', { description: 'Done.', schema: 'CallControlAck' }, [path('peer', 'The peer, URL-encoded.')]),
   ...adminOperations,
   '/api/v1/openapi.json': {
     get: { summary: 'This document.', ok: { 200: { description: 'OpenAPI 3.1.', text: 'application/json' } } },
