@@ -121,7 +121,7 @@ export {
   rollDay,
   setAgentSessions,
 } from './floor/index.js';
-export type { BoundedFloor, FloorChange, FloorExpiry, FloorLimits, FloorRemovals, FloorState } from './floor/index.js';
+export type { BoundedFloor, FloorChange, FloorFilter, FloorExpiry, FloorLimits, FloorRemovals, FloorState } from './floor/index.js';
 export {
   CallControlLimits,
   agentPauseCommand,

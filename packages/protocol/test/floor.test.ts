@@ -357,4 +357,25 @@ describe('floor: bounds', () => {
     const kept = part.calls.map((c) => Number(c.uniqueid.slice(1)));
     expect(kept).toEqual([...kept].sort((a, b) => a - b));
   });
+
+  it('with a filter, bounds only what it passes, by the same rule (a scoped supervisor’s snapshot)', () => {
+    const floor = createFloor();
+    for (let i = 0; i < 10; i++) setAgentSessions(floor, `SIP/on${i}`, 1, at(0));
+    for (let i = 0; i < 500; i++) applyCallEvent(floor, ringing(`c${i}`, `SIP/r${i}`, at(i / 100)));
+    const even = (n: string): boolean => Number(n.replace(/\D+/g, '')) % 2 === 0;
+    const filter = { call: (c: { uniqueid: string }) => even(c.uniqueid), agent: (a: { peer: string }) => even(a.peer) };
+
+    const all = boundedFloor(floor, Number.MAX_SAFE_INTEGER, undefined, filter);
+    expect(all).toMatchObject({ omittedCalls: 0, omittedAgents: 0 });
+    expect(all.calls.map((c) => c.uniqueid)).toEqual([...floor.calls.keys()].filter(even));
+    expect(all.agents.map((a) => a.peer)).toEqual([...floor.agents.keys()].filter(even));
+
+    const budget = 10_000;
+    const part = boundedFloor(floor, budget, undefined, filter);
+    expect(jsonByteLength(part.calls) + jsonByteLength(part.agents)).toBeLessThanOrEqual(budget);
+    expect(part.calls.length + part.omittedCalls).toBe(250);
+    expect(part.agents.length + part.omittedAgents).toBe(255);
+    expect(part.agents.filter((a) => a.sessions > 0)).toHaveLength(5);
+    expect(part.calls.at(-1)?.uniqueid).toBe('c498');
+  });
 });

@@ -7,5 +7,5 @@ export { agentOf, applyAgentPresence, presenceOf, setAgentSessions } from './age
 export { applyCallEvent, type FloorChange } from './apply.js';
 export { dayOf, parseSeconds, rollDay } from './day.js';
 export { expireCalls, expireFloor, type FloorExpiry } from './expire.js';
-export { boundedFloor, type BoundedFloor } from './snapshot.js';
+export { boundedFloor, type BoundedFloor, type FloorFilter } from './snapshot.js';
 export { createFloor, floorDefaults, floorFromSnapshot, type FloorLimits, type FloorRemovals, type FloorState } from './state.js';

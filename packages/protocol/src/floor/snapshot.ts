@@ -3,6 +3,12 @@ import { jsonByteLength } from '../limits.js';
 import { rollDay } from './day.js';
 import type { FloorState } from './state.js';
 
+/** Which calls and agents a snapshot may show (a scoped supervisor's); absent: all of them. */
+export interface FloorFilter {
+  call(call: LiveCall): boolean;
+  agent(agent: LiveAgent): boolean;
+}
+
 export interface BoundedFloor {
   calls: LiveCall[];
   agents: LiveAgent[];
@@ -18,8 +24,9 @@ export interface BoundedFloor {
  * Otherwise the budget goes first to agents with a panel open, then to the calls most
  * recently started, then to the other agents not offline, then to offline ones (each
  * most recently changed first); the lists keep first-seen order. The work is bounded by the budget, not by the size of the floor.
+ * With a `filter`, only the calls and agents it passes count, in the same order.
  */
-export function boundedFloor(state: FloorState, maxBytes: number, now?: string): BoundedFloor {
+export function boundedFloor(state: FloorState, maxBytes: number, now?: string, filter?: FloorFilter): BoundedFloor {
   if (now !== undefined) rollDay(state, now);
   let left = maxBytes;
   let full = false;
@@ -40,25 +47,30 @@ export function boundedFloor(state: FloorState, maxBytes: number, now?: string):
     for (const peer of peers) {
       if (full) return;
       const agent = state.agents.get(peer);
-      if (agent !== undefined && !agents.has(peer) && wanted(agent) && fits(agent)) agents.add(peer);
+      if (agent !== undefined && !agents.has(peer) && wanted(agent) && (filter?.agent(agent) ?? true) && fits(agent)) agents.add(peer);
     }
   };
   takeAgents((agent) => agent.sessions > 0);
-  const started = [...state.calls.values()];
+  const started = filter ? [...state.calls.values()].filter((call) => filter.call(call)) : [...state.calls.values()];
   for (let i = started.length - 1; i >= 0 && !full; i--) {
     const call = started[i];
     if (call !== undefined && fits(call)) calls.add(call.uniqueid);
   }
   takeAgents((agent) => agent.state !== 'offline');
   takeAgents(() => true);
-  const callList = calls.size === state.calls.size ? started : started.filter((call) => calls.has(call.uniqueid));
+  const callList = calls.size === started.length ? started : started.filter((call) => calls.has(call.uniqueid));
   const agentList: LiveAgent[] = [];
-  for (const agent of state.agents.values()) if (agents.has(agent.peer)) agentList.push(agent);
+  let shown = 0;
+  for (const agent of state.agents.values()) {
+    if (filter && !filter.agent(agent)) continue;
+    shown += 1;
+    if (agents.has(agent.peer)) agentList.push(agent);
+  }
   return {
     calls: callList,
     agents: agentList,
     stats: { ...state.stats },
-    omittedCalls: state.calls.size - callList.length,
-    omittedAgents: state.agents.size - agentList.length,
+    omittedCalls: started.length - callList.length,
+    omittedAgents: shown - agentList.length,
   };
 }

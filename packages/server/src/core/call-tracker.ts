@@ -2,6 +2,7 @@ import {
   agentOf,
   applyCallEvent,
   boundedFloor,
+  type FloorFilter,
   createFloor,
   dayOf,
   expireCalls,
@@ -39,8 +40,8 @@ export interface CallTracker {
   /** One agent by peer (a map look-up, not a scan of the floor). */
   agent(peer: string): LiveAgent | undefined;
   stats(): DayStats;
-  /** Calls and agents for a snapshot, within `maxBytes` of JSON. */
-  snapshot(maxBytes: number): BoundedFloor;
+  /** Calls and agents for a snapshot, within `maxBytes` of JSON; with `filter`, only those it passes. */
+  snapshot(maxBytes: number, filter?: FloorFilter): BoundedFloor;
   /** Forgets calls with no event since `before` (a lost hangup); returns how many. */
   prune(before: string): number;
   /** Runs the expiry schedule now; the released agents' presences are in `changed`. */
@@ -69,7 +70,7 @@ export function createCallTracker(now: () => Date = () => new Date(), limits: Pa
       return expireCalls(floor, ms, ms, now().toISOString(), []);
     },
     expire: () => expireFloor(floor, now().getTime()),
-    snapshot: (maxBytes) => boundedFloor(floor, maxBytes, now().toISOString()),
+    snapshot: (maxBytes, filter) => boundedFloor(floor, maxBytes, now().toISOString(), filter),
     calls: () => [...floor.calls.values()],
     agents: () => [...floor.agents.values()],
     ownState(peer) {

@@ -1,4 +1,4 @@
-import { jsonByteLength, realtimeRowInScope, type BoundedFloor, type LiveAgent, type LiveCall, type RealtimeRow, type ScopeMatcher } from '@shuttle-cti/protocol';
+import { realtimeRowInScope, type BoundedFloor, type LiveCall, type RealtimeRow, type ScopeMatcher } from '@shuttle-cti/protocol';
 import type { HubContext } from '../context.js';
 import type { ScopeStats } from '../core/scope-stats.js';
 
@@ -36,41 +36,18 @@ function callInScope(scope: ScopeMatcher, call: LiveCall): boolean {
 /**
  * A scoped supervisor's snapshot: its scope's own counters (from its events only); the
  * calls in progress of its scope and the agents it may see (named by the scope or members
- * of its queues), as the hub's floor has them, within the same byte budget as everyone's
- * (calls first, newest first, then agents).
+ * of its queues), chosen within the same byte budget and by the same rule as everyone's
+ * (the floor module's boundedFloor).
  */
 export const scopedSnapshot = {
   async realtime(ctx: HubContext, scope: ScopeMatcher): Promise<RealtimeRow[]> {
     return (await realtimeInScope(ctx, scope, ctx.config.snapshotRealtimeRows)).rows;
   },
   floor(ctx: HubContext, scope: ScopeMatcher, stats: ScopeStats): BoundedFloor {
-    let left = ctx.config.live.snapshotBytes;
-    const all = ctx.tracker.calls().filter((call) => callInScope(scope, call));
-    const kept = new Set<LiveCall>();
-    let omittedCalls = 0;
-    for (let i = all.length - 1; i >= 0; i--) {
-      const call = all[i] as LiveCall;
-      const size = jsonByteLength(call) + 1;
-      if (size > left) {
-        omittedCalls += 1;
-        continue;
-      }
-      left -= size;
-      kept.add(call);
-    }
-    const calls = all.filter((call) => kept.has(call));
-    const agents: LiveAgent[] = [];
-    let omittedAgents = 0;
-    for (const agent of ctx.tracker.agents()) {
-      if (!ctx.scopes.peerInScope(scope, agent.peer)) continue;
-      const size = jsonByteLength(agent) + 1;
-      if (size > left) {
-        omittedAgents += 1;
-        continue;
-      }
-      left -= size;
-      agents.push(agent);
-    }
-    return { calls, agents, stats: stats.stats(new Date().toISOString()), omittedCalls, omittedAgents };
+    const bounded = ctx.tracker.snapshot(ctx.config.live.snapshotBytes, {
+      call: (call) => callInScope(scope, call),
+      agent: (agent) => ctx.scopes.peerInScope(scope, agent.peer),
+    });
+    return { ...bounded, stats: stats.stats(new Date().toISOString()) };
   },
 };
