@@ -1,4 +1,4 @@
-import { eventInScope, type CallEvent, type ScopeMatcher } from '@shuttle-cti/protocol';
+import type { CallEvent, ScopeMatcher } from '@shuttle-cti/protocol';
 
 /**
  * What the hub knows for scope checks (protocol 1.2, "Scopes") beyond the event at hand:
@@ -74,7 +74,7 @@ export function createScopeIndex(maxCalls = 50_000): ScopeIndex {
       const call = calls.get(uniqueid);
       if (call === undefined) return undefined;
       if (call.queue !== undefined && scope.queues.has(call.queue)) return true;
-      for (const p of call.peers) if (eventInScope(scope, { peer: p })) return true;
+      for (const p of call.peers) if (scope.peers.has(p)) return true;
       return false;
     },
   };

@@ -36,25 +36,24 @@ export interface SupervisorOut {
 
 export function createSupervisorOut(io: Server, index: ScopeIndex): SupervisorOut {
   let scoped = 0;
-  const namespace = io.of('/supervisor');
-  const nsp = (): typeof namespace => namespace;
+  const nsp = io.of('/supervisor');
   return {
     agent(presence) {
       if (scoped === 0) {
-        nsp().local.to(supervisorsRoom).emit('agent', presence);
+        nsp.local.to(supervisorsRoom).emit('agent', presence);
         return;
       }
       const rooms = [supervisorsRoom, peerRoom(presence.peer)];
       const queues = index.queuesOf(presence.peer);
       if (queues) for (const q of queues) rooms.push(queueRoom(q));
-      nsp().local.to(rooms).emit('agent', presence);
+      nsp.local.to(rooms).emit('agent', presence);
     },
     realtime(row) {
       const rooms = [supervisorsRoom];
       const { queue, peer } = row.channel;
       if (typeof queue === 'string') rooms.push(queueRoom(queue));
       if (typeof peer === 'string') rooms.push(peerRoom(peer));
-      nsp().to(rooms).emit('RealtimeCTI', row);
+      nsp.to(rooms).emit('RealtimeCTI', row);
     },
     join(socket, scope) {
       if (scope === null) {
