@@ -1,6 +1,8 @@
 import { CtiError, ErrorCode } from '@shuttle-cti/protocol';
 import { Counter } from 'prom-client';
-import type { HubContext } from './context.js';
+import type { HubConfig } from './config.js';
+import type { Logger } from './logger.js';
+import type { Metrics } from './metrics.js';
 import { createRateLimiter } from './namespaces/commands.js';
 
 /**
@@ -25,15 +27,6 @@ export interface Guards {
 /** Addresses remembered for failed authentications; the oldest are forgotten beyond this. */
 const maxAddresses = 10_000;
 
-const cache = new WeakMap<HubContext, Guards>();
-
-/** The hub's guards, made on first use. */
-export function guardsOf(ctx: HubContext): Guards {
-  let guards = cache.get(ctx);
-  if (!guards) cache.set(ctx, (guards = createGuards(ctx)));
-  return guards;
-}
-
 /** Resolves after `ms`: failed authentications of a throttled address are answered late. */
 export function pause(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
@@ -44,8 +37,9 @@ export function rateLimited(message: string, retryAfterSeconds: number): CtiErro
   return Object.assign(new CtiError(ErrorCode.RATE_LIMITED, message), { retryAfterSeconds });
 }
 
-function createGuards(ctx: HubContext): Guards {
-  const { config, logger, metrics } = ctx;
+/** The hub's guards: one set, shared by its HTTP routes and its namespaces. */
+export function createGuards(deps: { config: Pick<HubConfig, 'limits' | 'authFailures'>; logger: Logger; metrics: Metrics }): Guards {
+  const { config, logger, metrics } = deps;
   const registers = [metrics.registry];
   const authFailures = new Counter({ name: 'shuttle_cti_auth_failures_total', help: 'Authentications refused for an invalid or revoked token, by where', labelNames: ['via'] as const, registers });
   const authThrottled = new Counter({ name: 'shuttle_cti_auth_throttled_total', help: 'Failed authentications answered late with RATE_LIMITED: the address had failed too often', registers });

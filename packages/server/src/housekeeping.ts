@@ -1,14 +1,33 @@
 import { scopeKey } from '@shuttle-cti/protocol';
-import type { HubContext } from './context.js';
+import type { Store } from '@shuttle-cti/store';
+import type { HubConfig } from './config.js';
 import type { CommandError } from '@shuttle-cti/protocol';
+import type { CallTracker } from './core/call-tracker.js';
+import type { Router } from './core/router.js';
+import type { SupervisorOut } from './core/supervisor-out.js';
+import type { Logger } from './logger.js';
 import type { SessionData } from './namespaces/auth.js';
+import type { HubServer } from './namespaces/typed.js';
+
+export interface HousekeepingDeps {
+  config: Pick<HubConfig, 'outbox' | 'retention' | 'live' | 'tokenRecheckMs'>;
+  logger: Logger;
+  store: Store;
+  /** Expired agent commands. */
+  router: Router;
+  /** Stale calls and offline agents leave the live view; the supervisors are told. */
+  tracker: CallTracker;
+  supervisorOut: SupervisorOut;
+  /** Sessions, for the token re-check. */
+  io: HubServer;
+}
 
 /**
  * Periodic chores: expire agent commands, prune old events and variables, and re-check
  * the tokens of connected sessions so a revoked token disconnects them.
  * Returns a function that stops them.
  */
-export function startHousekeeping(ctx: HubContext): () => void {
+export function startHousekeeping(ctx: HousekeepingDeps): () => void {
   const { config, logger, store } = ctx;
   const timers: NodeJS.Timeout[] = [];
   const every = (ms: number, task: () => Promise<unknown>, what: string): void => {
@@ -84,7 +103,7 @@ const revocationOverlapMs = 10 * 60_000;
  * every token every 2 s cost a few ms per check with 10,000 agents; one look-up per
  * session stalled the event loop for 100–170 ms.)
  */
-function createTokenRecheck(ctx: HubContext): () => Promise<void> {
+function createTokenRecheck(ctx: Pick<HousekeepingDeps, 'io' | 'store' | 'logger'>): () => Promise<void> {
   const byToken = new Map<string, Set<TokenSession>>();
   for (const name of ['/', '/agent', '/supervisor']) {
     ctx.io.of(name).on('connection', (socket: TokenSession) => {

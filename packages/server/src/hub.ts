@@ -10,11 +10,11 @@ import {
 import { createStore, type Store } from '@shuttle-cti/store';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { Server } from 'socket.io';
-import { createCluster } from './cluster/cluster.js';
+import { createClusterLink } from './cluster/cluster.js';
 import { resolveHubConfig, type HubConfig, type HubConfigInput } from './config.js';
-import type { HubContext } from './context.js';
 import { createCallControlService } from './core/call-control.js';
 import { createCallTracker } from './core/call-tracker.js';
+import { singleHub, type ClusterLink } from './core/cluster-link.js';
 import { warmUpTracker } from './core/warm-up.js';
 import { publishedCalls, type PublishedCall } from './core/published-calls.js';
 import { createFanout } from './core/fanout.js';
@@ -26,6 +26,7 @@ import { createScopeFloors } from './core/scope-floors.js';
 import { createScopeIndex } from './core/scope-index.js';
 import { createSupervisorOut } from './core/supervisor-out.js';
 import { createVariablesService } from './core/variables.js';
+import { createGuards } from './guards.js';
 import { registerApi } from './http/api.js';
 import { registerCallControlApi } from './http/call-control-api.js';
 import { registerTokensApi } from './http/tokens-api.js';
@@ -142,8 +143,10 @@ export async function createHub(options: HubOptions = {}): Promise<Hub> {
 
   const metrics = createMetrics();
   guardConnections(app.server, config.connections, metrics, logger);
-  // Several hubs: rooms shared through Redis, events published in store order (src/cluster).
-  const cluster = config.redisUrl ? createCluster({ config, io, logger, metrics }) : undefined;
+  // Several hubs (config `redisUrl`): the Redis link and the adapter, before any client
+  // connects; the parts built next send through it, and the cluster joins them once they
+  // exist (src/cluster). A hub alone links to no other (src/core/cluster-link.ts).
+  const link: ClusterLink = config.redisUrl ? createClusterLink({ config, io, logger, metrics }) : singleHub;
   const floorLimits = {
     maxCalls: config.live.maxCalls,
     maxAgents: config.live.maxAgents,
@@ -166,13 +169,14 @@ export async function createHub(options: HubOptions = {}): Promise<Hub> {
   const fanout = createFanout(store, logger, (namespace, ids, event) => {
     emitEvent(io.of(namespace).local.to(ids as string[]), event);
   });
-  const variables = cluster ? cluster.shareVariables(createVariablesService(store)) : createVariablesService(store);
-  const router = createRouter({ store, config, metrics, logger, ...(cluster ? { relay: (item) => cluster.relay(item) } : {}) });
+  const variables = link.shareVariables(createVariablesService(store));
+  const router = createRouter({ store, config, metrics, logger, relay: link.relay });
 
   const scopeFloors = createScopeFloors(store, floorLimits);
   const supervisorOut = createSupervisorOut(io, scopes);
+  const newestSeq = (): number => lastSeq;
   // The live publish rule (src/core/live-publish.ts), into this hub's socket.io rooms.
-  const publish = createLivePublish({
+  const publishLocal = createLivePublish({
     tracker,
     fanout,
     targets: () => {
@@ -187,13 +191,16 @@ export async function createHub(options: HubOptions = {}): Promise<Hub> {
     },
     after: () => webhooks?.wake(),
   });
+  // Several hubs: every hub's events in store order, commands of other hubs delivered to
+  // the sessions here, presence summed. Alone: the events go straight to publishLocal.
+  const cluster = link.join({ store, variables, tracker, router, supervisorOut, from: last, publishLocal });
   // Overload admission (src/core/pressure.ts): refuses sources while the hub is behind.
   // `ingest` is read only once events arrive, after both exist.
   const pressure = createPressure({ limits: config.limits, io, pipeline: () => ingest.backlog(), metrics });
   const ingest = createIngest({
     store,
     variables,
-    publish: cluster ? (events) => cluster.publish(events) : publish,
+    publish: cluster.publish,
     metrics,
     logger,
     admit: (count) => pressure.admitOrThrow(count),
@@ -201,38 +208,6 @@ export async function createHub(options: HubOptions = {}): Promise<Hub> {
     refuseEarly: () => pressure.refuseEarly(),
     enrich: () => webhooks?.enricher,
   });
-
-  const ctx: HubContext = {
-    config,
-    store,
-    logger,
-    metrics,
-    io,
-    tracker,
-    fanout,
-    router,
-    variables,
-    ingest,
-    scopes,
-    scopeFloors,
-    supervisorOut,
-    lastSeq: () => lastSeq,
-    cluster,
-  };
-  cluster?.start(ctx, publish);
-
-  installErrorHandler(app, ctx);
-  registerOpenApi(app);
-  registerHealth(app, ctx);
-  registerApi(app, ctx);
-  registerReports(app, ctx);
-  registerCallControlApi(app, ctx);
-  registerWebhooksApi(app, ctx);
-  registerTokensApi(app, ctx);
-  registerWeb(app, options.webDist ?? findWebDist(), { hubs: config.web.hubs, frameAncestors: config.web.frameAncestors });
-  setupIntegrations(ctx);
-  setupAgents(ctx);
-  setupSupervisors(ctx);
 
   const sink: CallEventSink = {
     async emit(event) {
@@ -253,15 +228,35 @@ export async function createHub(options: HubOptions = {}): Promise<Hub> {
     },
   };
   const sources = (options.sources ?? []).map((make) => make(sink, logger));
-  ctx.callControl = createCallControlService({
+  // Call control (protocol 1.2): carried out here, or by the hub that runs the PBX source.
+  const callControl = createCallControlService({
     controls: sources.flatMap((s) => (s.control ? [s.control] : [])),
     config,
     tracker,
     scopes,
     metrics,
     logger,
-    remote: () => ctx.cluster?.callControl,
+    remote: link.callControl,
   });
+  cluster.serve(callControl);
+
+  // Each part gets what it uses (the `…Deps` type beside it); the guards are one set for HTTP and socket.io.
+  const guards = createGuards({ config, logger, metrics });
+  const auth = { store, guards, config };
+  installErrorHandler(app, { config, logger });
+  registerOpenApi(app);
+  registerHealth(app, { store, metrics });
+  registerApi(app, { ...auth, ingest, variables });
+  registerReports(app, { ...auth, scopes });
+  registerCallControlApi(app, { store, callControl, logger });
+  registerWebhooksApi(app, { ...auth, logger, lastSeq: newestSeq });
+  registerTokensApi(app, { ...auth, logger });
+  registerWeb(app, options.webDist ?? findWebDist(), { hubs: config.web.hubs, frameAncestors: config.web.frameAncestors });
+  // What every namespace uses: the token check, the commands' log and counters, call control, the newest seq.
+  const namespaces = { ...auth, logger, metrics, callControl, lastSeq: newestSeq };
+  setupIntegrations(io, { ...namespaces, router, variables, fanout, scopes, supervisorOut });
+  setupAgents(io, { ...namespaces, router, tracker, supervisorOut, sessions: cluster.sessions });
+  setupSupervisors(io, { ...namespaces, tracker, scopes, scopeFloors, supervisorOut, fanout });
   let housekeeping: (() => void) | undefined;
   let closed = false;
 
@@ -282,9 +277,9 @@ export async function createHub(options: HubOptions = {}): Promise<Hub> {
       hub.port = address.port;
       const host = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host.includes(':') ? `[${config.host}]` : config.host;
       hub.url = `${https ? 'https' : 'http'}://${host}:${address.port}`;
-      housekeeping = startHousekeeping(ctx);
+      housekeeping = startHousekeeping({ config, logger, store, router, tracker, supervisorOut, io });
       // A store handed in (tests) cannot be reopened by a worker: delivery then runs here.
-      webhooks = startWebhooks(ctx, { worker: ownsStore });
+      webhooks = startWebhooks({ config, logger, store, metrics, router, scopes, callControl, supervisorOut, lastSeq: newestSeq }, { worker: ownsStore });
       for (const source of sources) {
         await source.start();
         logger.info({ source: source.name }, 'source started');
@@ -300,7 +295,7 @@ export async function createHub(options: HubOptions = {}): Promise<Hub> {
       for (const source of sources) await source.stop().catch((error: unknown) => logger.warn({ err: error }, 'source stop failed'));
       await ingest.drain();
       pressure.stop();
-      await cluster?.close();
+      await cluster.close();
       // Closing the engine (not disconnecting each socket) lets clients see a transport
       // close and reconnect by themselves to the next hub process.
       await new Promise<void>((resolve) => {

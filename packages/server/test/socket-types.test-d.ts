@@ -3,12 +3,11 @@
 import type { AgentCtiDelivery, AgentPresence, CommandAck, Snapshot } from '@shuttle-cti/protocol';
 import { agentCtiCommand, customVariablesRequest } from '@shuttle-cti/protocol';
 import { describe, expectTypeOf, test } from 'vitest';
-import type { HubContext } from '../src/context.js';
-import { onCommand } from '../src/namespaces/commands.js';
+import { onCommand, type CommandDeps } from '../src/namespaces/commands.js';
 import { agentsOf, supervisorsOf, type AgentSocket, type HubServer, type IntegrationSocket, type SupervisorSocket } from '../src/namespaces/typed.js';
 
 declare const io: HubServer;
-declare const ctx: HubContext;
+declare const ctx: CommandDeps;
 declare const integration: IntegrationSocket;
 declare const agent: AgentSocket;
 declare const supervisor: SupervisorSocket;

@@ -48,8 +48,7 @@ export function createCallControlRelay(deps: {
   logger: Logger;
   isUp: () => boolean;
   probeTimeoutMs: number;
-  local: () => CallControlService | undefined;
-}): RemoteCallControl & { close(): void } {
+}): RemoteCallControl & { serve(local: CallControlService): void; close(): void } {
   const { io, hub, logger } = deps;
   const waiting = new Map<string, { resolve(ok: CallControlOk): void; reject(error: CtiError): void }>();
 
@@ -66,22 +65,24 @@ export function createCallControlRelay(deps: {
     });
   }
 
-  on(events.probe, probeMessage, (_m, ack) => ack?.(deps.local()?.local ? hub : null));
-  on(events.request, requestMessage, (m) => {
-    if (m.to !== hub) return;
-    const service = deps.local();
-    const answer = (body: Partial<z.infer<typeof resultMessage>>): void => {
-      io.serverSideEmit(events.result, { hub, to: m.hub, request: m.request, ...body });
-    };
-    if (!service) return answer({ error: { code: ErrorCode.NOT_SUPPORTED, message: 'that hub no longer runs the PBX source' } });
-    service.runLocal(m.name, m.command, m.check).then(
-      (result) => answer({ result }),
-      (error: unknown) => {
-        const e = toCtiError(error);
-        answer({ error: e.code === ErrorCode.INTERNAL ? { code: ErrorCode.UNAVAILABLE, message: 'the hub running the PBX source failed' } : e.toWire() });
-      },
-    );
-  });
+  /** Takes the probes and requests of other hubs: built once this hub's service exists (it runs the PBX source, or answers that it does not). */
+  function serve(service: CallControlService): void {
+    on(events.probe, probeMessage, (_m, ack) => ack?.(service.local ? hub : null));
+    on(events.request, requestMessage, (m) => {
+      if (m.to !== hub) return;
+      const answer = (body: Partial<z.infer<typeof resultMessage>>): void => {
+        io.serverSideEmit(events.result, { hub, to: m.hub, request: m.request, ...body });
+      };
+      service.runLocal(m.name, m.command, m.check).then(
+        (result) => answer({ result }),
+        (error: unknown) => {
+          const e = toCtiError(error);
+          answer({ error: e.code === ErrorCode.INTERNAL ? { code: ErrorCode.UNAVAILABLE, message: 'the hub running the PBX source failed' } : e.toWire() });
+        },
+      );
+    });
+  }
+
   on(events.result, resultMessage, (m) => {
     if (m.to !== hub) return;
     const w = waiting.get(m.request);
@@ -102,6 +103,7 @@ export function createCallControlRelay(deps: {
   }
 
   return {
+    serve,
     async run(name, command, check) {
       if (!deps.isUp()) throw new CtiError(ErrorCode.UNAVAILABLE, 'the PBX source runs on another hub, which cannot be reached (Redis is down)');
       const [target] = (await probe()).sort();

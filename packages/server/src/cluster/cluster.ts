@@ -1,15 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import type { CallEvent } from '@shuttle-cti/protocol';
-import type { OutboxItem, Store } from '@shuttle-cti/store';
 import { createAdapter } from '@socket.io/redis-adapter';
 import { Gauge } from 'prom-client';
 import type { Server } from 'socket.io';
 import type { z } from 'zod';
 import type { HubConfig } from '../config.js';
-import type { CallControlService, RemoteCallControl } from '../core/call-control.js';
-import type { CallTracker } from '../core/call-tracker.js';
-import type { Router } from '../core/router.js';
-import type { SupervisorOut } from '../core/supervisor-out.js';
+import type { Cluster, ClusterLink, ClusterParts } from '../core/cluster-link.js';
 import type { VariablesService } from '../core/variables.js';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
@@ -27,54 +22,25 @@ import {
   seqMessage,
   variablesMessage,
 } from './messages.js';
-import { createPresence, type Presence } from './presence.js';
-import { createSequencer, type Sequencer } from './sequencer.js';
+import { createPresence } from './presence.js';
+import { createSequencer } from './sequencer.js';
+
+type Ack = (value: unknown) => void;
 
 /**
  * What a hub does differently when it is one of several (config `redisUrl`): socket.io
  * rooms shared through the Redis adapter, call events published in store order whichever
  * hub ingested them, agent commands delivered to sessions on every hub, custom-variable
  * caches kept honest, and agent presence summed across hubs.
+ *
+ * Two steps, each on what exists by then (src/core/cluster-link.ts): this link, built
+ * before any client connects and before the parts that send through it; then `join`, once
+ * the parts it feeds exist, takes what comes from the other hubs.
  */
-export interface Cluster {
-  /** This process's id among the hubs (random at each start). */
-  readonly id: string;
-  /** Takes the place of the hub's direct publish for events this hub stored. */
-  publish(events: CallEvent[]): void;
-  /** The router's relay: other hubs deliver the command; resolves with how many sessions got it there. */
-  relay(item: OutboxItem): Promise<number>;
-  /** Changes made through the returned service drop the other hubs' cached copies. */
-  shareVariables(variables: VariablesService): VariablesService;
-  /** Call control carried out by the hub that runs the PBX source (protocol 1.2). */
-  readonly callControl: RemoteCallControl;
-  /** Sessions of `peer` connected to the other hubs. */
-  remoteSessions(peer: string): number;
-  /** This hub's own session count of `peer` changed. */
-  sessionsChanged(peer: string, local: number): void;
-  /** Wires the cluster to the hub's parts; `publishLocal` hands events to this hub's clients. */
-  start(parts: ClusterParts, publishLocal: (events: CallEvent[]) => void): void;
-  /** Resolves when every event known to exist has been published here (tests). */
-  idle(): Promise<void>;
-  close(): Promise<void>;
-}
-
-/** The parts of the hub the cluster uses, built after it (the router relays through it). */
-export interface ClusterParts {
-  store: Store;
-  io: HubServer;
-  variables: VariablesService;
-  tracker: CallTracker;
-  router: Router;
-  supervisorOut: SupervisorOut;
-  callControl?: CallControlService | undefined;
-  lastSeq(): number;
-}
-
-type Ack = (value: unknown) => void;
-
-/** Builds the Redis link and installs the adapter; call before any client connects. */
-export function createCluster(deps: { config: HubConfig; io: Server; logger: Logger; metrics: Metrics }): Cluster {
-  const { config, io, metrics } = deps;
+export function createClusterLink(deps: { config: HubConfig; io: HubServer; logger: Logger; metrics: Metrics }): ClusterLink {
+  const { config, metrics } = deps;
+  // Messages between hubs go through the server without the namespaces' event maps: each is parsed on receipt (messages.ts).
+  const io: Server = deps.io;
   const settings = config.cluster;
   const logger = deps.logger.child({ component: 'cluster' });
   const id = randomUUID();
@@ -90,11 +56,8 @@ export function createCluster(deps: { config: HubConfig; io: Server; logger: Log
   const hubsGauge = new Gauge({ name: 'shuttle_cti_cluster_hubs', help: 'Hubs this hub knows of, itself included', registers: [metrics.registry] });
   upGauge.set(0);
 
-  let ctx: ClusterParts | undefined;
-  let sequencer: Sequencer | undefined;
-  let presence: Presence | undefined;
-  let variables: VariablesService | undefined;
-  const timers: NodeJS.Timeout[] = [];
+  /** What each step does when Redis comes back, in the order the steps were built. */
+  const onRestored: (() => void)[] = [];
   let closed = false;
 
   const send = (event: string, message: unknown): void => {
@@ -119,34 +82,10 @@ export function createCluster(deps: { config: HubConfig; io: Server; logger: Log
     });
   }
 
-  function presenceChanged(peer: string): void {
-    if (!ctx || !presence) return;
-    const update = ctx.tracker.setSessions(peer, ctx.router.sessionsOf(peer) + presence.remote(peer));
-    ctx.supervisorOut.agent(update);
-  }
-
-  /** After an outage: commands relayed while Redis was away reach this hub's sessions now (within their time-to-live). */
-  async function redeliverPending(): Promise<void> {
-    if (!ctx) return;
-    const peers = new Set<string>();
-    for (const socket of agentsOf(ctx.io).sockets.values()) {
-      const peer = socket.data.peer;
-      if (typeof peer === 'string') peers.add(peer);
-    }
-    const now = new Date().toISOString();
-    for (const peer of peers) {
-      for (const item of await ctx.store.pendingFor(peer, now)) ctx.router.deliverLocal(item);
-    }
-  }
-
   link.onChange((up) => {
     upGauge.set(up ? 1 : 0);
     if (!up || closed) return;
-    // Invalidations sent while Redis was away are lost: nothing cached before can be trusted.
-    variables?.clear();
-    presence?.linkRestored();
-    sequencer?.poll();
-    redeliverPending().catch((error: unknown) => logger.warn({ err: error }, 'could not redeliver queued commands after Redis came back'));
+    for (const restored of onRestored) restored();
   });
 
   const callControl = createCallControlRelay({
@@ -155,19 +94,102 @@ export function createCluster(deps: { config: HubConfig; io: Server; logger: Log
     logger,
     isUp: () => !closed && link.isUp(),
     probeTimeoutMs: settings.ackTimeoutMs,
-    local: () => ctx?.callControl,
   });
 
-  return {
-    id,
-    callControl,
-    publish(events) {
-      if (!sequencer) throw new Error('cluster not started');
-      sequencer.offer(events);
-      const last = events[events.length - 1];
-      if (last) send(clusterEvents.seq, { hub: id, seq: last.seq });
-    },
+  /** Everything that comes from the other hubs, into the parts it feeds. */
+  function join(parts: ClusterParts): Cluster {
+    const { store, variables, tracker, router, supervisorOut } = parts;
+    if (store.kind !== 'postgres') {
+      logger.warn('redisUrl is set but the store is SQLite: hubs must share one PostgreSQL database, or their clients miss each other\'s events');
+    }
+    const timers: NodeJS.Timeout[] = [];
+    const sequencer = createSequencer({
+      store,
+      logger,
+      from: parts.from,
+      publish: (events) => {
+        parts.publishLocal(events);
+        // The ingesting hub forgets ended calls itself; the others do it here.
+        for (const e of events) if (e.event === 'hangup' || e.event === 'abandon') variables.forget(e.uniqueid);
+      },
+    });
+    const presence = createPresence({
+      hub: id,
+      expireAfterMs: settings.heartbeatMs * 3,
+      changed: (peer) => supervisorOut.agent(tracker.setSessions(peer, router.sessionsOf(peer) + presence.remote(peer))),
+      send: {
+        delta: (version, peer, count) => send(clusterEvents.presenceDelta, { hub: id, version, peer, count }),
+        heartbeat: (version) => send(clusterEvents.presenceHeartbeat, { hub: id, version }),
+        request: (to) => send(clusterEvents.presenceRequest, { hub: id, to }),
+        table: (table) => send(clusterEvents.presenceTable, table),
+      },
+    });
 
+    /** After an outage: commands relayed while Redis was away reach this hub's sessions now (within their time-to-live). */
+    async function redeliverPending(): Promise<void> {
+      const peers = new Set<string>();
+      for (const socket of agentsOf(deps.io).sockets.values()) {
+        const peer = socket.data.peer;
+        if (typeof peer === 'string') peers.add(peer);
+      }
+      const now = new Date().toISOString();
+      for (const peer of peers) {
+        for (const item of await store.pendingFor(peer, now)) router.deliverLocal(item);
+      }
+    }
+
+    onRestored.push(() => {
+      presence.linkRestored();
+      sequencer.poll();
+      redeliverPending().catch((error: unknown) => logger.warn({ err: error }, 'could not redeliver queued commands after Redis came back'));
+    });
+    listen(clusterEvents.seq, seqMessage, (m) => sequencer.ring(m.seq));
+    listen(clusterEvents.command, commandMessage, (m, ack) => ack?.(router.deliverLocal(m.item)));
+    listen(clusterEvents.presenceDelta, presenceDeltaMessage, (m) => presence.onDelta(m.hub, m.version, m.peer, m.count));
+    listen(clusterEvents.presenceHeartbeat, presenceHeartbeatMessage, (m) => presence.onHeartbeat(m.hub, m.version));
+    listen(clusterEvents.presenceRequest, presenceRequestMessage, (m) => presence.onRequest(m.to));
+    listen(clusterEvents.presenceTable, presenceTableMessage, (m) => presence.onTable(m));
+    listen(clusterEvents.bye, byeMessage, (m) => presence.onBye(m.hub));
+
+    const every = (ms: number, task: () => void): void => {
+      const timer = setInterval(task, ms);
+      timer.unref();
+      timers.push(timer);
+    };
+    every(settings.pollMs, () => sequencer.poll());
+    every(settings.heartbeatMs, () => {
+      presence.tick(link.isUp());
+      hubsGauge.set(presence.hubs());
+    });
+    hubsGauge.set(1);
+
+    return {
+      publish(events) {
+        sequencer.offer(events);
+        const last = events[events.length - 1];
+        if (last) send(clusterEvents.seq, { hub: id, seq: last.seq });
+      },
+      sessions: {
+        changed(peer, local) {
+          presence.setLocal(peer, local);
+          return local + presence.remote(peer);
+        },
+      },
+      serve: (service) => callControl.serve(service),
+      async close() {
+        if (closed) return;
+        send(clusterEvents.bye, { hub: id });
+        closed = true;
+        callControl.close();
+        for (const timer of timers) clearInterval(timer);
+        sequencer.close();
+        await link.close();
+      },
+    };
+  }
+
+  return {
+    callControl,
     async relay(item) {
       if (closed || !link.isUp()) return 0;
       const message = { hub: id, item: { id: item.id, peer: item.peer, kind: item.kind, payload: item.payload } };
@@ -204,78 +226,12 @@ export function createCluster(deps: { config: HubConfig; io: Server; logger: Log
         forget: (uniqueid) => inner.forget(uniqueid),
         clear: () => inner.clear(),
       };
-      variables = shared;
+      listen(clusterEvents.variables, variablesMessage, (m) => shared.forget(m.uniqueid));
+      // Invalidations sent while Redis was away are lost: nothing cached before can be trusted.
+      onRestored.push(() => shared.clear());
       return shared;
     },
 
-    remoteSessions: (peer) => presence?.remote(peer) ?? 0,
-    sessionsChanged(peer, local) {
-      presence?.setLocal(peer, local);
-    },
-
-    start(hubContext, publishLocal) {
-      ctx = hubContext;
-      if (hubContext.store.kind !== 'postgres') {
-        logger.warn('redisUrl is set but the store is SQLite: hubs must share one PostgreSQL database, or their clients miss each other\'s events');
-      }
-      const forget = hubContext.variables;
-      sequencer = createSequencer({
-        store: hubContext.store,
-        logger,
-        from: hubContext.lastSeq(),
-        publish: (events) => {
-          publishLocal(events);
-          // The ingesting hub forgets ended calls itself; the others do it here.
-          for (const e of events) if (e.event === 'hangup' || e.event === 'abandon') forget.forget(e.uniqueid);
-        },
-      });
-      presence = createPresence({
-        hub: id,
-        expireAfterMs: settings.heartbeatMs * 3,
-        changed: presenceChanged,
-        send: {
-          delta: (version, peer, count) => send(clusterEvents.presenceDelta, { hub: id, version, peer, count }),
-          heartbeat: (version) => send(clusterEvents.presenceHeartbeat, { hub: id, version }),
-          request: (to) => send(clusterEvents.presenceRequest, { hub: id, to }),
-          table: (table) => send(clusterEvents.presenceTable, table),
-        },
-      });
-      const seq = sequencer;
-      const table = presence;
-      listen(clusterEvents.seq, seqMessage, (m) => seq.ring(m.seq));
-      listen(clusterEvents.command, commandMessage, (m, ack) => ack?.(hubContext.router.deliverLocal(m.item)));
-      listen(clusterEvents.variables, variablesMessage, (m) => hubContext.variables.forget(m.uniqueid));
-      listen(clusterEvents.presenceDelta, presenceDeltaMessage, (m) => table.onDelta(m.hub, m.version, m.peer, m.count));
-      listen(clusterEvents.presenceHeartbeat, presenceHeartbeatMessage, (m) => table.onHeartbeat(m.hub, m.version));
-      listen(clusterEvents.presenceRequest, presenceRequestMessage, (m) => table.onRequest(m.to));
-      listen(clusterEvents.presenceTable, presenceTableMessage, (m) => table.onTable(m));
-      listen(clusterEvents.bye, byeMessage, (m) => table.onBye(m.hub));
-
-      const every = (ms: number, task: () => void): void => {
-        const timer = setInterval(task, ms);
-        timer.unref();
-        timers.push(timer);
-      };
-      every(settings.pollMs, () => seq.poll());
-      every(settings.heartbeatMs, () => {
-        table.tick(link.isUp());
-        hubsGauge.set(table.hubs());
-      });
-      hubsGauge.set(1);
-    },
-
-    idle: async () => {
-      await sequencer?.idle();
-    },
-
-    async close() {
-      if (closed) return;
-      send(clusterEvents.bye, { hub: id });
-      closed = true;
-      callControl.close();
-      for (const timer of timers) clearInterval(timer);
-      sequencer?.close();
-      await link.close();
-    },
+    join,
   };
 }

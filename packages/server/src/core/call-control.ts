@@ -70,7 +70,8 @@ export function createCallControlService(deps: {
   scopes?: ScopeIndex;
   metrics: Metrics;
   logger: Logger;
-  remote?: () => RemoteCallControl | undefined;
+  /** Several hubs: the hub that runs the PBX source carries the command out. */
+  remote?: RemoteCallControl | undefined;
 }): CallControlService {
   const { controls, config, tracker, metrics, logger } = deps;
   const dialled = new Map<string, { peer: string; at: number }>();
@@ -127,7 +128,7 @@ export function createCallControlService(deps: {
         if (name === 'AgentQueue' && !config.agentsManageQueues) forbid('agents may not join or leave queues on this hub (agentsManageQueues is off)');
         const leg = name === 'CallHangup' ? { leg: 'agent' as const } : {};
         if ('uniqueid' in command && !onOwnCall(command.uniqueid, own)) {
-          if (controls.length > 0 || !deps.remote?.()) forbid(`an agent may act on its own current call only; ${own} is not on ${command.uniqueid}`);
+          if (controls.length > 0 || !deps.remote) forbid(`an agent may act on its own current call only; ${own} is not on ${command.uniqueid}`);
           return { peerOnCall: own, ...leg };
         }
         return leg;
@@ -182,14 +183,14 @@ export function createCallControlService(deps: {
       return controls.length > 0;
     },
     get available() {
-      return controls.length > 0 || deps.remote?.() !== undefined;
+      return controls.length > 0 || deps.remote !== undefined;
     },
     async run(name, payload, actor) {
       let result: CallControlOk | undefined;
       try {
         const command = parseOrThrow(callControlSchemas[name], payload, name);
         const check = authorise(name, command, actor);
-        const remote = deps.remote?.();
+        const remote = deps.remote;
         if (controls.length === 0 && remote) {
           // The hub running the PBX source chooses nothing: this one sets the ChannelId too.
           result = await remote.run(name, command, { ...check, ...(name === 'CallDial' ? { channelId: `cti-${randomUUID()}` } : {}) });

@@ -42,7 +42,7 @@ export function createRouter(deps: {
   metrics: Metrics;
   logger: Logger;
   /** Called after a command is stored, so other hubs can deliver it to their sessions; resolves with how many did. */
-  relay?: (item: OutboxItem) => Promise<number>;
+  relay?: ((item: OutboxItem) => Promise<number>) | undefined;
   now?: () => Date;
 }): Router {
   const { store, config, metrics, logger } = deps;

@@ -1,9 +1,10 @@
 import { CtiError, ErrorCode, Limits, parseOrThrow, scopeMatcher, variablesSchema } from '@shuttle-cti/protocol';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import type { HubContext } from '../context.js';
+import type { Ingest } from '../core/ingest.js';
+import type { VariablesService } from '../core/variables.js';
 import { eventsInScope, realtimeRowsInScope } from './scoped-reads.js';
-import { requireBearer, sendError } from './errors.js';
+import { requireBearer, sendError, type BearerAuth } from './errors.js';
 
 const intParam = (max: number, fallback: number) =>
   z.coerce.number().int().min(0).max(max).optional().transform((v) => v ?? fallback);
@@ -18,8 +19,13 @@ const realtimeQuery = z.object({
 });
 const uniqueidParam = z.object({ uniqueid: z.string().min(1).max(Limits.identifierLength) });
 
+export interface ApiDeps extends BearerAuth {
+  ingest: Ingest;
+  variables: VariablesService;
+}
+
 /** The HTTP API of PROTOCOL.md. */
-export function registerApi(app: FastifyInstance, ctx: HubContext): void {
+export function registerApi(app: FastifyInstance, ctx: ApiDeps): void {
   // While the hub refuses for overload, a source's request is answered before its body is
   // read (after its token is checked): parsing a batch only to refuse it would feed the overload.
   const refuseEarly = async (request: FastifyRequest): Promise<void> => {
@@ -77,7 +83,7 @@ export function registerApi(app: FastifyInstance, ctx: HubContext): void {
       ...(q.to ? { to: new Date(q.to).toISOString() } : {}),
       ...(q.before ? { before: q.before } : {}),
     };
-    if (token.scope !== null) return realtimeRowsInScope(ctx, scopeMatcher(token.scope), q.limit, query);
+    if (token.scope !== null) return realtimeRowsInScope(ctx.store, scopeMatcher(token.scope), q.limit, query);
     const rows = await ctx.store.listRealtime({ limit: q.limit, ...query });
     return { rows };
   });

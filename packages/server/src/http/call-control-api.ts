@@ -1,17 +1,25 @@
 import { CtiError, ErrorCode, httpStatusOf, scopeMatcher, toCtiError, type CallControlCommandName } from '@shuttle-cti/protocol';
+import type { Store } from '@shuttle-cti/store';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { authenticate } from '../auth.js';
-import type { HubContext } from '../context.js';
-import type { Actor } from '../core/call-control.js';
+import type { Actor, CallControlService } from '../core/call-control.js';
+import type { Logger } from '../logger.js';
+
+/** Any token's actor goes to the service, which decides what it may do. */
+export interface CallControlApiDeps {
+  store: Store;
+  callControl: CallControlService;
+  logger: Logger;
+}
 
 /** The token's role, name and peer (any role: the service decides what it may do). */
-async function actorOf(ctx: HubContext, request: FastifyRequest): Promise<Actor> {
+async function actorOf(store: Store, request: FastifyRequest): Promise<Actor> {
   const header = request.headers.authorization;
   const match = typeof header === 'string' ? /^Bearer\s+(\S+)$/i.exec(header) : null;
   if (!match) throw new CtiError(ErrorCode.UNAUTHORIZED, 'send the token as Authorization: Bearer <token>');
   let token;
   try {
-    token = await authenticate(ctx.store, match[1]);
+    token = await authenticate(store, match[1]);
   } catch (error) {
     throw new CtiError(ErrorCode.UNAVAILABLE, 'the store is unreachable, so the hub cannot check tokens right now; retry later', { cause: error });
   }
@@ -31,12 +39,11 @@ function bodyOf(request: FastifyRequest): Record<string, unknown> {
  * processes. The answer is the socket.io ack's object: `{ ok: true, id, ... }`, or
  * `{ ok: false, error }` with the status of the error's code.
  */
-export function registerCallControlApi(app: FastifyInstance, ctx: HubContext): void {
+export function registerCallControlApi(app: FastifyInstance, ctx: CallControlApiDeps): void {
   const route = (path: string, name: CallControlCommandName, payload: (request: FastifyRequest) => Record<string, unknown>): void => {
     app.post(path, async (request, reply: FastifyReply) => {
       try {
-        const actor = await actorOf(ctx, request);
-        if (!ctx.callControl) throw new CtiError(ErrorCode.NOT_SUPPORTED, 'call control is not available on this hub');
+        const actor = await actorOf(ctx.store, request);
         return await reply.code(200).send(await ctx.callControl.run(name, payload(request), actor));
       } catch (error) {
         const e = toCtiError(error);

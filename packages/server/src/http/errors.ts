@@ -1,16 +1,22 @@
 import { CtiError, ErrorCode, httpStatusOf, toCtiError, type Role } from '@shuttle-cti/protocol';
-import type { TokenRecord } from '@shuttle-cti/store';
+import type { Store, TokenRecord } from '@shuttle-cti/store';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { authenticate } from '../auth.js';
-import type { HubContext } from '../context.js';
-import { guardsOf, pause, rateLimited } from '../guards.js';
+import type { HubConfig } from '../config.js';
+import { pause, rateLimited, type Guards } from '../guards.js';
+import type { Logger } from '../logger.js';
 
 export function sendError(reply: FastifyReply, error: CtiError): FastifyReply {
   return reply.code(httpStatusOf[error.code]).send({ error: error.toWire() });
 }
 
+export interface ErrorHandlerDeps {
+  config: Pick<HubConfig, 'limits'>;
+  logger: Logger;
+}
+
 /** Every HTTP error leaves as `{ error: { code, message, field? } }`, never a stack trace. */
-export function installErrorHandler(app: FastifyInstance, ctx: HubContext): void {
+export function installErrorHandler(app: FastifyInstance, deps: ErrorHandlerDeps): void {
   app.setErrorHandler((error: FastifyError, _request, reply) => {
     if (error instanceof CtiError) {
       const retry = (error as CtiError & { retryAfterSeconds?: number }).retryAfterSeconds;
@@ -21,7 +27,7 @@ export function installErrorHandler(app: FastifyInstance, ctx: HubContext): void
       return sendError(reply, new CtiError(ErrorCode.INVALID_JSON, `malformed JSON body: ${error.message}`));
     }
     if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
-      return sendError(reply, new CtiError(ErrorCode.PAYLOAD_TOO_LARGE, `request body larger than ${ctx.config.limits.httpBodyBytes} bytes`));
+      return sendError(reply, new CtiError(ErrorCode.PAYLOAD_TOO_LARGE, `request body larger than ${deps.config.limits.httpBodyBytes} bytes`));
     }
     if (error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
       return sendError(reply, new CtiError(ErrorCode.INVALID_PAYLOAD, 'send JSON with Content-Type: application/json'));
@@ -30,7 +36,7 @@ export function installErrorHandler(app: FastifyInstance, ctx: HubContext): void
       return sendError(reply, new CtiError(ErrorCode.INVALID_PAYLOAD, error.message));
     }
     const e = toCtiError(error);
-    ctx.logger.error({ err: error }, 'request failed');
+    deps.logger.error({ err: error }, 'request failed');
     return sendError(reply, e);
   });
   app.setNotFoundHandler((request, reply) =>
@@ -38,22 +44,30 @@ export function installErrorHandler(app: FastifyInstance, ctx: HubContext): void
   );
 }
 
+/** What checking a bearer token uses; the routes that take tokens extend it. */
+export interface BearerAuth {
+  store: Store;
+  /** Shared with the namespaces: failures per address, requests per token. */
+  guards: Guards;
+  config: Pick<HubConfig, 'authFailures' | 'limits'>;
+}
+
 /** Checks `Authorization: Bearer <token>` against the role (or one of the roles) the route takes; returns the token (its scope, protocol 1.2). */
-export async function requireBearer(ctx: HubContext, request: FastifyRequest, role: Role | readonly [Role, ...Role[]]): Promise<TokenRecord> {
+export async function requireBearer(auth: BearerAuth, request: FastifyRequest, role: Role | readonly [Role, ...Role[]]): Promise<TokenRecord> {
   const header = request.headers.authorization;
   const match = typeof header === 'string' ? /^Bearer\s+(\S+)$/i.exec(header) : null;
   if (!match) throw new CtiError(ErrorCode.UNAUTHORIZED, 'send the token as Authorization: Bearer <token>');
-  const guards = guardsOf(ctx);
+  const { guards } = auth;
   let token;
   try {
-    token = await authenticate(ctx.store, match[1]);
+    token = await authenticate(auth.store, match[1]);
   } catch (error) {
     throw new CtiError(ErrorCode.UNAVAILABLE, 'the store is unreachable, so the hub cannot check tokens right now; retry later', { cause: error });
   }
   if (!token) {
     const wait = guards.authFailed(request.ip, `http ${request.method} ${request.routeOptions.url ?? ''}`);
     if (wait > 0) {
-      await pause(ctx.config.authFailures.delayMs);
+      await pause(auth.config.authFailures.delayMs);
       throw rateLimited(`too many failed authentications from this address; retry in ${wait} s`, wait);
     }
     throw new CtiError(ErrorCode.UNAUTHORIZED, 'invalid or revoked token');
@@ -61,7 +75,7 @@ export async function requireBearer(ctx: HubContext, request: FastifyRequest, ro
   const allowed: readonly Role[] = typeof role === 'string' ? [role] : role;
   if (!allowed.includes(token.role)) throw new CtiError(ErrorCode.FORBIDDEN, `this route needs a ${allowed.join(' or ')} token, not ${token.role}`);
   if (!guards.tokenRequest(token.id)) {
-    throw rateLimited(`too many requests with this token; at most ${ctx.config.limits.httpRequestsPerSecond} per second`, 1);
+    throw rateLimited(`too many requests with this token; at most ${auth.config.limits.httpRequestsPerSecond} per second`, 1);
   }
   return token;
 }

@@ -1,6 +1,5 @@
 import { eventInScope, type CallEvent, type RealtimeRow, type ScopeMatcher } from '@shuttle-cti/protocol';
 import type { Store } from '@shuttle-cti/store';
-import type { HubContext } from '../context.js';
 import { realtimeInScope } from '../namespaces/supervisor-snapshot.js';
 
 /** Most stored events one `GET /api/v1/events` of a scoped token reads; `scanned` tells the client where to go on. */
@@ -33,7 +32,7 @@ export async function eventsInScope(store: Store, scope: ScopeMatcher, after: nu
 }
 
 /** `GET /api/v1/realtime` for a scoped token: its rows, newest first; `before` pages on from the last row read. */
-export async function realtimeRowsInScope(ctx: HubContext, scope: ScopeMatcher, limit: number, query: { type?: string; from?: string; to?: string; before?: string }): Promise<{ rows: RealtimeRow[]; scanned: number; before?: string }> {
-  const { rows, scanned, before } = await realtimeInScope(ctx, scope, limit, query);
+export async function realtimeRowsInScope(store: Store, scope: ScopeMatcher, limit: number, query: { type?: string; from?: string; to?: string; before?: string }): Promise<{ rows: RealtimeRow[]; scanned: number; before?: string }> {
+  const { rows, scanned, before } = await realtimeInScope(store, scope, limit, query);
   return before === undefined ? { rows, scanned } : { rows, scanned, before };
 }

@@ -2,10 +2,14 @@ import { Limits, parseOrThrow, tokenCreateBody, tokenScopeObject, type Scope } f
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { changeTokenScope, createToken, revokeToken, tokenInfoOf } from '../auth.js';
-import type { HubContext } from '../context.js';
-import { requireBearer } from './errors.js';
+import type { Logger } from '../logger.js';
+import { requireBearer, type BearerAuth } from './errors.js';
 
 const idParam = z.object({ id: z.string().min(1).max(Limits.identifierLength) });
+
+export interface TokensApiDeps extends BearerAuth {
+  logger: Logger;
+}
 
 /**
  * `/api/v1/tokens` (protocol 1.2), admin tokens only: the CLI's `token create | list |
@@ -13,7 +17,7 @@ const idParam = z.object({ id: z.string().min(1).max(Limits.identifierLength) })
  * tokens (to hand over or rotate its own). Secrets are answered once and never logged:
  * the log lines carry the token's id as `tokenId` (the logger censors any `token` key).
  */
-export function registerTokensApi(app: FastifyInstance, ctx: HubContext): void {
+export function registerTokensApi(app: FastifyInstance, ctx: TokensApiDeps): void {
   app.get('/api/v1/tokens', async (request) => {
     await requireBearer(ctx, request, 'admin');
     return { tokens: (await ctx.store.listTokens()).map(tokenInfoOf) };

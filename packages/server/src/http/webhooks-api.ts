@@ -1,15 +1,20 @@
 import { CtiError, ErrorCode, Limits, parseOrThrow } from '@shuttle-cti/protocol';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import type { HubContext } from '../context.js';
 import { addWebhook, webhookInfoOf } from '../webhooks/manage.js';
-import { maskUrl } from '../logger.js';
-import { requireBearer } from './errors.js';
+import { maskUrl, type Logger } from '../logger.js';
+import { requireBearer, type BearerAuth } from './errors.js';
 
 const idParam = z.object({ id: z.string().min(1).max(Limits.identifierLength) });
 
+export interface WebhooksApiDeps extends BearerAuth {
+  logger: Logger;
+  /** Newest seq published by this hub (how far behind each webhook is). */
+  lastSeq(): number;
+}
+
 /** `GET/POST/DELETE /api/v1/webhooks` (protocol 1.2), admin tokens only. */
-export function registerWebhooksApi(app: FastifyInstance, ctx: HubContext): void {
+export function registerWebhooksApi(app: FastifyInstance, ctx: WebhooksApiDeps): void {
   const lastSeq = async (): Promise<number> => Math.max(ctx.lastSeq(), (await ctx.store.seqRange()).last);
 
   app.get('/api/v1/webhooks', async (request) => {

@@ -1,17 +1,33 @@
 import { ErrorCode, agentAck, type AgentAckResult, type Welcome } from '@shuttle-cti/protocol';
-import type { HubContext } from '../context.js';
-import type { AgentSession } from '../core/router.js';
-import { guardsOf } from '../guards.js';
-import { requireRole } from './auth.js';
+import type { HubConfig } from '../config.js';
+import type { CallControlService } from '../core/call-control.js';
+import type { CallTracker } from '../core/call-tracker.js';
+import type { SessionCount } from '../core/cluster-link.js';
+import type { AgentSession, Router } from '../core/router.js';
+import type { SupervisorOut } from '../core/supervisor-out.js';
+import { requireRole, type RoleCheckDeps } from './auth.js';
 import { callControlEntries } from './call-control.js';
-import { createRateLimiter, dispatchCommands, type CommandEntry } from './commands.js';
-import { agentsOf } from './typed.js';
+import { createRateLimiter, dispatchCommands, type CommandDeps, type CommandEntry } from './commands.js';
+import { agentsOf, type HubServer } from './typed.js';
 
 export const peerRoom = (peer: string): string => `peer:${peer}`;
 
+export interface AgentDeps extends RoleCheckDeps, CommandDeps {
+  config: Pick<HubConfig, 'authFailures' | 'trustLoopbackIntegrations' | 'limits' | 'pauseReasons' | 'agentsManageQueues'>;
+  router: Router;
+  /** The agent's own state, for its welcome; its presence, as sessions come and go. */
+  tracker: CallTracker;
+  supervisorOut: SupervisorOut;
+  /** Sessions counted across hubs (src/cluster), or on this hub alone. */
+  sessions: SessionCount;
+  callControl: CallControlService;
+  /** Newest seq published by this hub. */
+  lastSeq(): number;
+}
+
 /** `/agent`: agent panels receive their peer's commands and call events, and acknowledge. */
-export function setupAgents(ctx: HubContext): void {
-  const nsp = agentsOf(ctx.io);
+export function setupAgents(io: HubServer, ctx: AgentDeps): void {
+  const nsp = agentsOf(io);
   requireRole(nsp, 'agent', ctx);
   // Built once: every agent socket has one listener for all of them (src/namespaces/commands.ts).
   const ack: CommandEntry = {
@@ -23,7 +39,7 @@ export function setupAgents(ctx: HubContext): void {
         : { ok: false, error: { code: ErrorCode.NOT_FOUND, message: `no unacknowledged command with id ${id}` } };
     },
   };
-  const commands = new Map<string, CommandEntry>([['ack', ack], ...callControlEntries(ctx, 'agent')]);
+  const commands = new Map<string, CommandEntry>([['ack', ack], ...callControlEntries(ctx.callControl, 'agent')]);
 
   nsp.on('connection', (socket) => {
     const data = socket.data;
@@ -32,7 +48,7 @@ export function setupAgents(ctx: HubContext): void {
     void socket.join(peerRoom(peer));
     // Per connection and per token: more connections do not buy more commands.
     const perConnection = createRateLimiter(ctx.config.limits.commandsPerSecond);
-    const guards = guardsOf(ctx);
+    const { guards } = ctx;
     const tokenKey = data.tokenId ?? 'loopback';
     dispatchCommands(socket, ctx, commands, () => perConnection() && guards.tokenCommand(tokenKey), 'agent');
 
@@ -42,7 +58,7 @@ export function setupAgents(ctx: HubContext): void {
       name: data.name,
       peer,
       lastSeq: ctx.lastSeq(),
-      callControl: ctx.callControl?.available ?? false,
+      callControl: ctx.callControl.available,
       pauseReasons: ctx.config.pauseReasons,
       agentsManageQueues: ctx.config.agentsManageQueues,
     };
@@ -71,9 +87,7 @@ export function setupAgents(ctx: HubContext): void {
 }
 
 /** Sessions are counted across hubs; each hub tells its own supervisors (src/cluster). */
-function presence(ctx: HubContext, peer: string): void {
-  const local = ctx.router.sessionsOf(peer);
-  ctx.cluster?.sessionsChanged(peer, local);
-  const update = ctx.tracker.setSessions(peer, local + (ctx.cluster?.remoteSessions(peer) ?? 0));
+function presence(ctx: AgentDeps, peer: string): void {
+  const update = ctx.tracker.setSessions(peer, ctx.sessions.changed(peer, ctx.router.sessionsOf(peer)));
   ctx.supervisorOut.agent(update);
 }

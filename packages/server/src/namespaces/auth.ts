@@ -1,8 +1,10 @@
 import { ErrorCode, scopeMatcher, type Role, type Scope, type ScopeMatcher } from '@shuttle-cti/protocol';
+import type { Store } from '@shuttle-cti/store';
 import type { Namespace, Socket } from 'socket.io';
 import { authenticate } from '../auth.js';
-import type { HubContext } from '../context.js';
-import { guardsOf } from '../guards.js';
+import type { HubConfig } from '../config.js';
+import type { Guards } from '../guards.js';
+import type { Logger } from '../logger.js';
 
 /** What the auth middleware leaves on `socket.data`. */
 export interface SessionData {
@@ -37,15 +39,24 @@ function parseLastSeq(value: unknown): number | undefined {
   return Number.isSafeInteger(n) && n >= 0 ? n : undefined;
 }
 
+/** What checking a connection's token uses; every namespace extends it. */
+export interface RoleCheckDeps {
+  store: Store;
+  /** Shared with the HTTP routes: failures per address, commands per token. */
+  guards: Guards;
+  logger: Logger;
+  config: Pick<HubConfig, 'authFailures' | 'trustLoopbackIntegrations'>;
+}
+
 /**
  * Every connection proves its role: a token of exactly the namespace's role, or (only
  * when enabled) an integration on the loopback interface.
  */
-export function requireRole(nsp: Namespace, role: Role, ctx: HubContext): void {
+export function requireRole(nsp: Namespace, role: Role, ctx: RoleCheckDeps): void {
+  const { guards } = ctx;
   nsp.use((socket, next) => {
     const secret = handshakeValue(socket, 'token');
     const lastSeq = parseLastSeq(handshakeValue(socket, 'lastSeq'));
-    const guards = guardsOf(ctx);
     const address = socket.handshake.address;
     authenticate(ctx.store, secret)
       .then((token) => {

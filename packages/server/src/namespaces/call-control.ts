@@ -1,8 +1,8 @@
-import { CtiError, ErrorCode, callControlCommandNames, type CallControlClientToServer, type CallControlCommandName } from '@shuttle-cti/protocol';
+import { callControlCommandNames, type CallControlClientToServer, type CallControlCommandName } from '@shuttle-cti/protocol';
 import { z } from 'zod';
-import type { HubContext } from '../context.js';
+import type { CallControlService } from '../core/call-control.js';
 import type { SessionData } from './auth.js';
-import { onCommand, type CommandEntry, type CommandSocket } from './commands.js';
+import { onCommand, type CommandDeps, type CommandEntry, type CommandSocket } from './commands.js';
 
 /** The call-control commands each namespace takes (protocol 1.2); others are refused FORBIDDEN by `refuseOthers`. */
 export const callControlCommandsOf = {
@@ -19,25 +19,23 @@ const anyPayload = z.unknown();
  * session's rights checked by the service (src/core/call-control.ts) before anything
  * reaches the PBX; the ack carries the PBX's answer.
  */
-export function registerCallControl(socket: CommandSocket<Partial<CallControlClientToServer>>, ctx: HubContext, role: keyof typeof callControlCommandsOf, allow: () => boolean): void {
+export function registerCallControl(socket: CommandSocket<Partial<CallControlClientToServer>>, ctx: CommandDeps & { callControl: CallControlService }, role: keyof typeof callControlCommandsOf, allow: () => boolean): void {
   const data = socket.data;
   for (const name of callControlCommandsOf[role]) {
     onCommand(socket, ctx, name, anyPayload, allow, async (payload) => {
-      if (!ctx.callControl) throw new CtiError(ErrorCode.NOT_SUPPORTED, 'call control is not available on this hub');
       return ctx.callControl.run(name, payload, { role: data.role, name: data.name, peer: data.peer, scope: data.scope });
     });
   }
 }
 
 /** The same commands as entries of a namespace's command table (see `dispatchCommands`), built once for all its sockets. */
-export function callControlEntries(ctx: HubContext, role: keyof typeof callControlCommandsOf): [string, CommandEntry][] {
+export function callControlEntries(callControl: CallControlService, role: keyof typeof callControlCommandsOf): [string, CommandEntry][] {
   return callControlCommandsOf[role].map((name) => [
     name,
     {
       schema: anyPayload,
       async handle(payload, data: SessionData) {
-        if (!ctx.callControl) throw new CtiError(ErrorCode.NOT_SUPPORTED, 'call control is not available on this hub');
-        return ctx.callControl.run(name, payload, { role: data.role, name: data.name, peer: data.peer, scope: data.scope });
+        return callControl.run(name, payload, { role: data.role, name: data.name, peer: data.peer, scope: data.scope });
       },
     },
   ]);

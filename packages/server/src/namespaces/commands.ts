@@ -10,11 +10,20 @@ import {
 } from '@shuttle-cti/protocol';
 import type { Socket } from 'socket.io';
 import type { z } from 'zod';
-import type { HubContext } from '../context.js';
+import type { HubConfig } from '../config.js';
+import type { Logger } from '../logger.js';
+import type { Metrics } from '../metrics.js';
 import type { SessionData } from './auth.js';
 import type { InterServerEvents } from './typed.js';
 
 type Ack = (result: unknown) => void;
+
+/** What running a command uses besides its handler: the log and the count of refusals, the rate in the refusal's message. */
+export interface CommandDeps {
+  logger: Logger;
+  metrics: Metrics;
+  config: Pick<HubConfig, 'limits'>;
+}
 
 /** A socket of any namespace: every one can send `cti_error`. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- socket.io's own bound for event maps
@@ -59,7 +68,7 @@ export function createRateLimiter(rate: number): () => boolean {
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- socket.io's own bound for event maps
 export function onCommand<L extends Record<string, any>, N extends keyof L & string, S extends z.ZodType>(
   socket: CommandSocket<L>,
-  ctx: HubContext,
+  ctx: CommandDeps,
   command: N,
   schema: S,
   allow: () => boolean,
@@ -73,7 +82,7 @@ export function onCommand<L extends Record<string, any>, N extends keyof L & str
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- socket.io's own bound for event maps
 function runCommand<L extends Record<string, any>, S extends z.ZodType, R>(
   socket: CommandSocket<L>,
-  ctx: HubContext,
+  ctx: CommandDeps,
   command: string,
   schema: S,
   allow: () => boolean,
@@ -113,7 +122,7 @@ export interface CommandEntry {
  * closures per command on every socket (10,000 agents made that 60,000 listeners).
  */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- socket.io's own bound for event maps
-export function dispatchCommands<L extends Record<string, any>>(socket: CommandSocket<L>, ctx: HubContext, table: ReadonlyMap<string, CommandEntry>, allow: () => boolean, role: string): void {
+export function dispatchCommands<L extends Record<string, any>>(socket: CommandSocket<L>, ctx: CommandDeps, table: ReadonlyMap<string, CommandEntry>, allow: () => boolean, role: string): void {
   socket.onAny((event: string, ...args: unknown[]) => {
     const entry = table.get(event);
     if (entry) {

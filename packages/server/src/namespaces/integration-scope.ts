@@ -1,6 +1,6 @@
 import { CtiError, ErrorCode, realtimeRowInScope } from '@shuttle-cti/protocol';
-import type { HubContext } from '../context.js';
 import type { ScopeMatcher } from '@shuttle-cti/protocol';
+import type { ScopeIndex } from '../core/scope-index.js';
 
 /** The scope checks of an integration's own commands; each throws, or returns when allowed. */
 export interface IntegrationScopeCheck {
@@ -15,11 +15,11 @@ export interface IntegrationScopeCheck {
 const forbidden = (message: string, field: string): CtiError => new CtiError(ErrorCode.FORBIDDEN, message, { field });
 
 /** Reads the session's scope at each command, so a changed scope applies at once. Unscoped sessions pass at the first test. */
-export function checkIntegrationScope(ctx: HubContext, data: { readonly scope: ScopeMatcher | null }): IntegrationScopeCheck {
+export function checkIntegrationScope(scopes: ScopeIndex, data: { readonly scope: ScopeMatcher | null }): IntegrationScopeCheck {
   return {
     peer(peer) {
       const scope = data.scope;
-      if (scope === null || ctx.scopes.peerInScope(scope, peer)) return;
+      if (scope === null || scopes.peerInScope(scope, peer)) return;
       throw forbidden(`peer ${peer} is outside this token's scope (neither one of its peers nor a member of its queues)`, 'peer');
     },
     row(channel) {
@@ -30,7 +30,7 @@ export function checkIntegrationScope(ctx: HubContext, data: { readonly scope: S
     call(uniqueid) {
       const scope = data.scope;
       if (scope === null) return;
-      const inScope = ctx.scopes.callInScope(scope, uniqueid);
+      const inScope = scopes.callInScope(scope, uniqueid);
       if (inScope === undefined) throw new CtiError(ErrorCode.NOT_FOUND, `no call with uniqueid ${uniqueid} in this token's scope`, { field: 'uniqueid' });
       if (!inScope) throw forbidden(`call ${uniqueid} is outside this token's scope`, 'uniqueid');
     },

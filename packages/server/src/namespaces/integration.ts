@@ -7,20 +7,36 @@ import {
   type VariablesAck,
   type Welcome,
 } from '@shuttle-cti/protocol';
-import type { HubContext } from '../context.js';
-import { addRealtimeRow } from '../core/realtime-rows.js';
-import { guardsOf } from '../guards.js';
-import { requireRole } from './auth.js';
+import type { HubConfig } from '../config.js';
+import type { CallControlService } from '../core/call-control.js';
+import type { Fanout } from '../core/fanout.js';
+import { addRealtimeRow, type RealtimeRowDeps } from '../core/realtime-rows.js';
+import type { Router } from '../core/router.js';
+import type { ScopeIndex } from '../core/scope-index.js';
+import type { VariablesService } from '../core/variables.js';
+import { requireRole, type RoleCheckDeps } from './auth.js';
 import { callControlCommandsOf, registerCallControl } from './call-control.js';
-import { createRateLimiter, onCommand, refuseOthers } from './commands.js';
+import { createRateLimiter, onCommand, refuseOthers, type CommandDeps } from './commands.js';
 import { checkIntegrationScope } from './integration-scope.js';
-import { emitEvent, integrationsOf } from './typed.js';
+import { emitEvent, integrationsOf, type HubServer } from './typed.js';
 
 const commands = ['AgentCTI', 'AgentCTINotification', 'RealtimeCTI', 'CustomVariables'] as const;
 
+export interface IntegrationDeps extends RoleCheckDeps, CommandDeps, RealtimeRowDeps {
+  config: Pick<HubConfig, 'authFailures' | 'trustLoopbackIntegrations' | 'limits'>;
+  router: Router;
+  variables: VariablesService;
+  fanout: Fanout;
+  /** Queue membership and calls seen, for a scoped token's commands. */
+  scopes: ScopeIndex;
+  callControl: CallControlService;
+  /** Newest seq published by this hub. */
+  lastSeq(): number;
+}
+
 /** `/`: integrations receive call events and send the three commands. */
-export function setupIntegrations(ctx: HubContext): void {
-  const nsp = integrationsOf(ctx.io);
+export function setupIntegrations(io: HubServer, ctx: IntegrationDeps): void {
+  const nsp = integrationsOf(io);
   requireRole(nsp, 'integration', ctx);
 
   nsp.on('connection', (socket) => {
@@ -29,14 +45,14 @@ export function setupIntegrations(ctx: HubContext): void {
     ctx.logger.info({ session: socket.id, name: data.name, lastSeq: data.lastSeq }, 'integration connected');
     // Per connection and per token: more connections do not buy more commands.
     const perConnection = createRateLimiter(ctx.config.limits.commandsPerSecond);
-    const guards = guardsOf(ctx);
+    const { guards } = ctx;
     const tokenKey = data.tokenId ?? 'loopback';
     const allow = (): boolean => perConnection() && guards.tokenCommand(tokenKey);
     refuseOthers(socket, [...commands, ...callControlCommandsOf.integration], 'integration');
     registerCallControl(socket, ctx, 'integration', allow);
 
     // Scoped tokens (protocol 1.2): commands outside the scope are FORBIDDEN (src/namespaces/integration-scope.ts).
-    const scoped = checkIntegrationScope(ctx, data);
+    const scoped = checkIntegrationScope(ctx.scopes, data);
     onCommand(socket, ctx, 'AgentCTI', agentCtiCommand, allow, async (c) => {
       scoped.peer(c.peer);
       return ctx.router.wakeup(c);
@@ -54,7 +70,7 @@ export function setupIntegrations(ctx: HubContext): void {
       return { ok: true, variables: await ctx.variables.get(uniqueid) };
     });
 
-    const welcome: Welcome = { protocol: 1, role: 'integration', name: data.name, lastSeq: ctx.lastSeq(), callControl: ctx.callControl?.available ?? false };
+    const welcome: Welcome = { protocol: 1, role: 'integration', name: data.name, lastSeq: ctx.lastSeq(), callControl: ctx.callControl.available };
     if (data.scope !== null) welcome.scope = data.scope.scope;
     // A changed scope applies from the next event; integrations get no new welcome.
     data.rescope = (scope) => {

@@ -1,5 +1,8 @@
 import { realtimeRowInScope, type BoundedFloor, type LiveCall, type RealtimeRow, type ScopeMatcher } from '@shuttle-cti/protocol';
-import type { HubContext } from '../context.js';
+import type { Store } from '@shuttle-cti/store';
+import type { HubConfig } from '../config.js';
+import type { CallTracker } from '../core/call-tracker.js';
+import type { ScopeIndex } from '../core/scope-index.js';
 import type { ScopeStats } from '../core/scope-stats.js';
 
 /** Most Integration Realtime rows read to find a scope's newest ones (the rest of the centre's rows are skipped). */
@@ -7,12 +10,12 @@ export const realtimeScanLimit = 20_000;
 const realtimePage = 500;
 
 /** Rows newest first, only those in the scope, at most `limit`, reading at most `scanLimit` rows. */
-export async function realtimeInScope(ctx: HubContext, scope: ScopeMatcher, limit: number, query: { type?: string; from?: string; to?: string; before?: string } = {}, scanLimit = realtimeScanLimit): Promise<{ rows: RealtimeRow[]; scanned: number; before: string | undefined }> {
+export async function realtimeInScope(store: Store, scope: ScopeMatcher, limit: number, query: { type?: string; from?: string; to?: string; before?: string } = {}, scanLimit = realtimeScanLimit): Promise<{ rows: RealtimeRow[]; scanned: number; before: string | undefined }> {
   const rows: RealtimeRow[] = [];
   let before = query.before;
   let scanned = 0;
   while (rows.length < limit && scanned < scanLimit) {
-    const page = await ctx.store.listRealtime({ ...query, ...(before !== undefined ? { before } : {}), limit: Math.min(realtimePage, scanLimit - scanned) });
+    const page = await store.listRealtime({ ...query, ...(before !== undefined ? { before } : {}), limit: Math.min(realtimePage, scanLimit - scanned) });
     for (const row of page) {
       scanned += 1;
       before = row.id;
@@ -33,6 +36,14 @@ function callInScope(scope: ScopeMatcher, call: LiveCall): boolean {
   return false;
 }
 
+/** What a scoped supervisor's snapshot reads. */
+export interface ScopedSnapshotDeps {
+  store: Store;
+  tracker: CallTracker;
+  scopes: ScopeIndex;
+  config: Pick<HubConfig, 'snapshotRealtimeRows' | 'live'>;
+}
+
 /**
  * A scoped supervisor's snapshot: its scope's own counters (from its events only); the
  * calls in progress of its scope and the agents it may see (named by the scope or members
@@ -40,10 +51,10 @@ function callInScope(scope: ScopeMatcher, call: LiveCall): boolean {
  * (the floor module's boundedFloor).
  */
 export const scopedSnapshot = {
-  async realtime(ctx: HubContext, scope: ScopeMatcher): Promise<RealtimeRow[]> {
-    return (await realtimeInScope(ctx, scope, ctx.config.snapshotRealtimeRows)).rows;
+  async realtime(ctx: ScopedSnapshotDeps, scope: ScopeMatcher): Promise<RealtimeRow[]> {
+    return (await realtimeInScope(ctx.store, scope, ctx.config.snapshotRealtimeRows)).rows;
   },
-  floor(ctx: HubContext, scope: ScopeMatcher, stats: ScopeStats): BoundedFloor {
+  floor(ctx: ScopedSnapshotDeps, scope: ScopeMatcher, stats: ScopeStats): BoundedFloor {
     const bounded = ctx.tracker.snapshot(ctx.config.live.snapshotBytes, {
       call: (call) => callInScope(scope, call),
       agent: (agent) => ctx.scopes.peerInScope(scope, agent.peer),

@@ -1,14 +1,29 @@
 import { scopeMatcher, type ScopeMatcher, type Snapshot, type Welcome } from '@shuttle-cti/protocol';
-import type { HubContext } from '../context.js';
-import { requireRole } from './auth.js';
+import type { HubConfig } from '../config.js';
+import type { CallControlService } from '../core/call-control.js';
+import type { Fanout } from '../core/fanout.js';
+import type { ScopeFloors } from '../core/scope-floors.js';
+import type { SupervisorOut } from '../core/supervisor-out.js';
+import { requireRole, type RoleCheckDeps } from './auth.js';
 import { callControlCommandsOf, registerCallControl } from './call-control.js';
-import { createRateLimiter, refuseOthers } from './commands.js';
-import { scopedSnapshot } from './supervisor-snapshot.js';
-import { emitEvent, supervisorsOf } from './typed.js';
+import { createRateLimiter, refuseOthers, type CommandDeps } from './commands.js';
+import { scopedSnapshot, type ScopedSnapshotDeps } from './supervisor-snapshot.js';
+import { emitEvent, supervisorsOf, type HubServer } from './typed.js';
+
+export interface SupervisorDeps extends RoleCheckDeps, CommandDeps, ScopedSnapshotDeps {
+  config: Pick<HubConfig, 'authFailures' | 'trustLoopbackIntegrations' | 'limits' | 'snapshotRealtimeRows' | 'live' | 'pauseReasons'>;
+  /** The floor (calls, counters) of each scope with a supervisor connected here. */
+  scopeFloors: ScopeFloors;
+  supervisorOut: SupervisorOut;
+  fanout: Fanout;
+  callControl: CallControlService;
+  /** Newest seq published by this hub. */
+  lastSeq(): number;
+}
 
 /** `/supervisor`: dashboards get a snapshot, then everything live (a scoped token: its scope's share). */
-export function setupSupervisors(ctx: HubContext): void {
-  const nsp = supervisorsOf(ctx.io);
+export function setupSupervisors(io: HubServer, ctx: SupervisorDeps): void {
+  const nsp = supervisorsOf(io);
   requireRole(nsp, 'supervisor', ctx);
 
   nsp.on('connection', (socket) => {
@@ -48,7 +63,7 @@ export function setupSupervisors(ctx: HubContext): void {
       const bounded = scope === null || floor === undefined ? ctx.tracker.snapshot(ctx.config.live.snapshotBytes) : scopedSnapshot.floor(ctx, scope, floor);
       if (bounded.omittedCalls + bounded.omittedAgents > 0) ctx.metrics.snapshotsTruncated.inc();
       const snapshot: Snapshot = { calls: bounded.calls, agents: bounded.agents, realtime, stats: bounded.stats, lastSeq: ctx.lastSeq() };
-      const hello: Welcome = { protocol: 1, role: 'supervisor', name: data.name, lastSeq: snapshot.lastSeq, callControl: ctx.callControl?.available ?? false, pauseReasons: ctx.config.pauseReasons };
+      const hello: Welcome = { protocol: 1, role: 'supervisor', name: data.name, lastSeq: snapshot.lastSeq, callControl: ctx.callControl.available, pauseReasons: ctx.config.pauseReasons };
       if (scope !== null) hello.scope = scope.scope;
       socket.emit('welcome', hello);
       socket.emit('snapshot', snapshot);

@@ -1,7 +1,8 @@
 import { scopeMatcher } from '@shuttle-cti/protocol';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { HubContext } from '../context.js';
-import { requireBearer } from '../http/errors.js';
+import type { HubConfig } from '../config.js';
+import type { ScopeIndex } from '../core/scope-index.js';
+import { requireBearer, type BearerAuth } from '../http/errors.js';
 import { agentReport, queueReport } from './compute.js';
 import { agentColumns, queueColumns, toCsv } from './csv.js';
 import { parseReportParams, type ReportParams } from './params.js';
@@ -10,8 +11,14 @@ import { systemTimeZone } from './time-zone.js';
 /** Protocol 1.2 "Reports": supervisor or admin tokens (an admin token is never scoped: every row). */
 const reportRoles = ['supervisor', 'admin'] as const;
 
+export interface ReportsDeps extends BearerAuth {
+  config: Pick<HubConfig, 'authFailures' | 'limits' | 'reports'>;
+  /** Queue membership, for a scoped token's agent rows. */
+  scopes: ScopeIndex;
+}
+
 /** `GET /api/v1/reports/queues` and `/agents` (docs/PROTOCOL.md, Reports), for supervisor and admin tokens. */
-export function registerReports(app: FastifyInstance, ctx: HubContext): void {
+export function registerReports(app: FastifyInstance, ctx: ReportsDeps): void {
   const settings = ctx.config.reports;
   const params = (request: FastifyRequest): ReportParams =>
     parseReportParams((request.query ?? {}) as Record<string, unknown>, {

@@ -11,20 +11,31 @@ import {
   type CallControlCommandName,
   type ScopeMatcher,
 } from '@shuttle-cti/protocol';
-import type { HubContext } from '../context.js';
-import { addRealtimeRow } from '../core/realtime-rows.js';
+import type { CallControlService } from '../core/call-control.js';
+import { addRealtimeRow, type RealtimeRowDeps } from '../core/realtime-rows.js';
+import type { Router } from '../core/router.js';
+import type { ScopeIndex } from '../core/scope-index.js';
+import type { Logger } from '../logger.js';
 import { checkIntegrationScope } from '../namespaces/integration-scope.js';
 import type { WebhookMetrics } from './metrics.js';
+
+/** What a webhook's answer may act on, as an integration would (the store also reads the webhook's scope). */
+export interface WebhookCommandDeps extends RealtimeRowDeps {
+  logger: Logger;
+  router: Router;
+  scopes: ScopeIndex;
+  callControl: CallControlService;
+}
 
 const isCallControl = (name: string): name is CallControlCommandName => (callControlCommandNames as readonly string[]).includes(name);
 
 /** Carries out one `{ Name: payload }` entry of a webhook's answer as an integration would send it. */
-async function runOne(ctx: HubContext, webhook: string, scope: ScopeMatcher | null, entry: Record<string, unknown>): Promise<void> {
+async function runOne(ctx: WebhookCommandDeps, webhook: string, scope: ScopeMatcher | null, entry: Record<string, unknown>): Promise<void> {
   const names = Object.keys(entry);
   const [name] = names;
   if (name === undefined || names.length !== 1) throw new CtiError(ErrorCode.INVALID_PAYLOAD, 'each command is an object with exactly one key, the command name');
   const payload = entry[name];
-  const scoped = checkIntegrationScope(ctx, { scope });
+  const scoped = checkIntegrationScope(ctx.scopes, { scope });
   switch (name) {
     case 'AgentCTI': {
       const command = parseOrThrow(agentCtiCommand, payload, name);
@@ -46,7 +57,6 @@ async function runOne(ctx: HubContext, webhook: string, scope: ScopeMatcher | nu
     }
     default:
       if (!isCallControl(name)) throw new CtiError(ErrorCode.INVALID_PAYLOAD, `unknown command ${JSON.stringify(name.slice(0, 64))}`);
-      if (!ctx.callControl) throw new CtiError(ErrorCode.NOT_SUPPORTED, 'call control is not available on this hub');
       await ctx.callControl.run(name, payload, { role: 'integration', name: `webhook ${webhook}`, peer: null, scope });
   }
 }
@@ -57,7 +67,7 @@ async function runOne(ctx: HubContext, webhook: string, scope: ScopeMatcher | nu
  * Scopes), one without on anything. A bad or refused command is logged and counted and the
  * next one goes ahead; nothing here throws.
  */
-export async function runWebhookCommands(ctx: HubContext, metrics: WebhookMetrics, webhook: string, commands: readonly Record<string, unknown>[]): Promise<void> {
+export async function runWebhookCommands(ctx: WebhookCommandDeps, metrics: WebhookMetrics, webhook: string, commands: readonly Record<string, unknown>[]): Promise<void> {
   let scope: ScopeMatcher | null;
   try {
     // Read now, not from a cached list: a webhook just re-defined must not act on its old scope.

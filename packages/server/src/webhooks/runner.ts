@@ -15,7 +15,8 @@ export interface DeliveryRunner {
  * Runs the delivery loops. Every `refreshMs` it reads the list (the CLI and other hubs
  * change it) and takes or renews the lease of each enabled webhook: with several hubs
  * exactly one delivers each, and a dead hub's webhooks pass to another once its lease ran
- * out. No HubContext here: this runs in the main thread or in a worker thread.
+ * out. It is handed its store, logger, config and two callbacks, nothing else of the hub:
+ * this runs in the main thread or in a worker thread.
  */
 export function startDeliveryRunner(deps: DeliveryDeps): DeliveryRunner {
   const { store, logger, config } = deps;

@@ -3,8 +3,8 @@ import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { WebhookRecord } from '@shuttle-cti/store';
-import type { HubContext } from '../context.js';
-import { runWebhookCommands } from './commands.js';
+import type { HubConfig } from '../config.js';
+import { runWebhookCommands, type WebhookCommandDeps } from './commands.js';
 import { createEnricher, type Enricher } from './enrich.js';
 import { createWebhookMetrics, type WebhookMetrics } from './metrics.js';
 import { startDeliveryRunner, type DeliveryRunner } from './runner.js';
@@ -27,12 +27,19 @@ interface Delivery {
   close(): Promise<void>;
 }
 
+export interface WebhooksDeps extends WebhookCommandDeps {
+  /** Whole: the worker thread is handed it to open its own store. */
+  config: HubConfig;
+  /** Newest seq published by this hub (how far behind each webhook is). */
+  lastSeq(): number;
+}
+
 /**
  * The hub's webhooks: delivery (in a worker thread unless `webhooks.worker` is off or the
  * hub was handed a store it cannot reopen), enrichment of `ringing` on the ingest path,
  * the commands of answers, and the metrics.
  */
-export function startWebhooks(ctx: HubContext, options: { worker: boolean }): Webhooks {
+export function startWebhooks(ctx: WebhooksDeps, options: { worker: boolean }): Webhooks {
   const { store, logger, config } = ctx;
   let cursors: () => ReadonlyMap<string, number> = () => new Map();
   const metrics = createWebhookMetrics(ctx.metrics, () => {
@@ -89,7 +96,7 @@ export function startWebhooks(ctx: HubContext, options: { worker: boolean }): We
 }
 
 /** A store write the worker asks for. */
-async function write(ctx: HubContext, call: WriteCall, count: (webhook: string, result: 'delivered' | 'failed' | 'dropped' | 'gone', n: number) => void): Promise<boolean> {
+async function write(ctx: Pick<WebhooksDeps, 'store'>, call: WriteCall, count: (webhook: string, result: 'delivered' | 'failed' | 'dropped' | 'gone', n: number) => void): Promise<boolean> {
   switch (call.method) {
     case 'recordWebhook': {
       const [webhook, progress] = call.args;
@@ -120,7 +127,7 @@ function spawnWorker(data: WorkerData): Worker {
 }
 
 function inWorker(
-  ctx: HubContext,
+  ctx: Pick<WebhooksDeps, 'config' | 'logger' | 'store'>,
   metrics: WebhookMetrics,
   deps: { count(webhook: string, result: 'delivered' | 'failed' | 'dropped' | 'gone'): void; onCommands(webhook: string, commands: Record<string, unknown>[]): Promise<void> },
   fallBack: () => Delivery,
