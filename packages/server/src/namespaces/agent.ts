@@ -15,7 +15,7 @@ export const peerRoom = (peer: string): string => `peer:${peer}`;
 export interface AgentDeps extends RoleCheckDeps, CommandDeps {
   config: Pick<HubConfig, 'authFailures' | 'trustLoopbackIntegrations' | 'limits' | 'pauseReasons' | 'agentsManageQueues'>;
   router: Router;
-  /** The agent's own state, for its welcome; its presence, as sessions come and go. */
+  /** The agent's own state for its welcome, and its presence when sessions come and go. */
   tracker: CallTracker;
   supervisorOut: SupervisorOut;
   /** Sessions counted across hubs (src/cluster), or on this hub alone. */

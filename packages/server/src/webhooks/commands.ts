@@ -19,7 +19,7 @@ import type { Logger } from '../logger.js';
 import { checkIntegrationScope } from '../namespaces/integration-scope.js';
 import type { WebhookMetrics } from './metrics.js';
 
-/** What a webhook's answer may act on, as an integration would (the store also reads the webhook's scope). */
+/** What a webhook's answer may act on, like an integration's commands (the store also gives the webhook's scope). */
 export interface WebhookCommandDeps extends RealtimeRowDeps {
   logger: Logger;
   router: Router;
