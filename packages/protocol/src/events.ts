@@ -33,7 +33,7 @@ export type Variables = z.infer<typeof variablesSchema>;
  * an event the source only learnt of when it resynchronised with the PBX after a
  * reconnect, so it comes late and its times may be incomplete (docs/asterisk.md).
  */
-const sourceFields = {
+export const sourceFields = {
   eventid: z.string().min(1).max(Limits.eventIdLength).optional(),
   resync: z.literal(true).optional(),
 };

@@ -2,10 +2,10 @@ import {
   CallControlLimits,
   CtiError,
   ErrorCode,
-  callEventNames,
   commandError,
-  type CallEventName,
+  streamEventNames,
   type HandshakeAuth,
+  type StreamEventName,
 } from '@shuttle-cti/protocol';
 import {
   buildNotification,
@@ -23,8 +23,7 @@ import type { ClientSocket } from './socket.js';
 import type { ClientEventName, ClientEvents, CommandOptions, ConnectOptions, CtiClient } from './types.js';
 
 const clientEventNames: ReadonlySet<string> = new Set<ClientEventName>([
-  ...callEventNames,
-  'agentstate',
+  ...streamEventNames,
   'connect',
   'disconnect',
   'reconnecting',
@@ -107,21 +106,20 @@ export function connect(url: string | readonly string[], options: ConnectOptions
 
   const requests = createRequests();
 
-  const deliver = (name: CallEventName, payload: unknown): void => {
+  const deliver = (name: StreamEventName, payload: unknown): void => {
     if (typeof payload !== 'object' || payload === null) return;
-    const seq = (payload as { seq?: unknown }).seq;
+    const seq = 'seq' in payload ? payload.seq : undefined;
     if (typeof seq === 'number') {
       // The hub replays after lastSeq; this guard keeps a handler from ever seeing an event twice.
       if (lastSeq !== undefined && seq <= lastSeq) return;
       lastSeq = seq;
     }
-    (emitter.emit as (event: CallEventName, payload: unknown) => void)(name, payload);
+    (emitter.emit as (event: StreamEventName, payload: unknown) => void)(name, payload);
   };
 
   const bind = (socket: ClientSocket): void => {
     const on = socket.on.bind(socket) as (event: string, listener: (payload: unknown) => void) => void;
-    for (const name of callEventNames) on(name, (payload) => deliver(name, payload));
-    on('agentstate', (payload) => deliver('agentstate' as CallEventName, payload));
+    for (const name of streamEventNames) on(name, (payload) => deliver(name, payload));
     socket.on('welcome', (welcome) => {
       // Resume from the moment of the first connection even if no event arrived before a drop.
       if (lastSeq === undefined && typeof welcome.lastSeq === 'number') lastSeq = welcome.lastSeq;

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { CallEvent } from '@shuttle-cti/protocol';
+import type { StreamEvent } from '@shuttle-cti/protocol';
 import type { OutboxItem, Store } from '@shuttle-cti/store';
 import { createAdapter } from '@socket.io/redis-adapter';
 import { Gauge } from 'prom-client';
@@ -40,7 +40,7 @@ export interface Cluster {
   /** This process's id among the hubs (random at each start). */
   readonly id: string;
   /** Takes the place of the hub's direct publish for events this hub stored. */
-  publish(events: CallEvent[]): void;
+  publish(events: StreamEvent[]): void;
   /** The router's relay: other hubs deliver the command; resolves with how many sessions got it there. */
   relay(item: OutboxItem): Promise<number>;
   /** Changes made through the returned service drop the other hubs' cached copies. */
@@ -52,7 +52,7 @@ export interface Cluster {
   /** This hub's own session count of `peer` changed. */
   sessionsChanged(peer: string, local: number): void;
   /** Wires the cluster to the hub's parts; `publishLocal` hands events to this hub's clients. */
-  start(parts: ClusterParts, publishLocal: (events: CallEvent[]) => void): void;
+  start(parts: ClusterParts, publishLocal: (events: StreamEvent[]) => void): void;
   /** Resolves when every event known to exist has been published here (tests). */
   idle(): Promise<void>;
   close(): Promise<void>;
