@@ -147,6 +147,9 @@ export interface CallControlCommandMap {
   AgentQueue: AgentQueueCommand;
 }
 
+/** A call-control command with its name: a check of `name` narrows `command`. */
+export type CallControlRequest = { [N in CallControlCommandName]: { name: N; command: CallControlCommandMap[N] } }[CallControlCommandName];
+
 /** A successful call-control ack; `uniqueid` only for `CallDial`. */
 export const callControlOk = z.object({
   ok: z.literal(true),

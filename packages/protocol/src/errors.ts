@@ -98,6 +98,5 @@ export function toCtiError(error: unknown): CtiError {
 
 export function isWireError(value: unknown): value is WireError {
   if (typeof value !== 'object' || value === null) return false;
-  const v = value as Record<string, unknown>;
-  return typeof v['code'] === 'string' && typeof v['message'] === 'string';
+  return 'code' in value && typeof value.code === 'string' && 'message' in value && typeof value.message === 'string';
 }

@@ -11,7 +11,7 @@ export const callEventNames = ['ringing', 'up', 'hangup', 'abandon', 'outbound',
 export type CallEventName = (typeof callEventNames)[number];
 
 export function isCallEventName(value: unknown): value is CallEventName {
-  return typeof value === 'string' && (callEventNames as readonly string[]).includes(value);
+  return typeof value === 'string' && callEventNames.some((name) => name === value);
 }
 
 const text = z.string().max(Limits.fieldLength);

@@ -153,6 +153,7 @@ export type {
   CallControlCommandMap,
   CallControlCommandName,
   CallControlOk,
+  CallControlRequest,
   CallControlWelcome,
   AgentWelcomeState,
   CallDialAck,

@@ -84,7 +84,8 @@ export function connect(url: string | readonly string[], options: ConnectOptions
       emitter.emit('handler_error', error, { event, payload: args[0] });
       return;
     }
-    const uniqueid = (args[0] as { uniqueid?: unknown } | undefined)?.uniqueid;
+    const [payload] = args;
+    const uniqueid = typeof payload === 'object' && payload !== null && 'uniqueid' in payload ? payload.uniqueid : undefined;
     const where = typeof uniqueid === 'string' ? ` (uniqueid ${uniqueid})` : '';
     console.error(`shuttle-cti: a handler of '${event}' failed${where}:`, error);
   });
