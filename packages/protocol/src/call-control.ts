@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { Limits } from './limits.js';
 import { failedAck } from './commands.js';
+import { sourceFields } from './events.js';
 
 /**
  * Call control (protocol 1.2): commands that act on the PBX. Every value here may end up
@@ -146,6 +147,9 @@ export interface CallControlCommandMap {
   AgentQueue: AgentQueueCommand;
 }
 
+/** A call-control command with its name: a check of `name` narrows `command`. */
+export type CallControlRequest = { [N in CallControlCommandName]: { name: N; command: CallControlCommandMap[N] } }[CallControlCommandName];
+
 /** A successful call-control ack; `uniqueid` only for `CallDial`. */
 export const callControlOk = z.object({
   ok: z.literal(true),
@@ -173,7 +177,7 @@ export const memberStatuses = [
   'on-hold',
 ] as const;
 
-/** `agentstate` as a source sends it: one queue of one peer. */
+/** `agentstate` as a source sends it: one queue of one peer (with `eventid`, `resync` as any event may). */
 const agentStateFields = {
   event: z.literal('agentstate'),
   peer: z.string().min(1).max(Limits.identifierLength),
@@ -183,12 +187,16 @@ const agentStateFields = {
   paused: z.boolean(),
   reason: z.string().max(Limits.fieldLength).optional(),
   status: z.string().min(1).max(64),
+  ...sourceFields,
 };
 export const agentStateInput = z.looseObject({ ...agentStateFields, agentstate: z.literal(true).optional() });
 export type AgentStateInput = z.infer<typeof agentStateInput>;
 
-/** `agentstate` as clients receive it: numbered and timed like the call events. */
-export const agentStateEvent = z.object({ ...agentStateFields, agentstate: z.literal(true), seq: z.number().int(), time: z.string() });
+/**
+ * `agentstate` as clients receive it: numbered and timed like the call events, with the
+ * fields the source sent kept (a loose object, as the call events are); no `variables`.
+ */
+export const agentStateEvent = agentStateInput.extend({ agentstate: z.literal(true), seq: z.number().int(), time: z.string() });
 export type AgentStateEvent = z.infer<typeof agentStateEvent>;
 
 /**

@@ -65,12 +65,18 @@ export type ErrorAnswer = z.infer<typeof errorAnswer>;
 export class CtiError extends Error {
   readonly code: ErrorCode;
   readonly field: string | undefined;
+  /**
+   * How long to wait before trying again, in ms, when the refusal says (an overload, a rate
+   * limit). HTTP answers send it as `Retry-After` (whole seconds); it is not in the wire shape.
+   */
+  readonly retryAfterMs: number | undefined;
 
-  constructor(code: ErrorCode, message: string, options: { field?: string | undefined; cause?: unknown } = {}) {
+  constructor(code: ErrorCode, message: string, options: { field?: string | undefined; cause?: unknown; retryAfterMs?: number | undefined } = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'CtiError';
     this.code = code;
     this.field = options.field;
+    this.retryAfterMs = options.retryAfterMs;
   }
 
   toWire(): WireError {
@@ -92,6 +98,5 @@ export function toCtiError(error: unknown): CtiError {
 
 export function isWireError(value: unknown): value is WireError {
   if (typeof value !== 'object' || value === null) return false;
-  const v = value as Record<string, unknown>;
-  return typeof v['code'] === 'string' && typeof v['message'] === 'string';
+  return 'code' in value && typeof value.code === 'string' && 'message' in value && typeof value.message === 'string';
 }

@@ -11,7 +11,7 @@ export const callEventNames = ['ringing', 'up', 'hangup', 'abandon', 'outbound',
 export type CallEventName = (typeof callEventNames)[number];
 
 export function isCallEventName(value: unknown): value is CallEventName {
-  return typeof value === 'string' && (callEventNames as readonly string[]).includes(value);
+  return typeof value === 'string' && callEventNames.some((name) => name === value);
 }
 
 const text = z.string().max(Limits.fieldLength);
@@ -33,7 +33,7 @@ export type Variables = z.infer<typeof variablesSchema>;
  * an event the source only learnt of when it resynchronised with the PBX after a
  * reconnect, so it comes late and its times may be incomplete (docs/asterisk.md).
  */
-const sourceFields = {
+export const sourceFields = {
   eventid: z.string().min(1).max(Limits.eventIdLength).optional(),
   resync: z.literal(true).optional(),
 };

@@ -1,7 +1,6 @@
 import { z } from 'zod';
-import { agentStateEvent } from './call-control.js';
 import { failedAck, realtimeRow } from './commands.js';
-import { abandonEvent, hangupEvent, outboundEvent, ringendEvent, ringingEvent, upEvent } from './events.js';
+import { streamEvent } from './stream.js';
 
 /**
  * The answers of the HTTP API (docs/PROTOCOL.md), so that clients parse them with the
@@ -29,19 +28,8 @@ export const ingestBatch = z.object({
 });
 export type IngestBatch = z.infer<typeof ingestBatch>;
 
-/** Any stored event: the call events and `agentstate`. */
-export const storedEvent = z.discriminatedUnion('event', [
-  ringingEvent,
-  upEvent,
-  hangupEvent,
-  abandonEvent,
-  outboundEvent,
-  ringendEvent,
-  agentStateEvent,
-]);
-
 /** `GET /api/v1/events`: events after `after`, oldest first. */
-export const eventsPage = z.object({ events: z.array(storedEvent) });
+export const eventsPage = z.object({ events: z.array(streamEvent) });
 export type EventsPage = z.infer<typeof eventsPage>;
 
 /** `POST /api/v1/calls/{uniqueid}/variables`: the call's variables after the merge. */

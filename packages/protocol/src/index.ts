@@ -153,6 +153,7 @@ export type {
   CallControlCommandMap,
   CallControlCommandName,
   CallControlOk,
+  CallControlRequest,
   CallControlWelcome,
   AgentWelcomeState,
   CallDialAck,
@@ -209,10 +210,11 @@ export {
   ingestResult,
   readyAnswer,
   realtimePage,
-  storedEvent,
   variablesAnswer,
 } from './http-answers.js';
 export type { EventsPage, IngestBatch, IngestResult, ReadyAnswer, RealtimePage, VariablesAnswer } from './http-answers.js';
+export { streamEvent, streamEventNames } from './stream.js';
+export type { StreamEvent, StreamEventInput, StreamEventName } from './stream.js';
 export { documentedRoutes, openApiDocument } from './openapi/document.js';
 export { componentSchemas, httpComponents } from './openapi/components.js';
 export type { HttpComponentName } from './openapi/components.js';

@@ -54,8 +54,9 @@ export function scopeMatcher(scope: Scope): ScopeMatcher {
   return { scope, queues: new Set(scope.queues), peers: new Set(scope.peers) };
 }
 
-const asMatcher = (scope: Scope | ScopeMatcher): ScopeMatcher =>
-  scope.queues instanceof Set ? (scope as ScopeMatcher) : scopeMatcher(scope as Scope);
+/** A matcher holds its names in sets, a scope in arrays. */
+const isMatcher = (scope: Scope | ScopeMatcher): scope is ScopeMatcher => scope.queues instanceof Set;
+const asMatcher = (scope: Scope | ScopeMatcher): ScopeMatcher => (isMatcher(scope) ? scope : scopeMatcher(scope));
 
 /** Whether an event (any object with optional `queue` and `peer`) is in the scope. */
 export function eventInScope(scope: Scope | ScopeMatcher, event: { queue?: unknown; peer?: unknown }): boolean {

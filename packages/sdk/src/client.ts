@@ -2,10 +2,10 @@ import {
   CallControlLimits,
   CtiError,
   ErrorCode,
-  callEventNames,
   commandError,
-  type CallEventName,
+  streamEventNames,
   type HandshakeAuth,
+  type StreamEventName,
 } from '@shuttle-cti/protocol';
 import {
   buildNotification,
@@ -23,8 +23,7 @@ import type { ClientSocket } from './socket.js';
 import type { ClientEventName, ClientEvents, CommandOptions, ConnectOptions, CtiClient } from './types.js';
 
 const clientEventNames: ReadonlySet<string> = new Set<ClientEventName>([
-  ...callEventNames,
-  'agentstate',
+  ...streamEventNames,
   'connect',
   'disconnect',
   'reconnecting',
@@ -85,7 +84,8 @@ export function connect(url: string | readonly string[], options: ConnectOptions
       emitter.emit('handler_error', error, { event, payload: args[0] });
       return;
     }
-    const uniqueid = (args[0] as { uniqueid?: unknown } | undefined)?.uniqueid;
+    const [payload] = args;
+    const uniqueid = typeof payload === 'object' && payload !== null && 'uniqueid' in payload ? payload.uniqueid : undefined;
     const where = typeof uniqueid === 'string' ? ` (uniqueid ${uniqueid})` : '';
     console.error(`shuttle-cti: a handler of '${event}' failed${where}:`, error);
   });
@@ -107,21 +107,20 @@ export function connect(url: string | readonly string[], options: ConnectOptions
 
   const requests = createRequests();
 
-  const deliver = (name: CallEventName, payload: unknown): void => {
+  const deliver = (name: StreamEventName, payload: unknown): void => {
     if (typeof payload !== 'object' || payload === null) return;
-    const seq = (payload as { seq?: unknown }).seq;
+    const seq = 'seq' in payload ? payload.seq : undefined;
     if (typeof seq === 'number') {
       // The hub replays after lastSeq; this guard keeps a handler from ever seeing an event twice.
       if (lastSeq !== undefined && seq <= lastSeq) return;
       lastSeq = seq;
     }
-    (emitter.emit as (event: CallEventName, payload: unknown) => void)(name, payload);
+    (emitter.emit as (event: StreamEventName, payload: unknown) => void)(name, payload);
   };
 
   const bind = (socket: ClientSocket): void => {
     const on = socket.on.bind(socket) as (event: string, listener: (payload: unknown) => void) => void;
-    for (const name of callEventNames) on(name, (payload) => deliver(name, payload));
-    on('agentstate', (payload) => deliver('agentstate' as CallEventName, payload));
+    for (const name of streamEventNames) on(name, (payload) => deliver(name, payload));
     socket.on('welcome', (welcome) => {
       // Resume from the moment of the first connection even if no event arrived before a drop.
       if (lastSeq === undefined && typeof welcome.lastSeq === 'number') lastSeq = welcome.lastSeq;

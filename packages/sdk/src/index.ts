@@ -29,6 +29,8 @@ export type {
   ReplayTruncated,
   RingendEvent,
   RingingEvent,
+  StreamEvent,
+  StreamEventName,
   UpEvent,
   WakeupMode,
   Welcome,

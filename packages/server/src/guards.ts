@@ -34,7 +34,7 @@ export function pause(ms: number): Promise<void> {
 
 /** RATE_LIMITED with the seconds to wait, which the HTTP error handler sends as Retry-After. */
 export function rateLimited(message: string, retryAfterSeconds: number): CtiError {
-  return Object.assign(new CtiError(ErrorCode.RATE_LIMITED, message), { retryAfterSeconds });
+  return new CtiError(ErrorCode.RATE_LIMITED, message, { retryAfterMs: retryAfterSeconds * 1000 });
 }
 
 /** The hub's guards: one set, shared by its HTTP routes and its namespaces. */

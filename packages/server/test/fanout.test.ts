@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { CallEvent } from '@shuttle-cti/protocol';
+import type { StreamEvent } from '@shuttle-cti/protocol';
 import { createSqliteStore, type Store, type UnnumberedEvent } from '@shuttle-cti/store';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createFanout, type Subscriber } from '../src/core/fanout.js';
@@ -66,7 +66,7 @@ describe('fan-out of live events', () => {
 
   it('replays from the store through the subscriber itself, then joins the broadcasts, with no gap or repeat at the seam', async () => {
     const broadcasts: { ids: string[]; seq: number }[] = [];
-    const fanout = createFanout(store, createLogger('silent'), (_namespace, ids, event: CallEvent) => broadcasts.push({ ids: [...ids], seq: event.seq }));
+    const fanout = createFanout(store, createLogger('silent'), (_namespace, ids, event: StreamEvent) => broadcasts.push({ ids: [...ids], seq: event.seq }));
     const stored = await store.appendEvents([ringing('1'), ringing('2'), ringing('3')]);
     const late = subscriber('late', '/');
     const adding = fanout.add(late, 0);

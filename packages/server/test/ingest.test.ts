@@ -62,6 +62,17 @@ describe('POST /api/v1/events', () => {
     expect(body.results[3]?.error).toMatchObject({ code: 'INVALID_PAYLOAD', field: 'event' });
   });
 
+  it('refuses an agentstate with a bad eventid on its own, as it does a call event', async () => {
+    const { ringing } = await seedEvents();
+    const state = { event: 'agentstate', peer: 'SIP/x', queue: 'Support', member: true, paused: false, status: 'idle' };
+    const res = await post('/api/v1/events', [ringing, { ...state, eventid: 7 }, state]);
+    expect(res.status).toBe(207);
+    const body = (await res.json()) as { accepted: number; results: { ok: boolean; error?: { code: string; field?: string } }[] };
+    expect(body.accepted).toBe(2);
+    expect(body.results.map((r) => r.ok)).toEqual([true, false, true]);
+    expect(body.results[1]?.error).toMatchObject({ code: 'INVALID_PAYLOAD', field: 'eventid' });
+  });
+
   it('answers a single bad event with 400 and the error shape', async () => {
     const res = await post('/api/v1/events', { event: 'up', queue: 'Sales' });
     expect(res.status).toBe(400);

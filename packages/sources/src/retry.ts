@@ -8,13 +8,13 @@ import { CtiError, ErrorCode } from '@shuttle-cti/protocol';
  */
 export function retryAfterOf(error: unknown): number | undefined {
   if (!(error instanceof CtiError) || error.code !== ErrorCode.UNAVAILABLE) return undefined;
-  const ms = (error as CtiError & { retryAfterMs?: unknown }).retryAfterMs;
+  const ms = error.retryAfterMs;
   return typeof ms === 'number' && Number.isFinite(ms) && ms >= 0 ? ms : undefined;
 }
 
 /** An UNAVAILABLE refusal that says when to retry. */
 export function overloadRefusal(message: string, retryAfterMs: number, cause?: unknown): CtiError {
-  return Object.assign(new CtiError(ErrorCode.UNAVAILABLE, message, { cause }), { retryAfterMs });
+  return new CtiError(ErrorCode.UNAVAILABLE, message, { cause, retryAfterMs });
 }
 
 /** `Retry-After` as ms: whole seconds or an HTTP date; undefined when absent or unreadable. */

@@ -1,4 +1,4 @@
-import { CtiError, ErrorCode, Limits, type CallEvent } from '@shuttle-cti/protocol';
+import { CtiError, ErrorCode, Limits, type StreamEvent } from '@shuttle-cti/protocol';
 import type { AppendedEvent, UnnumberedEvent } from './store.js';
 
 /** An event's `eventid`, checked at run time (events are loose objects); null when it has none. */
@@ -30,11 +30,11 @@ export function batchIds(events: readonly UnnumberedEvent[]): string[] {
  */
 export function planAppend(
   events: readonly UnnumberedEvent[],
-  stored: ReadonlyMap<string, CallEvent>,
-): { fresh: UnnumberedEvent[]; assemble: (numbered: readonly CallEvent[]) => AppendedEvent[] } {
+  stored: ReadonlyMap<string, StreamEvent>,
+): { fresh: UnnumberedEvent[]; assemble: (numbered: readonly StreamEvent[]) => AppendedEvent[] } {
   const fresh: UnnumberedEvent[] = [];
   const firstInBatch = new Map<string, number>();
-  const plan: Array<{ fresh: number } | { original: CallEvent } | { repeatOf: number }> = [];
+  const plan: Array<{ fresh: number } | { original: StreamEvent } | { repeatOf: number }> = [];
   for (const event of events) {
     const id = eventIdOf(event);
     const original = id === null ? undefined : stored.get(id);
@@ -50,7 +50,7 @@ export function planAppend(
   return {
     fresh,
     assemble: (numbered) => {
-      const at = (i: number): CallEvent => {
+      const at = (i: number): StreamEvent => {
         const event = numbered[i];
         if (!event) throw new Error(`append returned ${numbered.length} events for ${fresh.length}`);
         return event;

@@ -1,4 +1,4 @@
-import type { AgentCtiDelivery, AgentNotificationDelivery, CallEvent, RealtimeRow, Role, Scope, Variables } from '@shuttle-cti/protocol';
+import type { AgentCtiDelivery, AgentNotificationDelivery, RealtimeRow, Role, Scope, StreamEvent, Variables } from '@shuttle-cti/protocol';
 import type { CallSummaryStore } from './calls/types.js';
 import type { WebhookStore } from './webhooks/types.js';
 
@@ -9,14 +9,14 @@ import type { WebhookStore } from './webhooks/types.js';
  */
 export type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? { [P in keyof T as P extends K ? never : P]: T[P] } : never;
 
-/** A call event as the hub hands it to the store: everything but `seq`. */
-export type UnnumberedEvent = DistributiveOmit<CallEvent, 'seq'>;
+/** An event of the stream (a call event or `agentstate`) as the hub hands it to the store: everything but `seq`. */
+export type UnnumberedEvent = DistributiveOmit<StreamEvent, 'seq'>;
 
 /**
  * What `appendEvents` returns for each event: the event numbered, or, for an event whose
  * `eventid` was stored already, the stored original (its `seq`) marked `duplicate`.
  */
-export type AppendedEvent = CallEvent & { duplicate?: true };
+export type AppendedEvent = StreamEvent & { duplicate?: true };
 
 export interface TokenRecord {
   id: string;
@@ -91,7 +91,7 @@ export interface Store extends CallSummaryStore, WebhookStore {
    */
   appendEvents(events: readonly UnnumberedEvent[]): Promise<AppendedEvent[]>;
   /** Events with `seq > after`, ascending, at most `limit`. */
-  eventsAfter(after: number, limit: number): Promise<CallEvent[]>;
+  eventsAfter(after: number, limit: number): Promise<StreamEvent[]>;
   /** Smallest and largest stored `seq` (0 and 0 when empty). */
   seqRange(): Promise<{ first: number; last: number }>;
   /** Deletes events whose time is before `before`; returns how many. */

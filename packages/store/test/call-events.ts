@@ -99,9 +99,9 @@ export function outboundEvent(uniqueid: string, peer: string, atMs: number): Unn
 
 /** An `agentstate` event (PROTOCOL 1.2, Agent state), stored like the call events. */
 export function agentStateEvent(peer: string, queue: string, paused: boolean, atMs: number, member = true): UnnumberedEvent {
-  // The store keeps agentstate in the call events' stream, as the hub's ingest hands it over;
-  // its event type names only the call events.
-  const event = {
+  // Stored like the call events, as the hub's ingest hands it over (a loose object: the
+  // uniqueid and variables are extra fields).
+  return {
     event: 'agentstate',
     peer,
     agentname: nameOf(peer),
@@ -115,7 +115,6 @@ export function agentStateEvent(peer: string, queue: string, paused: boolean, at
     variables: {},
     time: iso(atMs),
   };
-  return event as unknown as UnnumberedEvent;
 }
 
 /** Events in time order (how they reach the store), ties kept in the order given. */

@@ -18,6 +18,24 @@ describe('UnnumberedEvent', () => {
   });
 });
 
+describe('UnnumberedEvent: agentstate', () => {
+  test('is a member of the stream with its own fields, and narrows on its name', () => {
+    const state: UnnumberedEvent = { event: 'agentstate', peer: 'SIP/a', queue: 'Sales', member: true, paused: false, status: 'idle', agentstate: true, time };
+    // @ts-expect-error an agentstate without its queue
+    const noQueue: UnnumberedEvent = { event: 'agentstate', peer: 'SIP/a', member: true, paused: false, status: 'idle', agentstate: true, time };
+    // @ts-expect-error an agentstate without its flag
+    const noFlag: UnnumberedEvent = { event: 'agentstate', peer: 'SIP/a', queue: 'Sales', member: true, paused: false, status: 'idle', time };
+    const paused = (event: UnnumberedEvent): boolean => (event.event === 'agentstate' ? event.paused : false);
+    const uniqueid = (event: UnnumberedEvent): string | undefined => {
+      // @ts-expect-error only the call events are known to have a uniqueid
+      const id: string = event.uniqueid;
+      void id;
+      return event.event === 'agentstate' ? undefined : event.uniqueid;
+    };
+    void [state, noQueue, noFlag, paused, uniqueid];
+  });
+});
+
 describe('OutboxItem', () => {
   test('its payload is the delivery of its kind', () => {
     const fields = { id: 'c', peer: 'SIP/a', createdAt: time, expiresAt: time };

@@ -1,33 +1,15 @@
-import type { Browser, BrowserContext } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { createToken } from '../../server/src/auth.js';
-import { startTestHub, type TestHub } from '../../server/test/helpers.js';
-import { buildPages, describeBrowser, launchBrowser, newContext, openDashboard } from './browser.js';
+import { startTestHub } from '../../server/test/helpers.js';
+import { browserTests, describeBrowser, openDashboard } from './browser.js';
 import { abandon, hangup, ringing, up } from './calls.js';
 
 describeBrowser('supervisor dashboard with a scoped token', () => {
-  let t: TestHub;
-  let browser: Browser;
-  let pages: Awaited<ReturnType<typeof buildPages>>;
-  let context: BrowserContext | undefined;
-  const errors: string[] = [];
-
-  beforeAll(async () => {
-    pages = await buildPages();
-    [t, browser] = await Promise.all([startTestHub({ webDist: pages.dir }), launchBrowser()]);
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await t?.stop();
-    await pages?.remove();
-  });
-  afterEach(async () => {
-    await context?.close();
-    context = undefined;
-    expect(errors.splice(0)).toEqual([]);
-  });
+  const b = browserTests();
 
   it("shows the scope it is limited to, and counts its scope's calls only", async () => {
+    const t = await startTestHub({ webDist: b.pages.dir });
+    b.cleanup(() => t.stop());
     // Before it opens: 2 Sales calls (1 answered, 1 abandoned) and 3 Billing ones.
     const sales1 = { uniqueid: 'sc.1', queue: 'Sales', peer: 'SIP/sales.one', callernum: '+390111' };
     const sales2 = { uniqueid: 'sc.2', queue: 'Sales', peer: 'SIP/sales.two', callernum: '+390112' };
@@ -37,8 +19,8 @@ describeBrowser('supervisor dashboard with a scoped token', () => {
       await t.ingest([ringing(billing), up(billing), hangup(billing)]);
     }
     const { secret } = await createToken(t.hub.store, { role: 'supervisor', name: 'sales-lead', scope: { queues: ['Sales', 'Support'], peers: ['SIP/a'] } });
-    context = await newContext(browser);
-    const page = await openDashboard(context, t.url, secret, errors);
+    const context = await b.context();
+    const page = await openDashboard(context, t.url, secret, b.errors);
     await page.locator('.scope-note', { hasText: 'Scope: queues Sales, Support · peers SIP/a' }).waitFor();
     const kpi = (name: string, value: string) => page.locator(`[data-kpi="${name}"]`, { hasText: new RegExp(`^${value}$`) }).waitFor();
     await kpi('calls', '2');
@@ -54,7 +36,7 @@ describeBrowser('supervisor dashboard with a scoped token', () => {
     expect(await page.getByText('SIP/billing.one').count()).toBe(0);
 
     // An unscoped supervisor sees everything and no scope.
-    const all = await openDashboard(context, t.url, t.tokens.supervisor, errors);
+    const all = await openDashboard(context, t.url, t.tokens.supervisor, b.errors);
     await all.locator('[data-kpi="calls"]', { hasText: /^7$/ }).waitFor();
     expect(await all.locator('.scope-note').isVisible()).toBe(false);
   });

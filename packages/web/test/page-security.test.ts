@@ -1,38 +1,23 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Browser, BrowserContext } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { connectClient, startTestHub, until, type TestHub } from '../../server/test/helpers.js';
-import { buildPages, describeBrowser, launchBrowser, newContext, openAgentPanel, openDashboard, startTargetServer, watchErrors } from './browser.js';
+import { browserTests, describeBrowser, openAgentPanel, openDashboard, startTargetServer, watchErrors } from './browser.js';
 
 describeBrowser('page security', () => {
+  const b = browserTests();
   let t: TestHub;
-  let browser: Browser;
-  let context: BrowserContext | undefined;
-  let pages: Awaited<ReturnType<typeof buildPages>>;
-  const errors: string[] = [];
 
   beforeAll(async () => {
-    pages = await buildPages();
     // A page of the hub's own origin that tries to reach into the panel that frames it.
     await writeFile(
-      join(pages.dir, 'assets', 'reach-parent.html'),
+      join(b.pages.dir, 'assets', 'reach-parent.html'),
       '<!doctype html><title>loading</title><script>try { parent.document.title = "pwned"; document.title = "reached" } catch { document.title = "blocked" }</script><p>x</p>',
     );
-    [t, browser] = await Promise.all([
-      startTestHub({ webDist: pages.dir, config: { web: { frameAncestors: ["'self'", 'https://crm.example.test'] } } }),
-      launchBrowser(),
-    ]);
+    t = await startTestHub({ webDist: b.pages.dir, config: { web: { frameAncestors: ["'self'", 'https://crm.example.test'] } } });
   });
   afterAll(async () => {
-    await browser?.close();
     await t?.stop();
-    await pages?.remove();
-  });
-  afterEach(async () => {
-    await context?.close();
-    context = undefined;
-    expect(errors.splice(0)).toEqual([]);
   });
 
   it('serves /agent and /dashboard with a Content-Security-Policy, nosniff and a Referrer-Policy; frame-ancestors as configured', async () => {
@@ -48,30 +33,30 @@ describeBrowser('page security', () => {
   });
 
   it('the pages run under that policy without a single violation', async () => {
-    context = await newContext(browser);
+    const context = await b.context();
     const violations: string[] = [];
     context.on('console', (message) => {
       if (/Content Security Policy/i.test(message.text())) violations.push(message.text());
     });
     const agent = await openAgentPanel(context, t.url, t.tokens.agent);
-    watchErrors(agent, errors);
-    await openDashboard(context, t.url, t.tokens.supervisor, errors);
+    watchErrors(agent, b.errors);
+    await openDashboard(context, t.url, t.tokens.supervisor, b.errors);
     expect(violations).toEqual([]);
   });
 
   it('the dashboard shows a non-ASCII peer escaped, so it cannot pass for another', async () => {
     const lookalike = await connectClient(t.url, '/agent', { token: await t.agentToken('SIP/\u0430lice') });
-    context = await newContext(browser);
-    const dashboard = await openDashboard(context, t.url, t.tokens.supervisor, errors);
+    const context = await b.context();
+    const dashboard = await openDashboard(context, t.url, t.tokens.supervisor, b.errors);
     await dashboard.locator('.agent-who', { hasText: 'SIP/\\u{430}lice' }).first().waitFor();
     expect(await dashboard.locator('.agent-who').allTextContents()).not.toContainEqual(expect.stringContaining('\u0430'));
     lookalike.close();
   });
 
   it("a new_frame pop of the hub's own origin runs without access to the panel", async () => {
-    context = await newContext(browser);
+    const context = await b.context();
     const page = await openAgentPanel(context, t.url, t.tokens.agent);
-    watchErrors(page, errors);
+    watchErrors(page, b.errors);
     const title = await page.title();
     const integration = await connectClient(t.url, '/', { token: t.tokens.integration });
     await integration.timeout(3000).emitWithAck('AgentCTI', { url: `${t.url}/assets/reach-parent.html`, peer: t.peer, mode: 'new_frame' });
@@ -94,7 +79,7 @@ describeBrowser('page security', () => {
     const trusting = await startTestHub({ config: { trustLoopbackIntegrations: true } });
     const site = await startTargetServer();
     try {
-      context = await newContext(browser);
+      const context = await b.context();
       const page = await context.newPage();
       await page.goto(`${site.url}/crm/elsewhere`);
       const wsUrl = `${trusting.url.replace(/^http/, 'ws')}/socket.io/?EIO=4&transport=websocket`;

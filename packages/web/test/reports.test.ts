@@ -1,10 +1,10 @@
 import { mkdir } from 'node:fs/promises';
 import type { UnnumberedEvent } from '@shuttle-cti/store';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { byTime, outboundEvent, queueCallEvents } from '../../store/test/call-events.js';
 import { startTestHub, type TestHub } from '../../server/test/helpers.js';
-import { buildPages, describeBrowser, launchBrowser, newContext, openDashboard } from './browser.js';
+import { browserTests, describeBrowser, openDashboard } from './browser.js';
 
 /** Written to screenshots-tmp/ on every run, to docs/screenshots/ with UPDATE_SCREENSHOTS=1 (as screenshots.test.ts). */
 const outDirs = [new URL('../../../screenshots-tmp/', import.meta.url)];
@@ -54,32 +54,21 @@ function busyDay(): UnnumberedEvent[] {
 }
 
 describeBrowser('dashboard reports', () => {
+  const b = browserTests();
   let t: TestHub;
-  let browser: Browser;
-  let pages: Awaited<ReturnType<typeof buildPages>>;
-  let context: BrowserContext | undefined;
-  const errors: string[] = [];
 
   beforeAll(async () => {
-    pages = await buildPages();
-    [t, browser] = await Promise.all([startTestHub({ webDist: pages.dir, config: { reports: { timeZone: 'Europe/Rome' } } }), launchBrowser()]);
+    t = await startTestHub({ webDist: b.pages.dir, config: { reports: { timeZone: 'Europe/Rome' } } });
     await t.hub.store.appendEvents(fixed);
     await t.hub.store.appendEvents(busyDay());
   });
   afterAll(async () => {
-    await browser?.close();
     await t?.stop();
-    await pages?.remove();
-  });
-  afterEach(async () => {
-    await context?.close();
-    context = undefined;
-    expect(errors.splice(0)).toEqual([]);
   });
 
   const openReports = async (day: string, viewport = { width: 1280, height: 900 }): Promise<Page> => {
-    context = await newContext(browser, { viewport, acceptDownloads: true });
-    const page = await openDashboard(context, t.url, t.tokens.supervisor, errors);
+    const context = await b.context({ viewport, acceptDownloads: true });
+    const page = await openDashboard(context, t.url, t.tokens.supervisor, b.errors);
     await page.getByRole('button', { name: 'Reports' }).click();
     await page.locator('.report-status', { hasText: /times in/ }).waitFor();
     await page.getByLabel('From (date)').fill(day);

@@ -1,4 +1,4 @@
-import { callEventNames, CtiError, ErrorCode, type CallEventName } from '@shuttle-cti/protocol';
+import { CtiError, ErrorCode, isCallEventName, type CallEventName } from '@shuttle-cti/protocol';
 import type { ClientEvents, CtiClient } from '@shuttle-cti/sdk';
 import { handlerContext, tagError } from './context.js';
 
@@ -16,8 +16,6 @@ export interface Scope {
   /** Removes everything the integration registered (before a reload replaces it). */
   dispose(): void;
 }
-
-const isCallEvent = (name: string): name is CallEventName => (callEventNames as readonly string[]).includes(name);
 
 /**
  * The client handed to one loaded integration. Call-event handlers stay with the runner, which
@@ -40,7 +38,7 @@ export function createScope(base: CtiClient, stop: () => void): Scope {
   };
 
   const add = (event: keyof ClientEvents, handler: ClientEvents[keyof ClientEvents], once: boolean): void => {
-    if (isCallEvent(event)) {
+    if (isCallEventName(event)) {
       entries.push({ event, handler: handler as (payload: unknown) => unknown, once });
       return;
     }
@@ -61,7 +59,7 @@ export function createScope(base: CtiClient, stop: () => void): Scope {
       return client;
     },
     off(event, handler) {
-      if (isCallEvent(event)) {
+      if (isCallEventName(event)) {
         const index = entries.findIndex((e) => e.event === event && e.handler === handler);
         if (index >= 0) entries.splice(index, 1);
       } else base.off(event, handler);
@@ -104,6 +102,6 @@ export function createScope(base: CtiClient, stop: () => void): Scope {
 }
 
 function checkName(event: string): void {
-  const known = isCallEvent(event) || ['agentstate', 'connect', 'disconnect', 'reconnecting', 'error', 'welcome', 'replay_truncated', 'handler_error'].includes(event);
+  const known = isCallEventName(event) || ['agentstate', 'connect', 'disconnect', 'reconnecting', 'error', 'welcome', 'replay_truncated', 'handler_error'].includes(event);
   if (!known) throw new CtiError(ErrorCode.INVALID_PAYLOAD, `unknown event '${event}'`, { field: 'event' });
 }

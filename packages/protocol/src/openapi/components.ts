@@ -12,7 +12,8 @@ import {
 import { failedAck, realtimeRow } from '../commands.js';
 import { errorAnswer, wireError } from '../errors.js';
 import { callEvent, callEventInput, variablesSchema } from '../events.js';
-import { eventsPage, healthAnswer, ingestBatch, ingestResult, readyAnswer, realtimePage, storedEvent, variablesAnswer } from '../http-answers.js';
+import { eventsPage, healthAnswer, ingestBatch, ingestResult, readyAnswer, realtimePage, variablesAnswer } from '../http-answers.js';
+import { streamEvent } from '../stream.js';
 import { agentReport, agentReportRow, queueReport, queueReportRow } from '../reports.js';
 import { scopeSchema } from '../scope.js';
 import { tokenAnswer, tokenCreateBody, tokenCreated, tokenInfo, tokenList, tokenRevoked, tokenScopeBody } from '../tokens.js';
@@ -30,7 +31,7 @@ export const httpComponents = {
   ErrorAnswer: errorAnswer,
   FailedAck: failedAck,
   CallEvent: callEvent,
-  StoredEvent: storedEvent,
+  StoredEvent: streamEvent,
   SourceEvent: sourceEvent,
   IngestBody: z.union([sourceEvent, z.array(sourceEvent)]),
   IngestResult: ingestResult,

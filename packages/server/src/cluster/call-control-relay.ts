@@ -4,6 +4,7 @@ import {
   CtiError,
   ErrorCode,
   callControlCommandNames,
+  errorCode,
   toCtiError,
   type CallControlOk,
 } from '@shuttle-cti/protocol';
@@ -39,7 +40,7 @@ const resultMessage = z.object({
   to: hubId,
   request: z.string().min(1).max(64),
   result: z.object({ ok: z.literal(true), id: z.string(), uniqueid: z.string().optional() }).optional(),
-  error: z.object({ code: z.enum(Object.values(ErrorCode) as [ErrorCode, ...ErrorCode[]]), message: z.string(), field: z.string().optional() }).optional(),
+  error: z.object({ code: errorCode, message: z.string(), field: z.string().optional() }).optional(),
 });
 
 export function createCallControlRelay(deps: {

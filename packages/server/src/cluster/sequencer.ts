@@ -1,4 +1,4 @@
-import type { CallEvent } from '@shuttle-cti/protocol';
+import type { StreamEvent } from '@shuttle-cti/protocol';
 import type { Store } from '@shuttle-cti/store';
 import type { Logger } from '../logger.js';
 
@@ -15,7 +15,7 @@ import type { Logger } from '../logger.js';
  */
 export interface Sequencer {
   /** Events this hub just stored: published at once when they continue the stream. */
-  offer(events: readonly CallEvent[]): void;
+  offer(events: readonly StreamEvent[]): void;
   /** Another hub stored events up to `seq`. */
   ring(seq: number): void;
   /** Looks in the store for anything not yet published (timer, Redis back, missed doorbell). */
@@ -30,7 +30,7 @@ export interface Sequencer {
 export function createSequencer(deps: {
   store: Store;
   /** Hands a run of consecutive events to this hub's clients. */
-  publish: (events: CallEvent[]) => void;
+  publish: (events: StreamEvent[]) => void;
   logger: Logger;
   /** The last seq already in the store when the hub started (history, not live). */
   from: number;
@@ -41,13 +41,13 @@ export function createSequencer(deps: {
   let published = deps.from;
   /** Highest seq known to exist (or, after poll(), published + 1: "look"). */
   let wanted = deps.from;
-  const own: CallEvent[][] = [];
+  const own: StreamEvent[][] = [];
   let running: Promise<void> | undefined;
   let failing = false;
   let warnedMissing = false;
   let closed = false;
 
-  function emit(events: CallEvent[]): void {
+  function emit(events: StreamEvent[]): void {
     const last = events[events.length - 1];
     if (!last) return;
     published = last.seq;

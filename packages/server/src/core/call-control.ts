@@ -6,9 +6,9 @@ import {
   parseOrThrow,
   toCtiError,
   type CallControl,
-  type CallControlCommandMap,
   type CallControlCommandName,
   type CallControlOk,
+  type CallControlRequest,
   type Role,
   type ScopeMatcher,
 } from '@shuttle-cti/protocol';
@@ -54,6 +54,22 @@ export interface CallControlService {
 }
 
 const supervisorMay = new Set<CallControlCommandName>(['CallHangup', 'AgentPause', 'AgentQueue']);
+
+/** Parses a command with its name's schema; the result is a union on `name`, so a switch on it narrows `command`. */
+function parseCommand(name: CallControlCommandName, payload: unknown): CallControlRequest {
+  switch (name) {
+    case 'CallDial':
+      return { name, command: parseOrThrow(callControlSchemas.CallDial, payload, name) };
+    case 'CallHangup':
+      return { name, command: parseOrThrow(callControlSchemas.CallHangup, payload, name) };
+    case 'CallTransfer':
+      return { name, command: parseOrThrow(callControlSchemas.CallTransfer, payload, name) };
+    case 'AgentPause':
+      return { name, command: parseOrThrow(callControlSchemas.AgentPause, payload, name) };
+    case 'AgentQueue':
+      return { name, command: parseOrThrow(callControlSchemas.AgentQueue, payload, name) };
+  }
+}
 /** How long the hub remembers which peer dialled which call (an agent may hang up its own). */
 const dialledTtlMs = 12 * 3600_000;
 
@@ -95,32 +111,34 @@ export function createCallControlService(deps: {
    * on a call of its scope. A call the hub does not know is NOT_FOUND, as for anyone,
    * without asking the PBX: the hub cannot tell whose it is.
    */
-  function checkScope<N extends CallControlCommandName>(name: N, command: CallControlCommandMap[N], scope: ScopeMatcher): void {
+  function checkScope(request: CallControlRequest, scope: ScopeMatcher): void {
     const index = deps.scopes;
+    const { command } = request;
     if ('uniqueid' in command) {
       const inScope = index?.callInScope(scope, command.uniqueid);
       if (inScope === undefined) throw new CtiError(ErrorCode.NOT_FOUND, `no call in progress with uniqueid ${command.uniqueid}`, { field: 'uniqueid' });
       if (!inScope) forbid(`call ${command.uniqueid} is outside this token's scope`);
     }
+    if (request.name === 'AgentQueue') {
+      const { queue, peer } = request.command;
+      if (scope.queues.has(queue) || scope.peers.has(peer)) return;
+      forbid(`queue ${queue} and peer ${peer} are outside this token's scope`);
+    }
     if ('peer' in command) {
-      if (name === 'AgentQueue') {
-        const { queue, peer } = command as CallControlCommandMap['AgentQueue'];
-        if (scope.queues.has(queue) || scope.peers.has(peer)) return;
-        forbid(`queue ${queue} and peer ${peer} are outside this token's scope`);
-      }
       if (!scope.peers.has(command.peer) && !(index?.peerInScope(scope, command.peer) ?? false)) forbid(`peer ${command.peer} is outside this token's scope`);
     }
   }
 
   /** Throws FORBIDDEN unless the actor may send this command; returns what the executing hub must still check. */
-  function authorise<N extends CallControlCommandName>(name: N, command: CallControlCommandMap[N], actor: Actor): RemoteCheck {
+  function authorise(request: CallControlRequest, actor: Actor): RemoteCheck {
+    const { name, command } = request;
     switch (actor.role) {
       case 'integration':
-        if (actor.scope) checkScope(name, command, actor.scope);
+        if (actor.scope) checkScope(request, actor.scope);
         return {};
       case 'supervisor':
         if (!supervisorMay.has(name)) forbid(`a supervisor may not send ${name}`);
-        if (actor.scope) checkScope(name, command, actor.scope);
+        if (actor.scope) checkScope(request, actor.scope);
         return {};
       case 'agent': {
         const own = actor.peer ?? '';
@@ -140,17 +158,17 @@ export function createCallControlService(deps: {
     }
   }
 
-  async function execute(name: CallControlCommandName, command: unknown, check: RemoteCheck): Promise<CallControlOk> {
+  async function execute(request: CallControlRequest, check: RemoteCheck): Promise<CallControlOk> {
     const [control] = controls;
     if (!control) throw new CtiError(ErrorCode.NOT_SUPPORTED, 'no source on this hub can control calls (an HTTP-ingest PBX or the simulator)');
-    const c = command as CallControlCommandMap[CallControlCommandName] & { id?: string };
+    const c = request.command;
     const id = c.id ?? randomUUID();
     if (check.peerOnCall !== undefined && 'uniqueid' in c && !onOwnCall(c.uniqueid, check.peerOnCall)) {
       forbid(`an agent may act on its own current call only; ${check.peerOnCall} is not on ${c.uniqueid}`);
     }
-    switch (name) {
+    switch (request.name) {
       case 'CallDial': {
-        const dial = c as CallControlCommandMap['CallDial'];
+        const dial = request.command;
         const channelId = check.channelId ?? `cti-${randomUUID()}`;
         const callerid = dial.callerid ?? dialCallerId(dial.peer, tracker.agent(dial.peer)?.name);
         const { uniqueid } = await control.dial({ ...dial, ...(callerid === undefined ? {} : { callerid }), channelId });
@@ -158,16 +176,16 @@ export function createCallControlService(deps: {
         return { ok: true, id, uniqueid };
       }
       case 'CallHangup':
-        await control.hangup(c as CallControlCommandMap['CallHangup'], check.leg);
+        await control.hangup(request.command, check.leg);
         return { ok: true, id };
       case 'CallTransfer':
-        await control.transfer(c as CallControlCommandMap['CallTransfer']);
+        await control.transfer(request.command);
         return { ok: true, id };
       case 'AgentPause':
-        await control.pause(c as CallControlCommandMap['AgentPause']);
+        await control.pause(request.command);
         return { ok: true, id };
       case 'AgentQueue':
-        await control.queue(c as CallControlCommandMap['AgentQueue']);
+        await control.queue(request.command);
         return { ok: true, id };
     }
   }
@@ -188,8 +206,9 @@ export function createCallControlService(deps: {
     async run(name, payload, actor) {
       let result: CallControlOk | undefined;
       try {
-        const command = parseOrThrow(callControlSchemas[name], payload, name);
-        const check = authorise(name, command, actor);
+        const request = parseCommand(name, payload);
+        const { command } = request;
+        const check = authorise(request, actor);
         const remote = deps.remote;
         if (controls.length === 0 && remote) {
           // The hub running the PBX source chooses nothing: this one sets the ChannelId too.
@@ -197,7 +216,7 @@ export function createCallControlService(deps: {
           const r = result;
           if (name === 'CallDial' && r.uniqueid !== undefined && actor.peer !== null) dialled.set(r.uniqueid, { peer: actor.peer, at: Date.now() });
         } else {
-          result = await execute(name, command, check);
+          result = await execute(request, check);
         }
         return result;
       } catch (error) {
@@ -213,8 +232,7 @@ export function createCallControlService(deps: {
       }
     },
     runLocal(name, payload, check) {
-      const command = parseOrThrow(callControlSchemas[name], payload, name);
-      return execute(name, command, check);
+      return execute(parseCommand(name, payload), check);
     },
   };
 }

@@ -11,16 +11,15 @@ import {
   presenceOf,
   setAgentSessions,
   type AgentPresence,
-  type AgentStateEvent,
   type AgentWelcomeState,
   type BoundedFloor,
-  type CallEvent,
   type DayStats,
   type FloorExpiry,
   type FloorLimits,
   type FloorRemovals,
   type LiveAgent,
   type LiveCall,
+  type StreamEvent,
 } from '@shuttle-cti/protocol';
 import { createAgentQueueState } from './agent-queue-state.js';
 
@@ -31,7 +30,7 @@ import { createAgentQueueState } from './agent-queue-state.js';
  * adds the hub's clock.
  */
 export interface CallTracker {
-  apply(event: CallEvent): AgentPresence[];
+  apply(event: StreamEvent): AgentPresence[];
   setSessions(peer: string, sessions: number, name?: string): AgentPresence;
   calls(): LiveCall[];
   agents(): LiveAgent[];
@@ -56,10 +55,9 @@ export function createCallTracker(now: () => Date = () => new Date(), limits: Pa
   return {
     apply(event) {
       // agentstate (protocol 1.2) shares the event stream; it changes presence, not calls.
-      if ((event.event as string) === 'agentstate') {
-        const state = event as unknown as AgentStateEvent;
-        const agent = agentOf(floor, state.peer, state.time);
-        queueState.apply(agent, state);
+      if (event.event === 'agentstate') {
+        const agent = agentOf(floor, event.peer, event.time);
+        queueState.apply(agent, event);
         return [presenceOf(agent)];
       }
       return applyCallEvent(floor, event).agents;

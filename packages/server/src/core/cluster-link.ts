@@ -1,4 +1,4 @@
-import type { CallEvent } from '@shuttle-cti/protocol';
+import type { StreamEvent } from '@shuttle-cti/protocol';
 import type { OutboxItem, Store } from '@shuttle-cti/store';
 import type { CallControlService, RemoteCallControl } from './call-control.js';
 import type { CallTracker } from './call-tracker.js';
@@ -33,7 +33,7 @@ export interface ClusterParts {
   /** The last seq in the store when the hub started (history, not live). */
   from: number;
   /** Hands events to this hub's clients (the live publish rule, src/core/live-publish.ts). */
-  publishLocal: (events: CallEvent[]) => void;
+  publishLocal: (events: StreamEvent[]) => void;
 }
 
 /** Sessions of a peer, counted across hubs (each hub tells its own supervisors). */
@@ -44,7 +44,7 @@ export interface SessionCount {
 
 export interface Cluster {
   /** Publishes the events this hub stored, in store order with every other hub's. */
-  readonly publish: (events: CallEvent[]) => void;
+  readonly publish: (events: StreamEvent[]) => void;
   readonly sessions: SessionCount;
   /** Carries out the call control the other hubs hand to this one. */
   serve(callControl: CallControlService): void;

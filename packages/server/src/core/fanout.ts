@@ -1,4 +1,4 @@
-import { eventInScope, type CallEvent, type ReplayTruncated, type ScopeMatcher } from '@shuttle-cti/protocol';
+import { eventInScope, type StreamEvent, type ReplayTruncated, type ScopeMatcher } from '@shuttle-cti/protocol';
 import type { Store } from '@shuttle-cti/store';
 import type { Logger } from '../logger.js';
 
@@ -10,7 +10,7 @@ export interface Subscriber {
    * to the subscribers of one namespace go out as one broadcast, encoded once.
    */
   readonly namespace?: string;
-  send(event: CallEvent): void;
+  send(event: StreamEvent): void;
   truncated(info: ReplayTruncated): void;
   /**
    * Protocol 1.2: the subscriber gets only the events in this scope (live and on replay,
@@ -24,7 +24,7 @@ interface Entry {
   /** Highest seq sent to this subscriber. */
   cursor: number;
   /** Live events held back while the subscriber replays from the store. */
-  buffer: CallEvent[] | undefined;
+  buffer: StreamEvent[] | undefined;
   scope: ScopeMatcher | null;
 }
 
@@ -38,7 +38,7 @@ export interface Fanout {
   remove(id: string): void;
   /** Changes the scope of a subscriber (its token's scope changed); the next event follows it. */
   setScope(id: string, scope: ScopeMatcher | null): void;
-  publish(events: readonly CallEvent[]): void;
+  publish(events: readonly StreamEvent[]): void;
 }
 
 const pageSize = 500;
@@ -51,18 +51,18 @@ const pageSize = 500;
 export function createFanout(
   store: Store,
   logger: Logger,
-  broadcast?: (namespace: string, ids: readonly string[], event: CallEvent) => void,
+  broadcast?: (namespace: string, ids: readonly string[], event: StreamEvent) => void,
 ): Fanout {
   const entries = new Map<string, Entry>();
 
   /** Moves the subscriber's cursor to `event`; false when it already had it. */
-  function advance(entry: Entry, event: CallEvent): boolean {
+  function advance(entry: Entry, event: StreamEvent): boolean {
     if (event.seq <= entry.cursor) return false;
     entry.cursor = event.seq;
     return true;
   }
 
-  function deliver(entry: Entry, event: CallEvent): void {
+  function deliver(entry: Entry, event: StreamEvent): void {
     if (!advance(entry, event)) return;
     if (entry.scope === null || eventInScope(entry.scope, event)) entry.sub.send(event);
   }

@@ -7,9 +7,11 @@ import {
   jsonByteLength,
   parseOrThrow,
   toCtiError,
-  type CallEvent,
   type CallEventInput,
+  type CallEventName,
   type IngestResult,
+  type StreamEvent,
+  type StreamEventInput,
   type Variables,
   type WireError,
 } from '@shuttle-cti/protocol';
@@ -44,8 +46,11 @@ interface Pending {
 
 const maxBatch = 500;
 
+/** A call event as the store takes it (`agentstate` has no variables). */
+type UnnumberedCallEvent = Extract<UnnumberedEvent, { event: CallEventName }>;
+
 /** The event as the hub publishes it (but for `seq`): its flag set, its time and its call's variables. */
-function withHubFields(input: CallEventInput, time: string, variables: Variables): UnnumberedEvent {
+function withHubFields(input: CallEventInput, time: string, variables: Variables): UnnumberedCallEvent {
   // The variables a source sent are merged into the call's already: they go last, as the call's.
   const { variables: _sent, ...fields } = input;
   switch (fields.event) {
@@ -72,7 +77,7 @@ function withHubFields(input: CallEventInput, time: string, variables: Variables
 export function createIngest(deps: {
   store: Store;
   variables: VariablesService;
-  publish: (events: CallEvent[]) => void;
+  publish: (events: StreamEvent[]) => void;
   metrics: Metrics;
   logger: Logger;
   now?: () => Date;
@@ -91,21 +96,21 @@ export function createIngest(deps: {
   let inFlight: Pending[] = [];
   let working: Promise<void> | undefined;
 
-  function validate(item: unknown, index: number, many: boolean): CallEventInput {
+  function validate(item: unknown, index: number, many: boolean): StreamEventInput {
     const where = many ? `events[${index}]` : 'event';
     if (jsonByteLength(item) > Limits.payloadBytes) {
       throw new CtiError(ErrorCode.PAYLOAD_TOO_LARGE, `${where}: larger than ${Limits.payloadBytes} bytes`);
     }
     // agentstate (protocol 1.2) rides the same numbered, stored stream as the call events.
-    if (typeof item === 'object' && item !== null && (item as { event?: unknown }).event === 'agentstate') {
-      return parseOrThrow(agentStateInput, item, where) as unknown as CallEventInput;
+    if (typeof item === 'object' && item !== null && 'event' in item && item.event === 'agentstate') {
+      return parseOrThrow(agentStateInput, item, where);
     }
     return parseOrThrow(callEventInput, item, where);
   }
 
-  async function normalise(input: CallEventInput, time: string): Promise<UnnumberedEvent> {
-    // agentstate is carried in the call events' stream as it came (validated above).
-    if ((input.event as string) === 'agentstate') return { ...input, agentstate: true, time } as unknown as UnnumberedEvent;
+  async function normalise(input: StreamEventInput, time: string): Promise<UnnumberedEvent> {
+    // agentstate is numbered and stored as it came (validated above), with its flag and time.
+    if (input.event === 'agentstate') return { ...input, agentstate: true, time };
     const enricher = deps.enrich?.();
     // The look-up's variables are merged into the call's as if the source had sent them.
     const update = enricher?.applies(input) ? { ...input.variables, ...(await enricher.lookup(input)) } : input.variables;

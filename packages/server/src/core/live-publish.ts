@@ -1,4 +1,4 @@
-import type { AgentPresence, CallEvent } from '@shuttle-cti/protocol';
+import type { AgentPresence, StreamEvent } from '@shuttle-cti/protocol';
 import type { CallTracker } from './call-tracker.js';
 import type { Fanout } from './fanout.js';
 
@@ -7,7 +7,7 @@ export interface LiveTargets {
   /** The supervisors of this hub: an agent's presence changed. */
   presence(update: AgentPresence): void;
   /** The agent sessions of `peer` on this hub. */
-  peer(peer: string, event: CallEvent): void;
+  peer(peer: string, event: StreamEvent): void;
 }
 
 /**
@@ -23,10 +23,10 @@ export function createLivePublish(deps: {
   /** The targets for one batch (made once per batch, so each emit reuses them). */
   targets: () => LiveTargets;
   /** Each event, before the floor and the agents get it. */
-  published: (event: CallEvent) => void;
+  published: (event: StreamEvent) => void;
   /** After the batch went out (the webhooks' delivery is woken). */
   after?: () => void;
-}): (events: CallEvent[]) => void {
+}): (events: StreamEvent[]) => void {
   const { tracker, fanout } = deps;
   return (events) => {
     const targets = deps.targets();

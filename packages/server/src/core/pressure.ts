@@ -41,10 +41,7 @@ export function overloaded(decision: Extract<AdmissionDecision, { ok: false }>):
     decision.reason === 'backlog'
       ? `the hub is overloaded (${decision.backlog} events waiting); retry after ${decision.retryAfterMs} ms`
       : `the hub is overloaded (running ${Math.round(decision.lagMs)} ms late); retry after ${decision.retryAfterMs} ms`;
-  return Object.assign(new CtiError(ErrorCode.UNAVAILABLE, message), {
-    retryAfterMs: decision.retryAfterMs,
-    retryAfterSeconds: Math.max(1, Math.ceil(decision.retryAfterMs / 1000)),
-  });
+  return new CtiError(ErrorCode.UNAVAILABLE, message, { retryAfterMs: decision.retryAfterMs });
 }
 
 /**

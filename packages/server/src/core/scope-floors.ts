@@ -1,4 +1,4 @@
-import { dayOf, eventInScope, scopeKey, type CallEvent, type ScopeMatcher } from '@shuttle-cti/protocol';
+import { dayOf, eventInScope, scopeKey, type StreamEvent, type ScopeMatcher } from '@shuttle-cti/protocol';
 import type { Store } from '@shuttle-cti/store';
 import { createScopeStats, type ScopeStats } from './scope-stats.js';
 import { warmUpTracker } from './warm-up.js';
@@ -15,7 +15,7 @@ export interface ScopeFloors {
   acquire(scope: ScopeMatcher): Promise<ScopeStats>;
   release(scope: ScopeMatcher): void;
   /** Feeds a published event to the counters whose scope it is in. */
-  apply(event: CallEvent): void;
+  apply(event: StreamEvent): void;
   /** How many distinct scopes have counters. */
   readonly size: number;
 }
@@ -27,14 +27,14 @@ interface Entry {
   /** Highest seq applied: the warm-up and the live stream overlap, and neither applies an event twice. */
   applied: number;
   /** Live events held while the warm-up reads the store. */
-  held: CallEvent[] | undefined;
+  held: StreamEvent[] | undefined;
   ready: Promise<void>;
 }
 
 export function createScopeFloors(store: Store, limits: { maxCalls: number }): ScopeFloors {
   const entries = new Map<string, Entry>();
 
-  const feed = (entry: Entry, event: CallEvent): void => {
+  const feed = (entry: Entry, event: StreamEvent): void => {
     if (event.seq <= entry.applied) return;
     entry.applied = event.seq;
     entry.stats.apply(event);

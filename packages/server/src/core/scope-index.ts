@@ -1,4 +1,4 @@
-import type { CallEvent, ScopeMatcher } from '@shuttle-cti/protocol';
+import type { StreamEvent, ScopeMatcher } from '@shuttle-cti/protocol';
 
 /**
  * What the hub knows for scope checks (protocol 1.2, "Scopes") beyond the event at hand:
@@ -10,7 +10,7 @@ import type { CallEvent, ScopeMatcher } from '@shuttle-cti/protocol';
  * Both are bounded: the calls kept are the most recent `maxCalls`.
  */
 export interface ScopeIndex {
-  observe(event: CallEvent): void;
+  observe(event: StreamEvent): void;
   /** Queues the peer is a member of, as far as the hub knows. */
   queuesOf(peer: string): ReadonlySet<string> | undefined;
   /** Whether the peer is named by the scope or is a member of one of its queues. */
@@ -38,12 +38,12 @@ export function createScopeIndex(maxCalls = 50_000): ScopeIndex {
 
   return {
     observe(event) {
-      const e = event as CallEvent & { queue?: unknown; peer?: unknown; member?: unknown };
-      const queue = typeof e.queue === 'string' && e.queue !== '' ? e.queue : undefined;
-      const peer = typeof e.peer === 'string' && e.peer !== '' ? e.peer : undefined;
-      if ((event.event as string) === 'agentstate') {
+      // Events are loose objects: an `outbound` has no `queue` of its own, an `abandon` no `peer`.
+      const queue = typeof event.queue === 'string' && event.queue !== '' ? event.queue : undefined;
+      const peer = typeof event.peer === 'string' && event.peer !== '' ? event.peer : undefined;
+      if (event.event === 'agentstate') {
         if (peer !== undefined && queue !== undefined) {
-          if (e.member === false) members.get(peer)?.delete(queue);
+          if (event.member === false) members.get(peer)?.delete(queue);
           else join(peer, queue);
         }
         return;

@@ -1,4 +1,4 @@
-import { dayOf, parseSeconds, type CallEvent, type DayStats } from '@shuttle-cti/protocol';
+import { dayOf, parseSeconds, type StreamEvent, type DayStats } from '@shuttle-cti/protocol';
 
 const emptyStats = (day: string): DayStats => ({ day, calls: 0, answered: 0, abandoned: 0, outbound: 0, avgHoldSeconds: 0 });
 
@@ -12,7 +12,7 @@ const emptyStats = (day: string): DayStats => ({ day, calls: 0, answered: 0, aba
  * the calls in progress (a few set operations per event), not a floor.
  */
 export interface ScopeStats {
-  apply(event: CallEvent): void;
+  apply(event: StreamEvent): void;
   /** The counters now, rolled over to `now`'s day when it is later. */
   stats(now: string): DayStats;
 }
@@ -66,6 +66,7 @@ export function createScopeStats(maxCalls: number, day = ''): ScopeStats {
           if (counted) stats.abandoned += 1;
           break;
         case 'ringend':
+        case 'agentstate':
           break;
       }
     },

@@ -19,8 +19,8 @@ export interface ErrorHandlerDeps {
 export function installErrorHandler(app: FastifyInstance, deps: ErrorHandlerDeps): void {
   app.setErrorHandler((error: FastifyError, _request, reply) => {
     if (error instanceof CtiError) {
-      const retry = (error as CtiError & { retryAfterSeconds?: number }).retryAfterSeconds;
-      if (retry !== undefined) void reply.header('retry-after', String(retry));
+      // Retry-After is in whole seconds; a wait under one second is sent as 1.
+      if (error.retryAfterMs !== undefined) void reply.header('retry-after', String(Math.max(1, Math.ceil(error.retryAfterMs / 1000))));
       return sendError(reply, error);
     }
     if (error.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || (error.statusCode === 400 && error instanceof SyntaxError)) {

@@ -1,4 +1,4 @@
-import { eventInScope, type CallEvent, type RealtimeRow, type ScopeMatcher } from '@shuttle-cti/protocol';
+import { eventInScope, type StreamEvent, type RealtimeRow, type ScopeMatcher } from '@shuttle-cti/protocol';
 import type { Store } from '@shuttle-cti/store';
 import { realtimeInScope } from '../namespaces/supervisor-snapshot.js';
 
@@ -12,8 +12,8 @@ const page = 2_000;
  * the last seq read: the next request asks `after=scanned`, so a scope with few events in
  * a busy log still moves forward, and a page may be empty while `scanned` advances.
  */
-export async function eventsInScope(store: Store, scope: ScopeMatcher, after: number, limit: number, scanLimit = eventsScanLimit): Promise<{ events: CallEvent[]; scanned: number }> {
-  const events: CallEvent[] = [];
+export async function eventsInScope(store: Store, scope: ScopeMatcher, after: number, limit: number, scanLimit = eventsScanLimit): Promise<{ events: StreamEvent[]; scanned: number }> {
+  const events: StreamEvent[] = [];
   let cursor = after;
   let read = 0;
   while (events.length < limit && read < scanLimit) {

@@ -23,9 +23,8 @@ export interface SessionData {
 const loopback = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1']);
 
 function refuse(code: 'UNAUTHORIZED' | 'FORBIDDEN' | 'UNAVAILABLE' | 'RATE_LIMITED', message: string): Error {
-  const error = new Error(message) as Error & { data: unknown };
-  error.data = { code, message };
-  return error;
+  // socket.io sends an error's `data` to the client with the refusal (connect_error).
+  return Object.assign(new Error(message), { data: { code, message } });
 }
 
 function handshakeValue(socket: Socket, key: string): unknown {

@@ -1,6 +1,6 @@
 import type {
-  CallEvent,
   RingingEvent,
+  StreamEvent,
   AgentClientToServer,
   AgentServerToClient,
   IntegrationClientToServer,
@@ -40,10 +40,10 @@ export const agentsOf = (io: HubServer): AgentNamespace => io.of('/agent');
 export const supervisorsOf = (io: HubServer): SupervisorNamespace => io.of('/supervisor');
 
 /**
- * Emits a published event under its own name (`event.event`). socket.io's typed `emit`
+ * Emits a published event (a call event or `agentstate`) under its own name (`event.event`). socket.io's typed `emit`
  * cannot tie a union of names to the matching payloads (TypeScript#30581); the target
  * must still be one whose map has the call events.
  */
-export function emitEvent(target: { emit(name: 'ringing', event: RingingEvent): unknown }, event: CallEvent): void {
-  (target.emit as (name: string, event: CallEvent) => unknown).call(target, event.event, event);
+export function emitEvent(target: { emit(name: 'ringing', event: RingingEvent): unknown }, event: StreamEvent): void {
+  (target.emit as (name: string, event: StreamEvent) => unknown).call(target, event.event, event);
 }

@@ -54,8 +54,9 @@ function time(input: Record<string, unknown>, field: 'from' | 'to', timeZone: st
 export function parseReportParams(input: Record<string, unknown>, defaults: ReportDefaults): ReportParams {
   const timeZone = text(input, 'tz') ?? defaults.timeZone;
   if (!isTimeZone(timeZone)) throw bad('tz', `unknown time zone ${timeZone}`);
-  const interval = text(input, 'interval') ?? 'total';
-  if (!(intervals as readonly string[]).includes(interval)) throw bad('interval', `must be one of ${intervals.join(', ')}`);
+  const intervalText = text(input, 'interval') ?? 'total';
+  const interval = intervals.find((i) => i === intervalText);
+  if (interval === undefined) throw bad('interval', `must be one of ${intervals.join(', ')}`);
   const slaText = text(input, 'sla');
   const sla = slaText === undefined ? defaults.sla : Number(slaText);
   if (slaText !== undefined && (!/^\d{1,4}$/.test(slaText) || sla > 3600)) throw bad('sla', 'a whole number of seconds, 0 to 3600');
@@ -69,5 +70,5 @@ export function parseReportParams(input: Record<string, unknown>, defaults: Repo
   if (interval === 'hour' && toMs - fromMs > maxHourlyDays * dayMs) {
     throw bad('interval', `hour is for ranges of up to ${maxHourlyDays} days; use day`);
   }
-  return { fromMs, toMs, interval: interval as ReportInterval, timeZone, sla, format, nowMs: defaults.nowMs };
+  return { fromMs, toMs, interval, timeZone, sla, format, nowMs: defaults.nowMs };
 }

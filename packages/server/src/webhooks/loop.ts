@@ -1,4 +1,4 @@
-import { WebhookDefaults, webhookAnswer, type CallEvent } from '@shuttle-cti/protocol';
+import { WebhookDefaults, webhookAnswer, type StreamEvent } from '@shuttle-cti/protocol';
 import type { Store, WebhookProgress, WebhookRecord } from '@shuttle-cti/store';
 import type { HubConfig } from '../config.js';
 import type { Logger } from '../logger.js';
@@ -104,7 +104,7 @@ export function startWebhookLoop(deps: DeliveryDeps & { record: WebhookRecord; o
     }
   }
 
-  async function deliver(event: CallEvent): Promise<Outcome> {
+  async function deliver(event: StreamEvent): Promise<Outcome> {
     const body = JSON.stringify(event);
     for (let attempt = 1; ; attempt++) {
       const headers = deliveryHeaders({ webhook: id, secret, event: event.event, seq: event.seq, body });
@@ -147,7 +147,7 @@ export function startWebhookLoop(deps: DeliveryDeps & { record: WebhookRecord; o
     // Cursor moved by events the filters passed over, not stored yet (only a delivery or an idle loop stores it).
     let unsaved = false;
     while (!signal.aborted) {
-      let events: CallEvent[];
+      let events: StreamEvent[];
       try {
         events = await store.eventsAfter(cursor, pageSize);
       } catch (error) {

@@ -1,4 +1,4 @@
-import { ringingInput, type CallEvent } from '@shuttle-cti/protocol';
+import { ringingInput, type StreamEvent } from '@shuttle-cti/protocol';
 import type { Store, UnnumberedEvent } from '@shuttle-cti/store';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createTestSqliteStore, type TestSqliteStore } from '../../../store/test/sqlite-helpers.js';
@@ -17,12 +17,12 @@ afterEach(async () => {
   db = undefined;
 });
 
-async function setup(): Promise<{ store: Store; published: number[]; batches: number[][]; append: (n: number) => Promise<CallEvent[]> }> {
+async function setup(): Promise<{ store: Store; published: number[]; batches: number[][]; append: (n: number) => Promise<StreamEvent[]> }> {
   db = await createTestSqliteStore();
   const store = db.store;
   const { ringing } = await seedEvents();
   let n = 0;
-  const append = (count: number): Promise<CallEvent[]> =>
+  const append = (count: number): Promise<StreamEvent[]> =>
     store.appendEvents(
       Array.from({ length: count }, (): UnnumberedEvent => ({ ...ringingInput.parse(ringing), ringing: true, uniqueid: `seq-${n++}`, time: new Date().toISOString(), variables: {} })),
     );

@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { Limits, type CallEvent, type RealtimeRow, type Variables } from '@shuttle-cti/protocol';
+import { Limits, type RealtimeRow, type StreamEvent, type Variables } from '@shuttle-cti/protocol';
 import { batchIds, eventIdOf, planAppend } from '../event-ids.js';
 import type { DistributiveOmit, OutboxItem, Store, TokenRecord, UnnumberedEvent } from '../store.js';
 import { isoTime, nowIso, rowLimit, seqCursor, textField } from '../normalize.js';
@@ -129,7 +129,7 @@ export function createPostgresStore(options: PostgresStoreOptions): Store {
       return inTransaction(
         pool,
         async (client) => {
-          const stored = new Map<string, CallEvent>();
+          const stored = new Map<string, StreamEvent>();
           if (ids.length > 0) {
             const { rows } = await client.query<{ eventid: string; seq: string; body: UnnumberedEvent }>(
               'SELECT eventid, seq, body FROM events WHERE eventid = ANY($1::text[])',
@@ -149,7 +149,7 @@ export function createPostgresStore(options: PostgresStoreOptions): Store {
             [
               fresh.map((e) => textField(e.event, 'event')),
               // agentstate (protocol 1.2) concerns a peer, not a call: it has no uniqueid.
-              fresh.map((e) => textField((e as { uniqueid?: unknown }).uniqueid ?? '', 'uniqueid')),
+              fresh.map((e) => textField(e.uniqueid ?? '', 'uniqueid')),
               fresh.map((e) => isoTime(e.time, 'time')),
               fresh.map((e) => JSON.stringify(e)),
               fresh.map((e) => eventIdOf(e)),
@@ -160,7 +160,13 @@ export function createPostgresStore(options: PostgresStoreOptions): Store {
           await calls.record(client, fresh);
           // Rows are numbered in the ORDER BY n order, so the i-th smallest seq is the i-th event.
           const seqs = rows.map((r) => Number(r.seq)).sort((a, b) => a - b);
-          return assemble(fresh.map((event, i) => ({ ...event, seq: seqs[i] }) as CallEvent));
+          return assemble(
+            fresh.map((event, i) => {
+              const seq = seqs[i];
+              if (seq === undefined) throw new Error(`append returned ${seqs.length} rows for ${fresh.length} events`);
+              return { ...event, seq };
+            }),
+          );
         },
         `BEGIN; SELECT pg_advisory_xact_lock(${lockClass.append}, hashtext(current_schema()))`,
       );

@@ -105,7 +105,7 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
       const { changes, lastInsertRowid } = insert.run(
         textField(event.event, 'event'),
         // agentstate (protocol 1.2) concerns a peer, not a call: it has no uniqueid.
-        textField((event as { uniqueid?: unknown }).uniqueid ?? '', 'uniqueid'),
+        textField(event.uniqueid ?? '', 'uniqueid'),
         isoTime(event.time, 'time'),
         JSON.stringify(event),
         eventid,

@@ -1,5 +1,5 @@
 import { readdir, readFile } from 'node:fs/promises';
-import { CtiError, type CallEvent } from '@shuttle-cti/protocol';
+import { CtiError, type StreamEvent } from '@shuttle-cti/protocol';
 import { describe, expect, it } from 'vitest';
 import type { UnnumberedEvent } from '../../src/store.js';
 import { at, ringing, type ConformanceContext } from './context.js';
@@ -58,7 +58,7 @@ export function eventTests(ctx: ConformanceContext): void {
 
     it('keeps seq strictly increasing across appends, and pages with after and limit', async () => {
       const store = ctx.store();
-      const all: CallEvent[] = [];
+      const all: StreamEvent[] = [];
       for (let batch = 0; batch < 4; batch++) {
         all.push(...(await store.appendEvents([ringing(), ringing({ event: 'up', up: true })])));
       }
@@ -66,12 +66,12 @@ export function eventTests(ctx: ConformanceContext): void {
       expectStrictlyIncreasing(all.map((e) => e.seq));
       expect(await store.seqRange()).toEqual({ first: all[0]?.seq, last: all.at(-1)?.seq });
 
-      const third = all[2] as CallEvent;
+      const third = all[2] as StreamEvent;
       expect(await store.eventsAfter(third.seq, 3)).toEqual(all.slice(3, 6));
       expect(await store.eventsAfter(third.seq - 0.5, 1)).toEqual([third]);
       expect(await store.eventsAfter(all.at(-1)?.seq ?? 0, 10)).toEqual([]);
       expect(await store.eventsAfter(0, 0)).toEqual([]);
-      const paged: CallEvent[] = [];
+      const paged: StreamEvent[] = [];
       let after = 0;
       for (;;) {
         const page = await store.eventsAfter(after, 4);

@@ -1,11 +1,17 @@
-import type { AgentStateEvent, AgentWelcomeState, CallControlAck, CallEvent } from '@shuttle-cti/protocol';
+import type { AgentStateEvent, AgentWelcomeState, CallControlAck, CallControlCommandMap, CallEvent } from '@shuttle-cti/protocol';
 import { h, setText } from '../common/dom.js';
 import { formatDuration } from '../common/format.js';
 import './call-controls.css';
 
 type AckResult = CallControlAck;
-/** Sends a call-control command (the agent's input as typed: the hub validates it) and resolves with the hub's ack. */
-export type SendCommand = (name: 'CallDial' | 'CallHangup' | 'CallTransfer' | 'AgentPause', payload: Record<string, unknown>) => Promise<AckResult>;
+type ControlName = 'CallDial' | 'CallHangup' | 'CallTransfer' | 'AgentPause';
+/** A command the agent's panel sends, with its payload (the protocol's command map). */
+export type ControlCommand = { [K in ControlName]: { name: K; payload: CallControlCommandMap[K] } }[ControlName];
+/**
+ * Sends a call-control command and resolves with the hub's ack. The payload has the
+ * command's shape; its values are the agent's input as typed (the hub validates them).
+ */
+export type SendCommand = (command: ControlCommand) => Promise<AckResult>;
 
 export interface CallControls {
   element: HTMLElement;
@@ -39,10 +45,10 @@ export function createCallControls(send: SendCommand): CallControls {
     outcome.dataset['result'] = ack.ok ? 'ok' : ack.error.code;
     setText(outcome, ack.ok ? ok : `${what} refused: ${ack.error.message}`);
   };
-  const run = (what: string, name: Parameters<SendCommand>[0], payload: Record<string, unknown>, ok: string, then?: (ack: AckResult) => void): void => {
+  const run = (what: string, command: ControlCommand, ok: string, then?: (ack: AckResult) => void): void => {
     outcome.dataset['result'] = 'pending';
     setText(outcome, `${what}…`);
-    send(name, payload).then(
+    send(command).then(
       (ack) => {
         report(what, ack, ok);
         then?.(ack);
@@ -55,7 +61,7 @@ export function createCallControls(send: SendCommand): CallControls {
   const dial = (): void => {
     const value = number.value.replace(/[\s().-]/g, '');
     if (value === '') return;
-    run('Dial', 'CallDial', { peer, number: value }, `Dialling ${value}: answer your phone`);
+    run('Dial', { name: 'CallDial', payload: { peer, number: value } }, `Dialling ${value}: answer your phone`);
   };
   number.addEventListener('keydown', (event) => {
     if (event.key === 'Enter') {
@@ -65,7 +71,7 @@ export function createCallControls(send: SendCommand): CallControls {
   });
   const dialButton = h('button', { type: 'button', class: 'button', onclick: dial }, 'Dial');
 
-  const hangupButton = h('button', { type: 'button', class: 'button danger', onclick: () => current && run('Hang up', 'CallHangup', { uniqueid: current }, 'Call hung up') }, 'Hang up');
+  const hangupButton = h('button', { type: 'button', class: 'button danger', onclick: () => current && run('Hang up', { name: 'CallHangup', payload: { uniqueid: current } }, 'Call hung up') }, 'Hang up');
   const target = h('input', { id: 'transfer-to', type: 'text', autocomplete: 'off', placeholder: 'Transfer to', 'aria-label': 'Transfer target' });
   const mode = h('select', { id: 'transfer-mode', 'aria-label': 'Transfer mode' }, h('option', { value: 'blind' }, 'Blind'), h('option', { value: 'attended' }, 'Attended'));
   // An attended transfer consults the target first: hanging up completes it, Cancel transfer
@@ -79,16 +85,16 @@ export function createCallControls(send: SendCommand): CallControls {
   };
   const cancel = (): void => {
     if (!current) return;
-    run('Cancel transfer', 'CallTransfer', { uniqueid: current, mode: 'cancel' }, 'Transfer cancelled: back with the caller', (ack) => ack.ok && consulting(false));
+    run('Cancel transfer', { name: 'CallTransfer', payload: { uniqueid: current, mode: 'cancel' } }, 'Transfer cancelled: back with the caller', (ack) => ack.ok && consulting(false));
   };
   const transfer = (): void => {
     const to = target.value.trim();
     if (!current || to === '') return;
     if (mode.value === 'attended') {
-      run('Transfer', 'CallTransfer', { uniqueid: current, to, mode: 'attended' }, `Consulting ${to}: hang up to complete the transfer`, (ack) => ack.ok && consulting(true));
+      run('Transfer', { name: 'CallTransfer', payload: { uniqueid: current, to, mode: 'attended' } }, `Consulting ${to}: hang up to complete the transfer`, (ack) => ack.ok && consulting(true));
       return;
     }
-    run('Transfer', 'CallTransfer', { uniqueid: current, to, mode: 'blind' }, `Transferred to ${to}`);
+    run('Transfer', { name: 'CallTransfer', payload: { uniqueid: current, to, mode: 'blind' } }, `Transferred to ${to}`);
   };
   target.addEventListener('keydown', (event) => {
     if (event.key === 'Enter') {
@@ -100,8 +106,8 @@ export function createCallControls(send: SendCommand): CallControls {
   const onCall = h('div', { class: 'control-row on-call', hidden: true }, hangupButton, target, mode, transferButton, cancelButton);
 
   const reasons = h('select', { id: 'pause-reason', 'aria-label': 'Pause reason' });
-  const pauseButton = h('button', { type: 'button', class: 'button', onclick: () => run('Pause', 'AgentPause', { peer, paused: true, reason: reasons.value }, `Paused: ${reasons.value}`) }, 'Pause');
-  const readyButton = h('button', { type: 'button', class: 'button', hidden: true, onclick: () => run('Ready', 'AgentPause', { peer, paused: false }, 'Ready') }, 'Ready');
+  const pauseButton = h('button', { type: 'button', class: 'button', onclick: () => run('Pause', { name: 'AgentPause', payload: { peer, paused: true, reason: reasons.value } }, `Paused: ${reasons.value}`) }, 'Pause');
+  const readyButton = h('button', { type: 'button', class: 'button', hidden: true, onclick: () => run('Ready', { name: 'AgentPause', payload: { peer, paused: false } }, 'Ready') }, 'Ready');
   const pauseState = h('span', { class: 'pause-state', 'data-paused': 'false' }, 'Ready');
 
   const element = h(

@@ -1,4 +1,4 @@
-import { callControlAck, callEventNames, type CallEvent } from '@shuttle-cti/protocol';
+import { callControlAck, callEventNames, type CallControlAck, type CallEvent } from '@shuttle-cti/protocol';
 import '../common/base.css';
 import { h } from '../common/dom.js';
 import './agent.css';
@@ -78,14 +78,25 @@ function startPanel(token: string): void {
     },
   });
   // Call control (protocol 1.2): below the call card; the socket exists by the time anything is sent.
-  const sendControl: SendCommand = (name, payload) =>
-    new Promise((resolve) => {
-      // The payload is the agent's input as typed; the hub validates it and answers with its error.
-      (socket.emit as (event: string, payload: unknown, ack: (result: unknown) => void) => void)(name, payload, (ack) => {
-        const parsed = callControlAck.safeParse(ack);
-        resolve(parsed.success ? parsed.data : { ok: false, error: { code: 'INTERNAL', message: 'unexpected answer from the hub' } });
-      });
+  const answer = (ack: Promise<unknown>): Promise<CallControlAck> =>
+    ack.then((result) => {
+      const parsed = callControlAck.safeParse(result);
+      return parsed.success ? parsed.data : { ok: false, error: { code: 'INTERNAL', message: 'unexpected answer from the hub' } };
     });
+  // The payload's values are the agent's input as typed; the hub validates them and answers with its error.
+  // One case per command: socket.io's typed emit cannot tie a union of names to their payloads (TypeScript#30581).
+  const sendControl: SendCommand = (command) => {
+    switch (command.name) {
+      case 'CallDial':
+        return answer(socket.emitWithAck('CallDial', command.payload));
+      case 'CallHangup':
+        return answer(socket.emitWithAck('CallHangup', command.payload));
+      case 'CallTransfer':
+        return answer(socket.emitWithAck('CallTransfer', command.payload));
+      case 'AgentPause':
+        return answer(socket.emitWithAck('AgentPause', command.payload));
+    }
+  };
   const controls = createCallControls(sendControl);
   const cardStack = h('div', { class: 'card-stack' }, card.element, controls.element);
   shell.mount({ card: cardStack, frames: frames.element, overlays: [blocked.element, toasts.element] });

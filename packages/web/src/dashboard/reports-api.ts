@@ -1,4 +1,4 @@
-import { agentReport, queueReport, type AgentReport, type QueueReport } from '@shuttle-cti/protocol';
+import { agentReport, errorAnswer, queueReport, type AgentReport, type QueueReport } from '@shuttle-cti/protocol';
 import { readAnswer } from '../common/http-answer.js';
 /** Rows of GET /api/v1/reports/queues and /agents, as the protocol defines them. */
 export type { AgentReportRow as AgentRow, QueueReportRow as QueueRow } from '@shuttle-cti/protocol';
@@ -33,8 +33,8 @@ export function createReportsApi(token: string, base: () => string = () => ''): 
   const get = async (path: string, accept: string): Promise<Response> => {
     const response = await fetch(`${base()}${path}`, { headers: { authorization: `Bearer ${token}`, accept }, cache: 'no-store' });
     if (!response.ok) {
-      const body = (await response.json().catch(() => undefined)) as { error?: { message?: string } } | undefined;
-      throw new Error(body?.error?.message ?? `the hub answered ${response.status}`);
+      const error = errorAnswer.safeParse(await response.json().catch(() => undefined));
+      throw new Error(error.success ? error.data.error.message : `the hub answered ${response.status}`);
     }
     return response;
   };

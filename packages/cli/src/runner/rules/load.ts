@@ -77,6 +77,13 @@ function text(obj: Obj, key: string, path: Path, options: { required: boolean; u
   return template;
 }
 
+/** A field that must be there (or have a fallback): `text` throws when it is missing. */
+function requiredText(obj: Obj, key: string, path: Path, options: { url?: boolean; fallback?: string } = {}): Template {
+  const template = text(obj, key, path, { ...options, required: true });
+  if (template === undefined) throw new Invalid(path, `"${key}" is required`);
+  return template;
+}
+
 function nameOf(value: unknown, path: Path): string {
   if (!isScalarValue(value)) throw new Invalid(path, 'a name is text');
   return String(value);
@@ -84,10 +91,9 @@ function nameOf(value: unknown, path: Path): string {
 
 function oneOfList<T extends string>(value: unknown, allowed: readonly T[], path: Path, what: string, fallback: T): T {
   if (value === undefined) return fallback;
-  if (typeof value !== 'string' || !(allowed as readonly string[]).includes(value)) {
-    throw new Invalid(path, `${what} must be one of ${allowed.join(', ')} (got ${JSON.stringify(value)})`);
-  }
-  return value as T;
+  const known = allowed.find((a) => a === value);
+  if (known === undefined) throw new Invalid(path, `${what} must be one of ${allowed.join(', ')} (got ${JSON.stringify(value)})`);
+  return known;
 }
 
 function regexOf(value: unknown, path: Path): RegExp {
@@ -144,13 +150,13 @@ function actionOf(value: unknown, path: Path, appname: string): Action {
     throw new Invalid(at, `unknown action "${kind}" (use ${actionKinds.join(', ')})`, true);
   }
   if (!isObj(body)) throw new Invalid(at, `${kind} needs its settings, e.g. url, peer`);
-  const peer = (): Template => text(body, 'peer', at, { required: true, fallback: '{{peer}}' }) as Template;
+  const peer = (): Template => requiredText(body, 'peer', at, { fallback: '{{peer}}' });
   switch (kind) {
     case 'wakeup':
       only(body, at, ['url', 'peer', 'mode'], 'wakeup');
       return {
         kind,
-        url: text(body, 'url', at, { required: true, url: true }) as Template,
+        url: requiredText(body, 'url', at, { url: true }),
         peer: peer(),
         mode: oneOfList(body['mode'], wakeupModes, [...at, 'mode'], 'mode', 'new_tab'),
       };
@@ -160,21 +166,21 @@ function actionOf(value: unknown, path: Path, appname: string): Action {
         kind,
         peer: peer(),
         type: oneOfList(body['type'], notificationTypes, [...at, 'type'], 'type', 'info'),
-        title: text(body, 'title', at, { required: true }) as Template,
-        body: text(body, 'body', at, { required: false, fallback: '' }) as Template,
+        title: requiredText(body, 'title', at),
+        body: requiredText(body, 'body', at, { fallback: '' }),
       };
     case 'dial':
       only(body, at, ['peer', 'number'], 'dial');
-      return { kind, peer: peer(), number: text(body, 'number', at, { required: true }) as Template };
+      return { kind, peer: peer(), number: requiredText(body, 'number', at) };
     case 'hangup':
       only(body, at, ['uniqueid'], 'hangup');
-      return { kind, uniqueid: text(body, 'uniqueid', at, { required: true, fallback: '{{uniqueid}}' }) as Template };
+      return { kind, uniqueid: requiredText(body, 'uniqueid', at, { fallback: '{{uniqueid}}' }) };
     case 'transfer':
       only(body, at, ['uniqueid', 'to', 'mode'], 'transfer');
       return {
         kind,
-        uniqueid: text(body, 'uniqueid', at, { required: true, fallback: '{{uniqueid}}' }) as Template,
-        to: text(body, 'to', at, { required: true }) as Template,
+        uniqueid: requiredText(body, 'uniqueid', at, { fallback: '{{uniqueid}}' }),
+        to: requiredText(body, 'to', at),
         mode: oneOfList(body['mode'], transferModes, [...at, 'mode'], 'mode', 'blind'),
       };
     case 'pause': {
@@ -187,8 +193,8 @@ function actionOf(value: unknown, path: Path, appname: string): Action {
       only(body, at, ['appname', 'reference', 'url'], 'pushevent');
       return {
         kind: 'pushevent',
-        appname: text(body, 'appname', at, { required: true, fallback: appname }) as Template,
-        reference: text(body, 'reference', at, { required: true, fallback: '{{uniqueid}}' }) as Template,
+        appname: requiredText(body, 'appname', at, { fallback: appname }),
+        reference: requiredText(body, 'reference', at, { fallback: '{{uniqueid}}' }),
         url: text(body, 'url', at, { required: false, url: true }),
       };
   }
@@ -202,10 +208,11 @@ function ruleOf(value: unknown, path: Path, appname: string): Rule {
   const onValue = value['on'];
   if (onValue === undefined) throw new Invalid(path, `"on" is required: the event(s) the rule reacts to (${callEventNames.join(', ')})`);
   const on = (Array.isArray(onValue) ? onValue : [onValue]).map((e: unknown, i) => {
-    if (typeof e !== 'string' || !(callEventNames as readonly string[]).includes(e)) {
+    const known = callEventNames.find((n) => n === e);
+    if (known === undefined) {
       throw new Invalid(Array.isArray(onValue) ? [...path, 'on', i] : [...path, 'on'], `unknown event ${JSON.stringify(e)} (use ${callEventNames.join(', ')})`);
     }
-    return e as CallEventName;
+    return known;
   });
   const whenValue = value['when'] ?? {};
   if (!isObj(whenValue)) throw new Invalid([...path, 'when'], '"when" maps fields to conditions, e.g. "queue: Sales"');
