@@ -248,7 +248,7 @@ export async function createHub(options: HubOptions = {}): Promise<Hub> {
   registerHealth(app, { store, metrics });
   registerApi(app, { ...auth, ingest, variables });
   registerReports(app, { ...auth, scopes });
-  registerCallControlApi(app, { store, callControl, logger });
+  registerCallControlApi(app, { ...auth, callControl, logger });
   registerWebhooksApi(app, { ...auth, logger, lastSeq: newestSeq });
   registerTokensApi(app, { ...auth, logger });
   registerWeb(app, options.webDist ?? findWebDist(), { hubs: config.web.hubs, frameAncestors: config.web.frameAncestors });

@@ -77,6 +77,45 @@ describe('outbox and rate limits', () => {
     });
     expect(response.status).toBe(202);
   });
+  it('rate-limits HTTP call control per token too, with 429 and Retry-After in the call-control answer', async () => {
+    const responses = await Promise.all(
+      Array.from({ length: 40 }, () =>
+        fetch(`${t.url}/api/v1/agents/${encodeURIComponent(t.peer)}/pause`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${t.tokens.integration}`, 'content-type': 'application/json' },
+          body: JSON.stringify({ paused: true }),
+        }),
+      ),
+    );
+    const limited = responses.filter((r) => r.status === 429);
+    expect(limited.length).toBeGreaterThan(20);
+    expect(limited[0]?.headers.get('retry-after')).toBe('1');
+    expect(await limited[0]?.json()).toMatchObject({ ok: false, error: { code: 'RATE_LIMITED' } });
+  });
+});
+
+describe('failed authentications on HTTP call control', () => {
+  let hub: Hub;
+  let dataDir: string;
+  beforeAll(async () => {
+    dataDir = join(await mkdtemp(join(tmpdir(), 'shuttle-cti-auth-cc-')), 'data');
+    hub = await createHub({ config: { host: '127.0.0.1', port: 0, dataDir, authFailures: { max: 2, windowMs: 60_000, delayMs: 10 } }, logger: createLogger('error') });
+    await hub.listen();
+  });
+  afterAll(async () => {
+    await hub?.close();
+    await rm(join(dataDir, '..'), { recursive: true, force: true });
+  });
+
+  it('are counted and slow the address down, as on every other route', async () => {
+    const post = (token: string) => fetch(`${hub.url}/api/v1/calls/u.1/hangup`, { method: 'POST', headers: { authorization: `Bearer ${token}` } });
+    for (const i of [0, 1]) expect((await post(`sct_guess${i}${'x'.repeat(20)}`)).status).toBe(401);
+    expect(await metric(hub, 'shuttle_cti_auth_failures_total{via="http POST /api/v1/calls/:uniqueid/hangup"}')).toBe(2);
+    const blocked = await post(`sct_guess2${'x'.repeat(20)}`);
+    expect(blocked.status).toBe(429);
+    expect(Number(blocked.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect(await blocked.json()).toMatchObject({ ok: false, error: { code: 'RATE_LIMITED' } });
+  });
 });
 
 describe('Integration Realtime rows', () => {

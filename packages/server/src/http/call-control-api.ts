@@ -1,29 +1,18 @@
-import { CtiError, ErrorCode, httpStatusOf, scopeMatcher, toCtiError, type CallControlCommandName } from '@shuttle-cti/protocol';
-import type { Store } from '@shuttle-cti/store';
+import { CtiError, ErrorCode, httpStatusOf, roles, scopeMatcher, toCtiError, type CallControlCommandName } from '@shuttle-cti/protocol';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { authenticate } from '../auth.js';
 import type { Actor, CallControlService } from '../core/call-control.js';
 import type { Logger } from '../logger.js';
+import { requireBearer, setRetryAfter, type BearerAuth } from './errors.js';
 
-/** Any token's actor goes to the service, which decides what it may do. */
-export interface CallControlApiDeps {
-  store: Store;
+/** Any role's token is checked (with the guards of every route); the service decides what it may do. */
+export interface CallControlApiDeps extends BearerAuth {
   callControl: CallControlService;
   logger: Logger;
 }
 
-/** The token's role, name and peer (any role: the service decides what it may do). */
-async function actorOf(store: Store, request: FastifyRequest): Promise<Actor> {
-  const header = request.headers.authorization;
-  const match = typeof header === 'string' ? /^Bearer\s+(\S+)$/i.exec(header) : null;
-  if (!match) throw new CtiError(ErrorCode.UNAUTHORIZED, 'send the token as Authorization: Bearer <token>');
-  let token;
-  try {
-    token = await authenticate(store, match[1]);
-  } catch (error) {
-    throw new CtiError(ErrorCode.UNAVAILABLE, 'the store is unreachable, so the hub cannot check tokens right now; retry later', { cause: error });
-  }
-  if (!token) throw new CtiError(ErrorCode.UNAUTHORIZED, 'invalid or revoked token');
+/** The token's role, name, peer and scope. */
+async function actorOf(auth: BearerAuth, request: FastifyRequest): Promise<Actor> {
+  const token = await requireBearer(auth, request, roles);
   return { role: token.role, name: token.name, peer: token.peer, scope: token.scope === null ? null : scopeMatcher(token.scope) };
 }
 
@@ -43,12 +32,13 @@ export function registerCallControlApi(app: FastifyInstance, ctx: CallControlApi
   const route = (path: string, name: CallControlCommandName, payload: (request: FastifyRequest) => Record<string, unknown>): void => {
     app.post(path, async (request, reply: FastifyReply) => {
       try {
-        const actor = await actorOf(ctx.store, request);
+        const actor = await actorOf(ctx, request);
         return await reply.code(200).send(await ctx.callControl.run(name, payload(request), actor));
       } catch (error) {
         const e = toCtiError(error);
         if (e.code === ErrorCode.INTERNAL) ctx.logger.error({ err: error, command: name }, 'call control failed');
         const wire = e.code === ErrorCode.INTERNAL ? { code: ErrorCode.UNAVAILABLE, message: 'the hub could not carry out the command; retry later' } : e.toWire();
+        setRetryAfter(reply, e);
         return reply.code(httpStatusOf[wire.code]).send({ ok: false, error: wire });
       }
     });

@@ -10,6 +10,11 @@ export function sendError(reply: FastifyReply, error: CtiError): FastifyReply {
   return reply.code(httpStatusOf[error.code]).send({ error: error.toWire() });
 }
 
+/** An error that says when to retry (overload, rate limits) sets `Retry-After`, in whole seconds: a wait under one second is sent as 1. */
+export function setRetryAfter(reply: FastifyReply, error: CtiError): void {
+  if (error.retryAfterMs !== undefined) void reply.header('retry-after', String(Math.max(1, Math.ceil(error.retryAfterMs / 1000))));
+}
+
 export interface ErrorHandlerDeps {
   config: Pick<HubConfig, 'limits'>;
   logger: Logger;
@@ -19,8 +24,7 @@ export interface ErrorHandlerDeps {
 export function installErrorHandler(app: FastifyInstance, deps: ErrorHandlerDeps): void {
   app.setErrorHandler((error: FastifyError, _request, reply) => {
     if (error instanceof CtiError) {
-      // Retry-After is in whole seconds; a wait under one second is sent as 1.
-      if (error.retryAfterMs !== undefined) void reply.header('retry-after', String(Math.max(1, Math.ceil(error.retryAfterMs / 1000))));
+      setRetryAfter(reply, error);
       return sendError(reply, error);
     }
     if (error.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || (error.statusCode === 400 && error instanceof SyntaxError)) {
