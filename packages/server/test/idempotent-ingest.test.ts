@@ -141,6 +141,15 @@ describe('idempotent ingest across a SIGKILL', () => {
   }, 120_000);
 });
 
+/** Posts as a source does: an overloaded hub's 503 (it answers Retry-After: 1 or more) is sent again after a second. */
+async function postRetrying(url: string, token: string, body: unknown): Promise<{ status: number; body: Result & { results?: Result[] } }> {
+  for (let attempt = 1; ; attempt++) {
+    const answer = await post(url, token, body);
+    if (answer.status !== 503 || attempt === 5) return answer;
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+  }
+}
+
 describeCluster('idempotent ingest across several hubs sharing PostgreSQL', () => {
   it('stores and publishes each id once when every event is posted to both hubs at once', async () => {
     const env = await createClusterEnv();
@@ -152,10 +161,11 @@ describeCluster('idempotent ingest across several hubs sharing PostgreSQL', () =
       await untilAsync(() => onA.of('welcome').length > 0 && onB.of('welcome').length > 0, 'both integrations');
       const events = Array.from({ length: 30 }, (_, i) => ringing(`cluster-idem-${i}`));
       const answers = await Promise.all(
-        events.flatMap((event) => [post(a.url, env.tokens.source, event), post(b.url, env.tokens.source, event)]),
+        events.flatMap((event) => [postRetrying(a.url, env.tokens.source, event), postRetrying(b.url, env.tokens.source, event)]),
       );
       const results = answers.map((r) => r.body);
-      expect(results.every((r) => r.ok)).toBe(true);
+      // On a busy machine a hub may refuse for overload first (503, retried above); any other refusal is a failure, shown whole.
+      expect(answers.filter((r) => r.body.ok !== true)).toEqual([]);
       expect(results.filter((r) => r.duplicate !== true)).toHaveLength(events.length);
       for (let i = 0; i < events.length; i++) expect(results[2 * i]?.seq).toBe(results[2 * i + 1]?.seq);
       const stored = await env.store.eventsAfter(0, 1000);
