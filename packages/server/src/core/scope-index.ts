@@ -17,6 +17,11 @@ export interface ScopeIndex {
   peerInScope(scope: ScopeMatcher, peer: string): boolean;
   /** Whether a call is in the scope: true or false when the hub knows it, undefined when it does not. */
   callInScope(scope: ScopeMatcher, uniqueid: string): boolean | undefined;
+  /**
+   * Calls `listener` when a peer stops being a member of a queue it was one of (an
+   * `agentstate` with `member: false`), after the membership is gone.
+   */
+  onLeave(listener: (peer: string, queue: string) => void): void;
 }
 
 interface CallSeen {
@@ -29,6 +34,7 @@ const maxPeersPerCall = 64;
 export function createScopeIndex(maxCalls = 50_000): ScopeIndex {
   const members = new Map<string, Set<string>>();
   const calls = new Map<string, CallSeen>();
+  const leaveListeners: ((peer: string, queue: string) => void)[] = [];
 
   const join = (peer: string, queue: string): void => {
     let set = members.get(peer);
@@ -43,8 +49,8 @@ export function createScopeIndex(maxCalls = 50_000): ScopeIndex {
       const peer = typeof e.peer === 'string' && e.peer !== '' ? e.peer : undefined;
       if ((event.event as string) === 'agentstate') {
         if (peer !== undefined && queue !== undefined) {
-          if (e.member === false) members.get(peer)?.delete(queue);
-          else join(peer, queue);
+          if (e.member !== false) join(peer, queue);
+          else if (members.get(peer)?.delete(queue) === true) for (const listener of leaveListeners) listener(peer, queue);
         }
         return;
       }
@@ -76,6 +82,9 @@ export function createScopeIndex(maxCalls = 50_000): ScopeIndex {
       if (call.queue !== undefined && scope.queues.has(call.queue)) return true;
       for (const p of call.peers) if (scope.peers.has(p)) return true;
       return false;
+    },
+    onLeave(listener) {
+      leaveListeners.push(listener);
     },
   };
 }
