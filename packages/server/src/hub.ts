@@ -169,7 +169,7 @@ export async function createHub(options: HubOptions = {}): Promise<Hub> {
   const variables = cluster ? cluster.shareVariables(createVariablesService(store)) : createVariablesService(store);
   const router = createRouter({ store, config, metrics, logger, ...(cluster ? { relay: (item) => cluster.relay(item) } : {}) });
 
-  const scopeFloors = createScopeFloors(store, floorLimits);
+  const scopeFloors = createScopeFloors(scopes, floorLimits);
   const supervisorOut = createSupervisorOut(io, scopes);
   // The live publish rule (src/core/live-publish.ts), into this hub's socket.io rooms.
   const publish = createLivePublish({

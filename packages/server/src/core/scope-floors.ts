@@ -1,20 +1,22 @@
 import { dayOf, eventInScope, scopeKey, type CallEvent, type ScopeMatcher } from '@shuttle-cti/protocol';
-import type { Store } from '@shuttle-cti/store';
+import type { ScopeIndex } from './scope-index.js';
 import { createScopeStats, type ScopeStats } from './scope-stats.js';
-import { warmUpTracker } from './warm-up.js';
 
 /**
  * Today's counters as each scope sees them, from the events in that scope only: one per
  * distinct scope with a supervisor connected to this hub, shared by that scope's
- * supervisors; created (and rebuilt from today's stored events) when the first connects,
- * dropped with the last. The calls in progress come from the hub's own floor, filtered
- * (namespaces/supervisor-snapshot.ts). An unscoped hub has none and pays nothing.
+ * supervisors; created when the first connects, dropped with the last. A new scope's
+ * counters are counted from the calls the scope index keeps in memory (its recent calls'
+ * counted events, scope-index.ts), in the same tick, with no read of the store: a
+ * supervisor connecting with a scope never seen costs a pass over those calls, not a
+ * replay of the day's stored events. The calls in progress come from the hub's own floor,
+ * filtered (namespaces/supervisor-snapshot.ts). An unscoped hub has none and pays nothing.
  */
 export interface ScopeFloors {
   /** The counters of this scope, built if needed; call `release` with the same scope when done. */
   acquire(scope: ScopeMatcher): Promise<ScopeStats>;
   release(scope: ScopeMatcher): void;
-  /** Feeds a published event to the counters whose scope it is in. */
+  /** Feeds a published event to the counters whose scope it is in (after the index observed it). */
   apply(event: CallEvent): void;
   /** How many distinct scopes have counters. */
   readonly size: number;
@@ -24,65 +26,67 @@ interface Entry {
   scope: ScopeMatcher;
   stats: ScopeStats;
   refs: number;
-  /** Highest seq applied: the warm-up and the live stream overlap, and neither applies an event twice. */
-  applied: number;
-  /** Live events held while the warm-up reads the store. */
-  held: CallEvent[] | undefined;
-  ready: Promise<void>;
 }
 
-export function createScopeFloors(store: Store, limits: { maxCalls: number }): ScopeFloors {
+export function createScopeFloors(index: ScopeIndex, limits: { maxCalls: number }): ScopeFloors {
   const entries = new Map<string, Entry>();
-
-  const feed = (entry: Entry, event: CallEvent): void => {
-    if (event.seq <= entry.applied) return;
-    entry.applied = event.seq;
-    entry.stats.apply(event);
+  // The counters by the queues and the peers their scopes name: an event reaches the few
+  // whose scope it is in with two look-ups, however many scopes there are.
+  const byQueue = new Map<string, Entry[]>();
+  const byPeer = new Map<string, Entry[]>();
+  const link = (map: Map<string, Entry[]>, names: ReadonlySet<string>, entry: Entry): void => {
+    for (const name of names) {
+      const list = map.get(name);
+      if (list) list.push(entry);
+      else map.set(name, [entry]);
+    }
+  };
+  const unlink = (map: Map<string, Entry[]>, names: ReadonlySet<string>, entry: Entry): void => {
+    for (const name of names) {
+      const list = map.get(name)?.filter((e) => e !== entry);
+      if (list === undefined || list.length === 0) map.delete(name);
+      else map.set(name, list);
+    }
   };
 
   return {
-    async acquire(scope) {
+    acquire(scope) {
       const key = scopeKey(scope.scope);
       let entry = entries.get(key);
       if (entry === undefined) {
-        const stats = createScopeStats(limits.maxCalls, dayOf(new Date().toISOString()));
-        const created: Entry = { scope, stats, refs: 0, applied: 0, held: [], ready: Promise.resolve() };
-        created.ready = warmUpTracker(store, {
-          apply: (event) => {
-            if (eventInScope(scope, event)) feed(created, event);
-            else created.applied = Math.max(created.applied, event.seq);
-            return [];
-          },
-        })
-          .then(() => undefined)
-          .finally(() => {
-            const held = created.held ?? [];
-            created.held = undefined;
-            for (const event of held) feed(created, event);
-          });
-        entries.set(key, (entry = created));
+        // Today's (UTC) events only, as a restarting hub counts them (warm-up.ts).
+        const today = dayOf(new Date().toISOString());
+        const stats = createScopeStats(limits.maxCalls, today);
+        index.replayCalls((event) => {
+          if (dayOf(event.time) === today && eventInScope(scope, event)) stats.apply(event);
+        });
+        entry = { scope, stats, refs: 0 };
+        entries.set(key, entry);
+        link(byQueue, scope.queues, entry);
+        link(byPeer, scope.peers, entry);
       }
       entry.refs += 1;
-      try {
-        await entry.ready;
-      } catch (error) {
-        this.release(scope);
-        throw error;
-      }
-      return entry.stats;
+      return Promise.resolve(entry.stats);
     },
     release(scope) {
       const key = scopeKey(scope.scope);
       const entry = entries.get(key);
       if (entry === undefined) return;
       entry.refs -= 1;
-      if (entry.refs <= 0) entries.delete(key);
+      if (entry.refs > 0) return;
+      entries.delete(key);
+      unlink(byQueue, entry.scope.queues, entry);
+      unlink(byPeer, entry.scope.peers, entry);
     },
     apply(event) {
-      for (const entry of entries.values()) {
-        if (!eventInScope(entry.scope, event)) continue;
-        if (entry.held) entry.held.push(event);
-        else feed(entry, event);
+      const { queue, peer } = event as { queue?: unknown; peer?: unknown };
+      const byItsQueue = typeof queue === 'string' ? byQueue.get(queue) : undefined;
+      if (byItsQueue) for (const entry of byItsQueue) entry.stats.apply(event);
+      const byItsPeer = typeof peer === 'string' ? byPeer.get(peer) : undefined;
+      if (byItsPeer === undefined) return;
+      for (const entry of byItsPeer) {
+        // Once per scope: one naming both the event's queue and its peer had it above.
+        if (byItsQueue === undefined || !entry.scope.queues.has(queue as string)) entry.stats.apply(event);
       }
     },
     get size() {
