@@ -1,5 +1,6 @@
 import { dayOf, eventInScope, scopeKey, type CallEvent, type ScopeMatcher } from '@shuttle-cti/protocol';
 import type { ScopeIndex } from './scope-index.js';
+import { createScopeGroups } from './scope-groups.js';
 import { createScopeStats, type ScopeStats } from './scope-stats.js';
 
 /**
@@ -30,25 +31,9 @@ interface Entry {
 
 export function createScopeFloors(index: ScopeIndex, limits: { maxCalls: number }): ScopeFloors {
   const entries = new Map<string, Entry>();
-  // The counters by the queues and the peers their scopes name: an event reaches the few
-  // whose scope it is in with two look-ups, however many scopes there are.
-  const byQueue = new Map<string, Entry[]>();
-  const byPeer = new Map<string, Entry[]>();
-  const link = (map: Map<string, Entry[]>, names: ReadonlySet<string>, entry: Entry): void => {
-    for (const name of names) {
-      const list = map.get(name);
-      if (list) list.push(entry);
-      else map.set(name, [entry]);
-    }
-  };
-  const unlink = (map: Map<string, Entry[]>, names: ReadonlySet<string>, entry: Entry): void => {
-    for (const name of names) {
-      const list = map.get(name)?.filter((e) => e !== entry);
-      if (list === undefined || list.length === 0) map.delete(name);
-      else map.set(name, list);
-    }
-  };
-
+  // By the queues and peers their scopes name: an event reaches the few counters whose
+  // scope it is in with two look-ups, however many scopes there are.
+  const byName = createScopeGroups<Entry>();
   return {
     acquire(scope) {
       const key = scopeKey(scope.scope);
@@ -62,8 +47,7 @@ export function createScopeFloors(index: ScopeIndex, limits: { maxCalls: number 
         });
         entry = { scope, stats, refs: 0 };
         entries.set(key, entry);
-        link(byQueue, scope.queues, entry);
-        link(byPeer, scope.peers, entry);
+        byName.add(scope, entry);
       }
       entry.refs += 1;
       return Promise.resolve(entry.stats);
@@ -75,19 +59,10 @@ export function createScopeFloors(index: ScopeIndex, limits: { maxCalls: number 
       entry.refs -= 1;
       if (entry.refs > 0) return;
       entries.delete(key);
-      unlink(byQueue, entry.scope.queues, entry);
-      unlink(byPeer, entry.scope.peers, entry);
+      byName.delete(entry.scope, entry);
     },
     apply(event) {
-      const { queue, peer } = event as { queue?: unknown; peer?: unknown };
-      const byItsQueue = typeof queue === 'string' ? byQueue.get(queue) : undefined;
-      if (byItsQueue) for (const entry of byItsQueue) entry.stats.apply(event);
-      const byItsPeer = typeof peer === 'string' ? byPeer.get(peer) : undefined;
-      if (byItsPeer === undefined) return;
-      for (const entry of byItsPeer) {
-        // Once per scope: one naming both the event's queue and its peer had it above.
-        if (byItsQueue === undefined || !entry.scope.queues.has(queue as string)) entry.stats.apply(event);
-      }
+      byName.forEachIn(event, (entry) => entry.stats.apply(event));
     },
     get size() {
       return entries.size;
