@@ -93,4 +93,11 @@ it("a scope's counters are right when its first supervisor connects after the tr
   for (const scope of [scopes[1] as Scope, { queues: ['Support'], peers: ['SIP/p5'] }]) {
     expect((await connect(scope)).stats, JSON.stringify(scope)).toEqual(expected(events, scope));
   }
+
+  // After a restart (the index rebuilt from today's stored events), the same figures.
+  for (const s of sockets.splice(0)) s.close();
+  await hub.restart();
+  for (const scope of [scopes[2] as Scope, scopes[3] as Scope]) {
+    expect((await connect(scope)).stats, `${JSON.stringify(scope)} after a restart`).toEqual(expected(events, scope));
+  }
 });
