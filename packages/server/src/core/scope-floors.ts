@@ -7,10 +7,10 @@ import { createScopeStats, type ScopeStats } from './scope-stats.js';
  * Today's counters as each scope sees them, from the events in that scope only: one per
  * distinct scope with a supervisor connected to this hub, shared by that scope's
  * supervisors; created when the first connects, dropped with the last. A new scope's
- * counters are counted from the calls the scope index keeps in memory (its recent calls'
- * counted events, scope-index.ts), in the same tick, with no read of the store: a
- * supervisor connecting with a scope never seen costs a pass over those calls, not a
- * replay of the day's stored events. The calls in progress come from the hub's own floor,
+ * counters are counted from the recent events the scope index keeps in memory
+ * (scope-journal.ts), in the same tick, with no read of the store: a supervisor
+ * connecting with a scope never seen costs one pass over them in memory, not a replay of
+ * the day's stored events. The calls in progress come from the hub's own floor,
  * filtered (namespaces/supervisor-snapshot.ts). An unscoped hub has none and pays nothing.
  */
 export interface ScopeFloors {
@@ -42,7 +42,7 @@ export function createScopeFloors(index: ScopeIndex, limits: { maxCalls: number 
         // Today's (UTC) events only, as a restarting hub counts them (warm-up.ts).
         const today = dayOf(new Date().toISOString());
         const stats = createScopeStats(limits.maxCalls, today);
-        index.replayCalls((event) => {
+        index.replayEvents((event) => {
           if (dayOf(event.time) === today && eventInScope(scope, event)) stats.apply(event);
         });
         entry = { scope, stats, refs: 0 };

@@ -1,14 +1,5 @@
 import type { CallEvent, ScopeMatcher } from '@shuttle-cti/protocol';
-
-/** What a scope's counters read of a call event (scope-stats.ts), and its scope test. */
-export interface CountedEvent {
-  event: CallEvent['event'];
-  uniqueid: string;
-  time: string;
-  queue?: unknown;
-  peer?: unknown;
-  holdtime?: unknown;
-}
+import { createScopeJournal, type CountedEvent } from './scope-journal.js';
 
 /**
  * What the hub knows for scope checks (protocol 1.2, "Scopes") beyond the event at hand:
@@ -19,9 +10,8 @@ export interface CountedEvent {
  * simulator), from the calls seen: a peer rung or answering for a queue is a member of it.
  * Both are bounded: the calls kept are the most recent `maxCalls`.
  *
- * For each call it also keeps the events a scope's counters count (all but `ringend`, and
- * a `ringing` of a peer already rung for it left out), so that the counters of a scope
- * that appears (its first supervisor connects) are counted from memory, not from the store.
+ * It also keeps the most recent call events as scopes' counters read them
+ * (scope-journal.ts), so that the counters of a scope that appears are counted from memory.
  */
 export interface ScopeIndex {
   observe(event: CallEvent): void;
@@ -36,27 +26,19 @@ export interface ScopeIndex {
    * `agentstate` with `member: false`), after the membership is gone.
    */
   onLeave(listener: (peer: string, queue: string) => void): void;
-  /**
-   * Hands the counted events of the calls it keeps to `apply`, call by call, oldest call
-   * first, each call's in order. One object is reused for all of them: read it, do not keep it.
-   */
-  replayCalls(apply: (event: Readonly<CountedEvent>) => void): void;
+  /** The most recent call events, oldest first, as the scopes' counters read them (one object reused: do not keep it). */
+  replayEvents(apply: (event: Readonly<CountedEvent>) => void): void;
 }
 
 interface CallSeen {
   queue: string | undefined;
   peers: Set<string>;
-  /** The counted events, flat: event, time, queue, peer, holdtime for each. */
-  steps: unknown[];
-  /** A hangup or abandon was kept: a `ringing` after it is kept even for a peer seen. */
-  ended: boolean;
 }
 
 const maxPeersPerCall = 64;
-const stepFields = 5;
-const maxStepsPerCall = 128;
 
-export function createScopeIndex(maxCalls = 50_000): ScopeIndex {
+export function createScopeIndex(maxCalls = 50_000, journalEvents?: number): ScopeIndex {
+  const journal = createScopeJournal(journalEvents);
   const members = new Map<string, Set<string>>();
   const calls = new Map<string, CallSeen>();
   const leaveListeners: ((peer: string, queue: string) => void)[] = [];
@@ -81,9 +63,10 @@ export function createScopeIndex(maxCalls = 50_000): ScopeIndex {
       }
       if (peer !== undefined && queue !== undefined && (event.event === 'ringing' || event.event === 'up')) join(peer, queue);
       if (!event.uniqueid) return;
+      journal.record(event);
       let call = calls.get(event.uniqueid);
       if (call === undefined) {
-        call = { queue, peers: new Set(), steps: [], ended: false };
+        call = { queue, peers: new Set() };
         calls.set(event.uniqueid, call);
         if (calls.size > maxCalls) {
           const oldest = calls.keys().next().value;
@@ -91,14 +74,6 @@ export function createScopeIndex(maxCalls = 50_000): ScopeIndex {
         }
       }
       call.queue ??= queue;
-      const kind = event.event;
-      // A peer rung again for the same queue (a ring-all strategy rings everyone each round)
-      // changes no scope's counters: the call is already in progress wherever it counts.
-      const repeat = kind === 'ringing' && !call.ended && peer !== undefined && call.peers.has(peer) && queue === call.queue;
-      if (kind !== 'ringend' && !repeat && call.steps.length < maxStepsPerCall * stepFields) {
-        call.steps.push(kind, event.time, queue, peer, event.event === 'up' ? event.holdtime : undefined);
-        if (kind === 'hangup' || kind === 'abandon') call.ended = true;
-      }
       if (peer !== undefined && call.peers.size < maxPeersPerCall) call.peers.add(peer);
     },
     queuesOf: (peer) => members.get(peer),
@@ -119,20 +94,6 @@ export function createScopeIndex(maxCalls = 50_000): ScopeIndex {
     onLeave(listener) {
       leaveListeners.push(listener);
     },
-    replayCalls(apply) {
-      const step: CountedEvent = { event: 'ringing', uniqueid: '', time: '', queue: undefined, peer: undefined, holdtime: undefined };
-      for (const [uniqueid, call] of calls) {
-        step.uniqueid = uniqueid;
-        const steps = call.steps;
-        for (let i = 0; i < steps.length; i += stepFields) {
-          step.event = steps[i] as CountedEvent['event'];
-          step.time = steps[i + 1] as string;
-          step.queue = steps[i + 2];
-          step.peer = steps[i + 3];
-          step.holdtime = steps[i + 4];
-          apply(step);
-        }
-      }
-    },
+    replayEvents: (apply) => journal.replay(apply),
   };
 }

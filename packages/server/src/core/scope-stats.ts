@@ -1,5 +1,5 @@
 import { dayOf, parseSeconds, type DayStats } from '@shuttle-cti/protocol';
-import type { CountedEvent } from './scope-index.js';
+import type { CountedEvent } from './scope-journal.js';
 
 const emptyStats = (day: string): DayStats => ({ day, calls: 0, answered: 0, abandoned: 0, outbound: 0, avgHoldSeconds: 0 });
 
