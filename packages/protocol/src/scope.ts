@@ -69,6 +69,26 @@ export function realtimeRowInScope(scope: Scope | ScopeMatcher, row: { channel: 
   return eventInScope(scope, row.channel);
 }
 
+/**
+ * The last `agent` presence a scoped supervisor gets for an agent that left the scope's
+ * queues (an `agentstate` with `member: false`) and is no longer in its scope: offline,
+ * no session, none of its queues (the scope learns nothing of the agent's other queues).
+ */
+export function leftScopePresence(peer: string): { peer: string; state: 'offline'; sessions: 0; queues: string[] } {
+  return { peer, state: 'offline', sessions: 0, queues: [] };
+}
+
+/**
+ * Whether a presence tells a scoped supervisor that the agent is out of its scope: offline,
+ * no session, member of none of the scope's queues (its `queues` given), and a peer the
+ * scope does not name. The dashboard then drops the agent rather than showing it offline.
+ */
+export function presenceLeavesScope(scope: Scope | ScopeMatcher, presence: { peer: string; state: string; sessions: number; queues?: readonly string[] | undefined }): boolean {
+  if (presence.state !== 'offline' || presence.sessions !== 0 || presence.queues === undefined) return false;
+  const m = asMatcher(scope);
+  return !m.peers.has(presence.peer) && !presence.queues.some((q) => m.queues.has(q));
+}
+
 /** Human-readable, as the CLI and the dashboard show it: `queues Sales, Support · peers SIP/a`. */
 export function describeScope(scope: Scope | null): string {
   if (scope === null) return 'everything';

@@ -172,7 +172,7 @@ export async function createHub(options: HubOptions = {}): Promise<Hub> {
   const variables = link.shareVariables(createVariablesService(store));
   const router = createRouter({ store, config, metrics, logger, relay: link.relay });
 
-  const scopeFloors = createScopeFloors(store, floorLimits);
+  const scopeFloors = createScopeFloors(scopes, floorLimits);
   const supervisorOut = createSupervisorOut(io, scopes);
   const newestSeq = (): number => lastSeq;
   // The live publish rule (src/core/live-publish.ts), into this hub's socket.io rooms.

@@ -1,30 +1,30 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { StreamEvent } from '@shuttle-cti/protocol';
+import { scopeMatcher, type StreamEvent } from '@shuttle-cti/protocol';
 import { createSqliteStore, type Store, type UnnumberedEvent } from '@shuttle-cti/store';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createFanout, type Subscriber } from '../src/core/fanout.js';
 import { createLogger } from '../src/logger.js';
 
-const ringing = (uniqueid: string): UnnumberedEvent =>
+const ringing = (uniqueid: string, queue = 'Sales', peer = 'SIP/100'): UnnumberedEvent =>
   ({
     event: 'ringing',
     ringing: true,
     uniqueid,
-    peer: 'SIP/100',
+    peer,
     agentname: 'Agent 100',
     agentnum: '100',
     direction: 'inbound',
-    queue: 'Sales',
+    queue,
     callernum: '0102030405',
     time: new Date().toISOString(),
     variables: {},
   });
 
-function subscriber(id: string, namespace?: string): Subscriber & { got: number[] } {
+function subscriber(id: string, namespace?: string, scope?: { queues: string[]; peers: string[] }): Subscriber & { got: number[] } {
   const got: number[] = [];
-  return { id, ...(namespace ? { namespace } : {}), got, send: (event) => got.push(event.seq), truncated: () => undefined };
+  return { id, ...(namespace ? { namespace } : {}), ...(scope ? { scope: scopeMatcher(scope) } : {}), got, send: (event) => got.push(event.seq), truncated: () => undefined };
 }
 
 describe('fan-out of live events', () => {
@@ -78,5 +78,37 @@ describe('fan-out of live events', () => {
     const next = await store.appendEvents([ringing('5')]);
     fanout.publish(next);
     expect(broadcasts).toEqual([{ ids: ['late'], seq: next[0]?.seq }]);
+  });
+
+  it('scoped subscribers get the events of their scope once each, live, after a replay, after a scope change, and none once removed', async () => {
+    const fanout = createFanout(store, createLogger('silent'));
+    const sales = subscriber('sales', undefined, { queues: ['Sales'], peers: [] });
+    const both = subscriber('both', undefined, { queues: ['Sales'], peers: ['SIP/b'] });
+    const twin = subscriber('twin', undefined, { queues: ['Sales'], peers: [] });
+    const all = subscriber('all');
+    for (const sub of [sales, both, twin, all]) await fanout.add(sub);
+    const before = await store.appendEvents([ringing('0', 'Billing', 'SIP/b')]);
+    const late = subscriber('late', undefined, { queues: [], peers: ['SIP/b'] });
+    const adding = fanout.add(late, 0);
+    const events = await store.appendEvents([ringing('1'), ringing('2', 'Billing', 'SIP/b'), ringing('3', 'Sales', 'SIP/b'), ringing('4', 'Support', 'SIP/c')]);
+    fanout.publish([...before, ...events]);
+    await adding;
+    const seq = (i: number): number => ([...before, ...events][i] as StreamEvent).seq;
+    expect(all.got).toEqual([0, 1, 2, 3, 4].map(seq));
+    expect(sales.got).toEqual([1, 3].map(seq));
+    expect(twin.got).toEqual([1, 3].map(seq));
+    expect(both.got).toEqual([0, 1, 2, 3].map(seq));
+    expect(late.got).toEqual([0, 2, 3].map(seq));
+
+    fanout.setScope('sales', scopeMatcher({ queues: ['Support'], peers: [] }));
+    fanout.setScope('late', null);
+    fanout.remove('twin');
+    const more = await store.appendEvents([ringing('5'), ringing('6', 'Support', 'SIP/c')]);
+    fanout.publish(more);
+    const [five, six] = more.map((e) => e.seq) as [number, number];
+    expect(sales.got.slice(2)).toEqual([six]);
+    expect(late.got.slice(3)).toEqual([five, six]);
+    expect(twin.got).toHaveLength(2);
+    expect(both.got.slice(4)).toEqual([five]);
   });
 });

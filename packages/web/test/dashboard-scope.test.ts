@@ -40,4 +40,24 @@ describeBrowser('supervisor dashboard with a scoped token', () => {
     await all.locator('[data-kpi="calls"]', { hasText: /^7$/ }).waitFor();
     expect(await all.locator('.scope-note').isVisible()).toBe(false);
   });
+
+  it('drops an agent that leaves its queues; an unscoped dashboard keeps it', async () => {
+    const t = await startTestHub({ webDist: b.pages.dir });
+    b.cleanup(() => t.stop());
+    const member = (queue: string, isMember: boolean) => ({ event: 'agentstate' as const, peer: 'SIP/leaver', agentname: 'Lea Ver', queue, member: isMember, paused: false, status: 'idle' });
+    await t.hub.sink.agentState(member('Support', true));
+    await t.hub.sink.agentState(member('Billing', true));
+    const { secret } = await createToken(t.hub.store, { role: 'supervisor', name: 'support-lead', scope: { queues: ['Support'], peers: [] } });
+    const context = await b.context();
+    const page = await openDashboard(context, t.url, secret, b.errors);
+    const all = await openDashboard(context, t.url, t.tokens.supervisor, b.errors);
+    const leaver = (p: typeof page) => p.locator('.agent-who', { hasText: 'SIP/leaver' });
+    await leaver(page).waitFor();
+    await leaver(all).waitFor();
+    await t.hub.sink.agentState(member('Support', false));
+    await leaver(page).waitFor({ state: 'detached' });
+    // Still a Billing member: the unscoped dashboard shows it with its one queue left.
+    await all.locator('.agent-queues', { hasText: /^Billing$/ }).waitFor();
+    expect(await leaver(all).count()).toBe(1);
+  });
 });

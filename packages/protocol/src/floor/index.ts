@@ -3,7 +3,7 @@
  * counters), computed the same way by the hub and by the dashboard. Pure: no clock,
  * no I/O; every time is a hub time passed in (an event's `time`, or `now`).
  */
-export { agentOf, applyAgentPresence, presenceOf, setAgentSessions } from './agents.js';
+export { agentOf, applyAgentPresence, forgetAgent, presenceOf, setAgentSessions } from './agents.js';
 export { applyCallEvent, type FloorChange } from './apply.js';
 export { dayOf, parseSeconds, rollDay } from './day.js';
 export { expireCalls, expireFloor, type FloorExpiry } from './expire.js';

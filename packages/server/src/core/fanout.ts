@@ -1,6 +1,7 @@
 import { eventInScope, type StreamEvent, type ReplayTruncated, type ScopeMatcher } from '@shuttle-cti/protocol';
 import type { Store } from '@shuttle-cti/store';
 import type { Logger } from '../logger.js';
+import { createScopeGroups } from './scope-groups.js';
 
 /** A connection that receives every call event (integrations, supervisors). */
 export interface Subscriber {
@@ -54,6 +55,8 @@ export function createFanout(
   broadcast?: (namespace: string, ids: readonly string[], event: StreamEvent) => void,
 ): Fanout {
   const entries = new Map<string, Entry>();
+  /** The entries with a scope, live (not replaying) and by scope: an event finds its own with two look-ups. */
+  const scoped = createScopeGroups<Entry>();
 
   /** Moves the subscriber's cursor to `event`; false when it already had it. */
   function advance(entry: Entry, event: StreamEvent): boolean {
@@ -65,6 +68,22 @@ export function createFanout(
   function deliver(entry: Entry, event: StreamEvent): void {
     if (!advance(entry, event)) return;
     if (entry.scope === null || eventInScope(entry.scope, event)) entry.sub.send(event);
+  }
+
+  /** The event being published, and the ids it goes to per namespace (publish). */
+  let current: StreamEvent | undefined;
+  let byNamespace = new Map<string, string[]>();
+  /** One live subscriber gets `current`: its id joins its namespace's broadcast, or it is sent to alone. */
+  function take(entry: Entry): void {
+    if (current === undefined || !advance(entry, current)) return;
+    const { namespace } = entry.sub;
+    if (broadcast && namespace !== undefined) {
+      const ids = byNamespace.get(namespace);
+      if (ids) ids.push(entry.sub.id);
+      else byNamespace.set(namespace, [entry.sub.id]);
+    } else {
+      entry.sub.send(current);
+    }
   }
 
   async function replay(entry: Entry, after: number): Promise<void> {
@@ -84,6 +103,7 @@ export function createFanout(
       const entry: Entry = { sub, cursor: 0, buffer: undefined, scope: sub.scope ?? null };
       if (lastSeq === undefined) {
         entries.set(sub.id, entry);
+        if (entry.scope !== null) scoped.add(entry.scope, entry);
         return;
       }
       entry.buffer = [];
@@ -97,35 +117,35 @@ export function createFanout(
         const held = entry.buffer;
         entry.buffer = undefined;
         for (const event of held) deliver(entry, event);
+        if (entry.scope !== null && entries.get(sub.id) === entry) scoped.add(entry.scope, entry);
       }
     },
     remove(id) {
+      const entry = entries.get(id);
       entries.delete(id);
+      if (entry?.scope) scoped.delete(entry.scope, entry);
     },
     setScope(id, scope) {
       const entry = entries.get(id);
-      if (entry) entry.scope = scope;
+      if (!entry) return;
+      const live = entry.buffer === undefined;
+      if (live && entry.scope !== null) scoped.delete(entry.scope, entry);
+      entry.scope = scope;
+      if (live && scope !== null) scoped.add(scope, entry);
     },
     publish(events) {
       for (const event of events) {
-        const byNamespace = new Map<string, string[]>();
+        current = event;
+        byNamespace = new Map();
         for (const entry of entries.values()) {
           if (entry.buffer) {
             entry.buffer.push(event);
             continue;
           }
-          if (!advance(entry, event)) continue;
-          // Unscoped subscribers (null) pay one comparison; scoped ones two set look-ups.
-          if (entry.scope !== null && !eventInScope(entry.scope, event)) continue;
-          const { namespace } = entry.sub;
-          if (broadcast && namespace !== undefined) {
-            const ids = byNamespace.get(namespace);
-            if (ids) ids.push(entry.sub.id);
-            else byNamespace.set(namespace, [entry.sub.id]);
-          } else {
-            entry.sub.send(event);
-          }
+          // Unscoped subscribers (null) pay one comparison; scoped ones are found by their scope's names.
+          if (entry.scope === null) take(entry);
         }
+        if (scoped.size > 0) scoped.forEachIn(event, take);
         for (const [namespace, ids] of byNamespace) broadcast?.(namespace, ids, event);
       }
     },

@@ -1,20 +1,23 @@
 import { dayOf, eventInScope, scopeKey, type StreamEvent, type ScopeMatcher } from '@shuttle-cti/protocol';
-import type { Store } from '@shuttle-cti/store';
+import type { ScopeIndex } from './scope-index.js';
+import { createScopeGroups } from './scope-groups.js';
 import { createScopeStats, type ScopeStats } from './scope-stats.js';
-import { warmUpTracker } from './warm-up.js';
 
 /**
  * Today's counters as each scope sees them, from the events in that scope only: one per
  * distinct scope with a supervisor connected to this hub, shared by that scope's
- * supervisors; created (and rebuilt from today's stored events) when the first connects,
- * dropped with the last. The calls in progress come from the hub's own floor, filtered
- * (namespaces/supervisor-snapshot.ts). An unscoped hub has none and pays nothing.
+ * supervisors; created when the first connects, dropped with the last. A new scope's
+ * counters are counted from the recent events the scope index keeps in memory
+ * (scope-journal.ts), in the same tick, with no read of the store: a supervisor
+ * connecting with a scope never seen costs one pass over them in memory, not a replay of
+ * the day's stored events. The calls in progress come from the hub's own floor,
+ * filtered (namespaces/supervisor-snapshot.ts). An unscoped hub has none and pays nothing.
  */
 export interface ScopeFloors {
   /** The counters of this scope, built if needed; call `release` with the same scope when done. */
   acquire(scope: ScopeMatcher): Promise<ScopeStats>;
   release(scope: ScopeMatcher): void;
-  /** Feeds a published event to the counters whose scope it is in. */
+  /** Feeds a published event to the counters whose scope it is in (after the index observed it). */
   apply(event: StreamEvent): void;
   /** How many distinct scopes have counters. */
   readonly size: number;
@@ -24,66 +27,44 @@ interface Entry {
   scope: ScopeMatcher;
   stats: ScopeStats;
   refs: number;
-  /** Highest seq applied: the warm-up and the live stream overlap, and neither applies an event twice. */
-  applied: number;
-  /** Live events held while the warm-up reads the store. */
-  held: StreamEvent[] | undefined;
-  ready: Promise<void>;
 }
 
-export function createScopeFloors(store: Store, limits: { maxCalls: number }): ScopeFloors {
+export function createScopeFloors(index: ScopeIndex, limits: { maxCalls: number }): ScopeFloors {
   const entries = new Map<string, Entry>();
-
-  const feed = (entry: Entry, event: StreamEvent): void => {
-    if (event.seq <= entry.applied) return;
-    entry.applied = event.seq;
-    entry.stats.apply(event);
-  };
-
+  // By the queues and peers their scopes name: an event reaches the few counters whose
+  // scope it is in with two look-ups, however many scopes there are.
+  const byName = createScopeGroups<Entry>();
   return {
-    async acquire(scope) {
+    acquire(scope) {
       const key = scopeKey(scope.scope);
       let entry = entries.get(key);
       if (entry === undefined) {
-        const stats = createScopeStats(limits.maxCalls, dayOf(new Date().toISOString()));
-        const created: Entry = { scope, stats, refs: 0, applied: 0, held: [], ready: Promise.resolve() };
-        created.ready = warmUpTracker(store, {
-          apply: (event) => {
-            if (eventInScope(scope, event)) feed(created, event);
-            else created.applied = Math.max(created.applied, event.seq);
-            return [];
-          },
-        })
-          .then(() => undefined)
-          .finally(() => {
-            const held = created.held ?? [];
-            created.held = undefined;
-            for (const event of held) feed(created, event);
-          });
-        entries.set(key, (entry = created));
+        // Today's (UTC) events only, as a restarting hub counts them (warm-up.ts).
+        const today = dayOf(new Date().toISOString());
+        const stats = createScopeStats(limits.maxCalls, today);
+        index.replayEvents((event) => {
+          if (dayOf(event.time) === today && eventInScope(scope, event)) stats.apply(event);
+        });
+        entry = { scope, stats, refs: 0 };
+        entries.set(key, entry);
+        byName.add(scope, entry);
       }
       entry.refs += 1;
-      try {
-        await entry.ready;
-      } catch (error) {
-        this.release(scope);
-        throw error;
-      }
-      return entry.stats;
+      return Promise.resolve(entry.stats);
     },
     release(scope) {
       const key = scopeKey(scope.scope);
       const entry = entries.get(key);
       if (entry === undefined) return;
       entry.refs -= 1;
-      if (entry.refs <= 0) entries.delete(key);
+      if (entry.refs > 0) return;
+      entries.delete(key);
+      byName.delete(entry.scope, entry);
     },
     apply(event) {
-      for (const entry of entries.values()) {
-        if (!eventInScope(entry.scope, event)) continue;
-        if (entry.held) entry.held.push(event);
-        else feed(entry, event);
-      }
+      // An agentstate changes no counter.
+      if (event.event === 'agentstate') return;
+      byName.forEachIn(event, (entry) => entry.stats.apply(event));
     },
     get size() {
       return entries.size;

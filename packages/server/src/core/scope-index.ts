@@ -1,4 +1,5 @@
 import type { StreamEvent, ScopeMatcher } from '@shuttle-cti/protocol';
+import { createScopeJournal, type CountedEvent } from './scope-journal.js';
 
 /**
  * What the hub knows for scope checks (protocol 1.2, "Scopes") beyond the event at hand:
@@ -8,6 +9,9 @@ import type { StreamEvent, ScopeMatcher } from '@shuttle-cti/protocol';
  * connect, QueueMemberAdded/Removed), and, for a PBX that sends none (HTTP ingest, the
  * simulator), from the calls seen: a peer rung or answering for a queue is a member of it.
  * Both are bounded: the calls kept are the most recent `maxCalls`.
+ *
+ * It also keeps the most recent call events as scopes' counters read them
+ * (scope-journal.ts), so that the counters of a scope that appears are counted from memory.
  */
 export interface ScopeIndex {
   observe(event: StreamEvent): void;
@@ -17,6 +21,13 @@ export interface ScopeIndex {
   peerInScope(scope: ScopeMatcher, peer: string): boolean;
   /** Whether a call is in the scope: true or false when the hub knows it, undefined when it does not. */
   callInScope(scope: ScopeMatcher, uniqueid: string): boolean | undefined;
+  /**
+   * Calls `listener` when a peer stops being a member of a queue it was one of (an
+   * `agentstate` with `member: false`), after the membership is gone.
+   */
+  onLeave(listener: (peer: string, queue: string) => void): void;
+  /** The most recent call events, oldest first, as the scopes' counters read them (one object reused: do not keep it). */
+  replayEvents(apply: (event: Readonly<CountedEvent>) => void): void;
 }
 
 interface CallSeen {
@@ -26,9 +37,11 @@ interface CallSeen {
 
 const maxPeersPerCall = 64;
 
-export function createScopeIndex(maxCalls = 50_000): ScopeIndex {
+export function createScopeIndex(maxCalls = 50_000, journalEvents?: number): ScopeIndex {
+  const journal = createScopeJournal(journalEvents);
   const members = new Map<string, Set<string>>();
   const calls = new Map<string, CallSeen>();
+  const leaveListeners: ((peer: string, queue: string) => void)[] = [];
 
   const join = (peer: string, queue: string): void => {
     let set = members.get(peer);
@@ -43,13 +56,14 @@ export function createScopeIndex(maxCalls = 50_000): ScopeIndex {
       const peer = typeof event.peer === 'string' && event.peer !== '' ? event.peer : undefined;
       if (event.event === 'agentstate') {
         if (peer !== undefined && queue !== undefined) {
-          if (event.member === false) members.get(peer)?.delete(queue);
-          else join(peer, queue);
+          if (event.member !== false) join(peer, queue);
+          else if (members.get(peer)?.delete(queue) === true) for (const listener of leaveListeners) listener(peer, queue);
         }
         return;
       }
       if (peer !== undefined && queue !== undefined && (event.event === 'ringing' || event.event === 'up')) join(peer, queue);
       if (!event.uniqueid) return;
+      journal.record(event);
       let call = calls.get(event.uniqueid);
       if (call === undefined) {
         call = { queue, peers: new Set() };
@@ -77,5 +91,9 @@ export function createScopeIndex(maxCalls = 50_000): ScopeIndex {
       for (const p of call.peers) if (scope.peers.has(p)) return true;
       return false;
     },
+    onLeave(listener) {
+      leaveListeners.push(listener);
+    },
+    replayEvents: (apply) => journal.replay(apply),
   };
 }

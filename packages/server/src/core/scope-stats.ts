@@ -1,4 +1,5 @@
-import { dayOf, parseSeconds, type StreamEvent, type DayStats } from '@shuttle-cti/protocol';
+import { dayOf, parseSeconds, type DayStats } from '@shuttle-cti/protocol';
+import type { CountedEvent } from './scope-journal.js';
 
 const emptyStats = (day: string): DayStats => ({ day, calls: 0, answered: 0, abandoned: 0, outbound: 0, avgHoldSeconds: 0 });
 
@@ -12,7 +13,7 @@ const emptyStats = (day: string): DayStats => ({ day, calls: 0, answered: 0, aba
  * the calls in progress (a few set operations per event), not a floor.
  */
 export interface ScopeStats {
-  apply(event: StreamEvent): void;
+  apply(event: Readonly<CountedEvent>): void;
   /** The counters now, rolled over to `now`'s day when it is later. */
   stats(now: string): DayStats;
 }
@@ -66,7 +67,6 @@ export function createScopeStats(maxCalls: number, day = ''): ScopeStats {
           if (counted) stats.abandoned += 1;
           break;
         case 'ringend':
-        case 'agentstate':
           break;
       }
     },

@@ -1,4 +1,4 @@
-import type { AgentPresence, RealtimeRow, ScopeMatcher } from '@shuttle-cti/protocol';
+import { leftScopePresence, type AgentPresence, type RealtimeRow, type ScopeMatcher } from '@shuttle-cti/protocol';
 import type { Server } from 'socket.io';
 import type { ScopeIndex } from './scope-index.js';
 
@@ -37,6 +37,17 @@ export interface SupervisorOut {
 export function createSupervisorOut(io: Server, index: ScopeIndex): SupervisorOut {
   let scoped = 0;
   const nsp = io.of('/supervisor');
+  // An agent that left a queue is out of the scopes that had it by that queue only: their
+  // supervisors get a last presence for it, offline with none of their queues, and the
+  // dashboard drops it (docs/PROTOCOL.md, "Scopes"). Those that still see it (by another
+  // of their queues, or naming its peer) get its real presences as before.
+  index.onLeave((peer, queue) => {
+    if (scoped === 0) return;
+    const still = [supervisorsRoom, peerRoom(peer)];
+    const queues = index.queuesOf(peer);
+    if (queues) for (const q of queues) still.push(queueRoom(q));
+    nsp.local.to(queueRoom(queue)).except(still).emit('agent', leftScopePresence(peer));
+  });
   return {
     agent(presence) {
       if (scoped === 0) {

@@ -3,10 +3,13 @@ import {
   applyCallEvent,
   createFloor,
   floorFromSnapshot,
+  forgetAgent,
+  presenceLeavesScope,
   type AgentPresence,
   type CallEvent,
   type FloorState,
   type LiveCall,
+  type Scope,
   type Snapshot,
 } from '@shuttle-cti/protocol';
 
@@ -38,9 +41,13 @@ export function applyEvent(state: LiveState, event: CallEvent): EventEffect {
   return { newCall, answered, abandoned, outbound };
 }
 
-/** An agent's presence changed; `now` is the hub time it is seen at. */
-export function applyPresence(state: LiveState, presence: AgentPresence, now: string): void {
-  applyAgentPresence(state, presence, now);
+/**
+ * An agent's presence changed; `now` is the hub time it is seen at. With the scope of a
+ * scoped token, the last presence of an agent that left the scope drops the agent.
+ */
+export function applyPresence(state: LiveState, presence: AgentPresence, now: string, scope?: Scope): void {
+  if (scope !== undefined && presenceLeavesScope(scope, presence)) forgetAgent(state, presence.peer);
+  else applyAgentPresence(state, presence, now);
 }
 
 export interface QueueSummary {

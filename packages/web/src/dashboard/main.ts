@@ -6,6 +6,7 @@ import {
   type CallControlAck,
   type CallEvent,
   type RealtimeRow,
+  type Scope,
 } from '@shuttle-cti/protocol';
 import '../common/base.css';
 import './dashboard.css';
@@ -73,6 +74,8 @@ function startDashboard(token: string): void {
   const realtime = createRealtimeView(api);
   const reports = mountReports(createReportsApi(token, () => hubs.current()));
   let state = emptyState();
+  /** The token's scope (protocol 1.2), from the `welcome`; undefined when unscoped. */
+  let scope: Scope | undefined;
   let series = createMinuteSeries(Date.now());
 
   const element = h(
@@ -122,7 +125,7 @@ function startDashboard(token: string): void {
           live = true;
           break;
         case 'agent':
-          applyPresence(state, update.presence, new Date(clock.now()).toISOString());
+          applyPresence(state, update.presence, new Date(clock.now()).toISOString(), scope);
           live = true;
           break;
         case 'row':
@@ -145,6 +148,7 @@ function startDashboard(token: string): void {
 
   socket.on('welcome', (welcome) => {
     setText(who, welcome.name);
+    scope = welcome.scope;
     scopeNote.hidden = welcome.scope === undefined;
     setText(scopeNote, welcome.scope === undefined ? '' : `Scope: ${describeScope(welcome.scope)}`);
     scopeNote.title = welcome.scope === undefined ? '' : 'This token sees only these queues and peers: the calls, agents, counters and rows shown are theirs.';
