@@ -111,9 +111,9 @@ export function createIngest(deps: {
   async function normalise(input: StreamEventInput, time: string): Promise<UnnumberedEvent> {
     // agentstate is numbered and stored as it came (validated above), with its flag and time.
     if (input.event === 'agentstate') return { ...input, agentstate: true, time };
-    const enricher = deps.enrich?.();
     // The look-up's variables are merged into the call's as if the source had sent them.
-    const update = enricher?.applies(input) ? { ...input.variables, ...(await enricher.lookup(input)) } : input.variables;
+    const lookup = deps.enrich?.()?.lookup(input);
+    const update = lookup ? { ...input.variables, ...(await lookup) } : input.variables;
     const vars = await variables.merge(input.uniqueid, update, time);
     return withHubFields(input, time, vars);
   }

@@ -9,10 +9,12 @@ import { deliveryHeaders } from './sign.js';
 
 /** Caller look-up before a `ringing` is published (webhooks with `enrich`). */
 export interface Enricher {
-  /** Whether any enabled webhook enriches this event (checked first, so other events never wait). */
-  applies(event: CallEventInput): boolean;
-  /** The variables the webhooks answered, merged in list order; `{}` on timeout or error. */
-  lookup(event: CallEventInput): Promise<Variables>;
+  /**
+   * The variables the enriching webhooks answer for this event, merged in list order (`{}`
+   * on timeout or error); `undefined`, at once, when no enabled webhook enriches it, so
+   * that other events never wait.
+   */
+  lookup(event: CallEventInput): Promise<Variables> | undefined;
 }
 
 interface Cached {
@@ -92,10 +94,10 @@ export function createEnricher(deps: { config: HubConfig; logger: Logger; metric
   }
 
   return {
-    applies: (event) => enriching(event).length > 0,
-    async lookup(event) {
-      const answers = await Promise.all(enriching(event).map((w) => lookupOne(w, event)));
-      return Object.assign({}, ...answers.filter((a) => a !== undefined)) as Variables;
+    lookup(event) {
+      const webhooks = enriching(event);
+      if (webhooks.length === 0) return undefined;
+      return Promise.all(webhooks.map((w) => lookupOne(w, event))).then((answers) => Object.assign({}, ...answers.filter((a) => a !== undefined)) as Variables);
     },
   };
 }
