@@ -9,6 +9,8 @@ export interface BenchFlags {
   rates: number[];
   stepMs: number;
   warmupMs: number;
+  /** Events per second of the warm-up. */
+  warmupRate: number;
   /** How long to wait after a step for late events before counting the rest lost. */
   drainMs: number;
   batchMs: number;
@@ -44,6 +46,8 @@ export const usage = `npm run bench -- [flags]
   --integrations <n>   integration processes answering every "up" with a wakeup (default 2)
   --rates <list>       events per second of each step (default 100,250,500,1000,2000,5000)
   --step-seconds <s>   length of each step (default 10)
+  --warmup-seconds <s> warm-up of each target once its clients are connected (default 3, 1 with --quick)
+  --warmup-rate <n>    events per second of the warm-up (default 100)
   --batch-ms <ms>      the source posts a batch this often (default 20)
   --max-p99 <ms>       p99 screen-pop latency a step must stay under to pass (default 50)
   --no-baseline        skip the bare socket.io relay
@@ -77,6 +81,8 @@ export function parseFlags(argv: string[]): BenchFlags | 'help' {
       integrations: { type: 'string' },
       rates: { type: 'string' },
       'step-seconds': { type: 'string' },
+      'warmup-seconds': { type: 'string' },
+      'warmup-rate': { type: 'string' },
       'batch-ms': { type: 'string' },
       'max-p99': { type: 'string' },
       'no-baseline': { type: 'boolean' },
@@ -107,7 +113,8 @@ export function parseFlags(argv: string[]): BenchFlags | 'help' {
     integrations: number(values.integrations, 'integrations', 2, 1),
     rates,
     stepMs,
-    warmupMs: quick ? 1000 : 3000,
+    warmupMs: number(values['warmup-seconds'], 'warmup-seconds', quick ? 1 : 3) * 1000,
+    warmupRate: number(values['warmup-rate'], 'warmup-rate', 100, 1),
     drainMs: quick ? 3000 : 10_000,
     batchMs: number(values['batch-ms'], 'batch-ms', 20, 1),
     baseline: !(values['no-baseline'] ?? false),

@@ -127,7 +127,7 @@ export async function connectTarget(target: Target, flags: BenchFlags, log: (lin
     log(`${target.name}: ${connected} agents connected in ${agents.ms} ms; RSS ${rssIdleKib} → ${rssConnectedKib} KiB (${perAgent} KiB per agent)`);
 
     // Warm-up (step 0, not reported): JIT, connection pools, SQLite pages.
-    await source.ask<SourceDone>({ type: 'run', step: 0, rate: 100, durationMs: flags.warmupMs, batchMs: flags.batchMs }, flags.warmupMs + 60_000);
+    await source.ask<SourceDone>({ type: 'run', step: 0, rate: flags.warmupRate, durationMs: flags.warmupMs, batchMs: flags.batchMs }, flags.warmupMs + 60_000);
 
     const runStep = async (step: number, rate: number): Promise<StepResult> => {
       const stepStart = Date.now();

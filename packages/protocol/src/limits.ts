@@ -22,11 +22,16 @@ export const Limits = {
   eventIdLength: 128,
 } as const;
 
+const nonAscii = /[\u0080-\uffff]/;
+
 /** Size of a value as UTF-8 JSON text; Infinity when it cannot be serialised. */
 export function jsonByteLength(value: unknown): number {
   try {
     const text = JSON.stringify(value);
     if (text === undefined) return 0;
+    // Most payloads are ASCII, one byte a character: one regular-expression scan (native)
+    // instead of the loop below, which was 1% of the hub's CPU at 1,000 events/s.
+    if (!nonAscii.test(text)) return text.length;
     let bytes = 0;
     for (let i = 0; i < text.length; i++) {
       const c = text.charCodeAt(i);

@@ -64,3 +64,19 @@ export const postgresCallsMigration: Migration = {
 
 /** Version 6: the reports' rollups per 15-minute slot (see rollup.ts); 4 and 5 are other changes'. */
 export const postgresRollupMigration: Migration = { version: 6, name: 'report rollups', sql: rollupSchemaSql('postgres') };
+
+/**
+ * Version 9: the report indexes without the summaries' counters, as in SQLite. Columns an
+ * index includes count as indexed: a summary update that changed answered or talktime
+ * could not be a heap-only (HOT) update and wrote a new entry into the index as well.
+ */
+export const postgresReportIndexesMigration: Migration = {
+  version: 9,
+  name: 'report indexes without counters',
+  sql: `
+    DROP INDEX calls_report;
+    CREATE INDEX calls_report_keys ON calls (entered_ms, queue) WHERE outbound = 0;
+    DROP INDEX call_agents_report;
+    CREATE INDEX call_agents_report_keys ON call_agents (entered_ms, peer);
+  `,
+};

@@ -47,11 +47,15 @@ export interface SqliteCalls extends CallSummaryStore {
 export function createSqliteCalls(sql: (text: string) => SqliteStatement, transaction: (work: () => void) => void): SqliteCalls {
   const record = (events: readonly Record<string, unknown>[]): void => {
     const { calls, agents, pauses } = summaryChanges(events);
-    const upsertCall = sql(`INSERT INTO calls (${callColumns}) VALUES (${callColumns.split(',').map(q).join(', ')}) ${callsConflictSet(fn)}`);
-    for (const c of calls) {
-      upsertCall.run(c.uniqueid, c.queue, c.outbound, c.enteredMs, c.enteredExact, c.answeredMs, c.endedMs, c.peer, c.agentname,
-        c.answered, c.abandoned, c.hungup, c.holdtime, c.talktime, c.reason);
-    }
+    // RETURNING: the call's entry time after the merge, for its peers' rows below.
+    const upsertCall = sql(
+      `INSERT INTO calls (${callColumns}) VALUES (${callColumns.split(',').map(q).join(', ')}) ${callsConflictSet(fn)} RETURNING entered_ms`,
+    );
+    const entered = calls.map((c) => {
+      const row = upsertCall.get(c.uniqueid, c.queue, c.outbound, c.enteredMs, c.enteredExact, c.answeredMs, c.endedMs, c.peer, c.agentname,
+        c.answered, c.abandoned, c.hungup, c.holdtime, c.talktime, c.reason) as { entered_ms: number };
+      return { uniqueid: c.uniqueid, queue: c.queue, ms: row.entered_ms };
+    });
     if (agents.length > 0) {
       const upsertAgent = sql(`INSERT INTO call_agents (${agentColumns}) VALUES (${agentColumns.split(',').map(q).join(', ')}) ${agentsConflictSet(fn)}`);
       for (const a of agents) {
@@ -59,12 +63,9 @@ export function createSqliteCalls(sql: (text: string) => SqliteStatement, transa
       }
       // A peer's part counts when the call entered the queue, which a later event may correct.
       // Only rows whose time differs, as in PostgreSQL: an unchanged row is not rewritten (nor its rollup slot marked dirty).
-      const callEntered = 'SELECT entered_ms FROM calls c WHERE c.uniqueid = call_agents.uniqueid AND c.queue = call_agents.queue';
-      const sync = sql(
-        `UPDATE call_agents SET entered_ms = (${callEntered})
-         WHERE uniqueid = ? AND queue = ? AND entered_ms IS NOT (${callEntered})`,
-      );
-      for (const c of calls) sync.run(c.uniqueid, c.queue);
+      // The call's time is the one its upsert returned: no look-up of the call per row.
+      const sync = sql('UPDATE call_agents SET entered_ms = ? WHERE uniqueid = ? AND queue = ? AND entered_ms <> ?');
+      for (const c of entered) sync.run(c.ms, c.uniqueid, c.queue, c.ms);
     }
     for (const p of pauses) {
       if (p.paused) {

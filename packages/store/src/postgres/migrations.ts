@@ -1,4 +1,4 @@
-import { postgresCallsMigration, postgresRollupMigration } from '../calls/postgres-schema.js';
+import { postgresCallsMigration, postgresReportIndexesMigration, postgresRollupMigration } from '../calls/postgres-schema.js';
 import { postgresWebhooksMigration } from '../webhooks/schema.js';
 import { checkMigrations, type Migration } from '../migration.js';
 import { postgresTokenScopeMigration } from '../token-scopes.js';
@@ -82,4 +82,5 @@ export const postgresMigrations: readonly Migration[] = checkMigrations([
   postgresRollupMigration,
   postgresTokenScopeMigration,
   postgresWebhooksMigration,
+  postgresReportIndexesMigration,
 ]);

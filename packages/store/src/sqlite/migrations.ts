@@ -1,4 +1,4 @@
-import { sqliteCallsMigration, sqliteRollupMigration } from '../calls/sqlite-schema.js';
+import { sqliteCallsMigration, sqliteReportIndexesMigration, sqliteRollupMigration } from '../calls/sqlite-schema.js';
 import { sqliteWebhooksMigration } from '../webhooks/schema.js';
 import { checkMigrations, type Migration } from '../migration.js';
 import { sqliteTokenScopeMigration } from '../token-scopes.js';
@@ -80,4 +80,5 @@ export const sqliteMigrations: readonly Migration[] = checkMigrations([
   sqliteRollupMigration,
   sqliteTokenScopeMigration,
   sqliteWebhooksMigration,
+  sqliteReportIndexesMigration,
 ]);
