@@ -55,7 +55,10 @@ export async function startTestHub(options: TestHubOptions = {}): Promise<TestHu
   const peer = options.peer ?? 'SIP/andrea.bianco';
   const make = async (port: number): Promise<Hub> => {
     const hub = await createHub({
-      config: { host: '127.0.0.1', logLevel: 'silent', dataDir, ...options.config, port },
+      // The event loop a test hub runs on is the test runner's, shared with the clients and the
+      // browser driver, whose stalls it would take for its own: it refuses for lag only when a
+      // test asks (overload.test.ts), and for backlog as configured.
+      config: { host: '127.0.0.1', logLevel: 'silent', dataDir, ...options.config, limits: { ingestMaxLagMs: 60_000, ...options.config?.limits }, port },
       ...(options.store ? { store: options.store } : {}),
       ...(options.sources ? { sources: options.sources } : {}),
       ...(options.webDist ? { webDist: options.webDist } : {}),
