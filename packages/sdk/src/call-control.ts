@@ -7,13 +7,7 @@ import {
   type CallControlCommandName,
 } from '@shuttle-cti/protocol';
 import { readAck } from './commands.js';
-
-/** What a call-control command resolves with: its id, and for `dial` the call's uniqueid. */
-export interface CallControlResult {
-  id: string;
-  /** `dial` only: the uniqueid that the call's events (`outbound`, ...) carry. */
-  uniqueid?: string;
-}
+import type { CallControlResult } from './types.js';
 
 /** Validates a call-control payload with the hub's own schema (`INVALID_PAYLOAD` naming the field). */
 export function buildCallControl<N extends CallControlCommandName>(name: N, payload: unknown): CallControlCommandMap[N] {

@@ -1,10 +1,10 @@
 export { connect } from './client.js';
 export { buildNotification, buildPushevent, buildVariablesRequest, buildWakeup } from './commands.js';
 export { buildCallControl } from './call-control.js';
-export type { CallControlResult } from './call-control.js';
 export { defineIntegration } from './integration.js';
 export type { Integration, IntegrationHandlers, IntegrationSetup } from './integration.js';
 export type {
+  CallControlResult,
   CallEventHandlers,
   ClientEventName,
   ClientEvents,

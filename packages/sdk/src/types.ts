@@ -1,4 +1,3 @@
-import type { CallControlResult } from './call-control.js';
 import type {
   AgentStateEvent,
   CallEventMap,
@@ -70,6 +69,13 @@ export interface DialOptions {
   callerid?: string;
   /** Seconds the agent's phone may ring (default 30). */
   ringTimeout?: number;
+}
+
+/** What a call-control command resolves with: its id, and for `dial` the call's uniqueid. */
+export interface CallControlResult {
+  id: string;
+  /** `dial` only: the uniqueid that the call's events (`outbound`, ...) carry. */
+  uniqueid?: string;
 }
 
 /** The hub's answer to an accepted command. */

@@ -3,7 +3,7 @@ import { Counter } from 'prom-client';
 import type { HubConfig } from './config.js';
 import type { Logger } from './logger.js';
 import type { Metrics } from './metrics.js';
-import { createRateLimiter } from './namespaces/commands.js';
+import { createRateLimiter } from './rate-limiter.js';
 
 /**
  * Limits that hold per token or per address rather than per connection: opening more

@@ -5,9 +5,10 @@ import type { CallTracker } from '../core/call-tracker.js';
 import type { SessionCount } from '../core/cluster-link.js';
 import type { AgentSession, Router } from '../core/router.js';
 import type { SupervisorOut } from '../core/supervisor-out.js';
+import { createRateLimiter } from '../rate-limiter.js';
 import { requireRole, type RoleCheckDeps } from './auth.js';
 import { callControlEntries } from './call-control.js';
-import { createRateLimiter, dispatchCommands, type CommandDeps, type CommandEntry } from './commands.js';
+import { dispatchCommands, type CommandDeps, type CommandEntry } from './commands.js';
 import { agentsOf, type HubServer } from './typed.js';
 
 export const peerRoom = (peer: string): string => `peer:${peer}`;

@@ -46,21 +46,6 @@ export function replyError<L extends Record<string, any>>(socket: CommandSocket<
   else socket.emit('cti_error', { ...error, command });
 }
 
-/** A token bucket per connection: `rate` per second, bursts of twice that. */
-export function createRateLimiter(rate: number): () => boolean {
-  const capacity = rate * 2;
-  let tokens = capacity;
-  let last = performance.now();
-  return () => {
-    const t = performance.now();
-    tokens = Math.min(capacity, tokens + ((t - last) / 1000) * rate);
-    last = t;
-    if (tokens < 1) return false;
-    tokens -= 1;
-    return true;
-  };
-}
-
 /**
  * Registers a command handler that validates before anything else and never lets a bad
  * command throw, disconnect the client or reach others.

@@ -14,9 +14,10 @@ import { addRealtimeRow, type RealtimeRowDeps } from '../core/realtime-rows.js';
 import type { Router } from '../core/router.js';
 import type { ScopeIndex } from '../core/scope-index.js';
 import type { VariablesService } from '../core/variables.js';
+import { createRateLimiter } from '../rate-limiter.js';
 import { requireRole, type RoleCheckDeps } from './auth.js';
 import { callControlCommandsOf, registerCallControl } from './call-control.js';
-import { createRateLimiter, onCommand, refuseOthers, type CommandDeps } from './commands.js';
+import { onCommand, refuseOthers, type CommandDeps } from './commands.js';
 import { checkIntegrationScope } from './integration-scope.js';
 import { emitEvent, integrationsOf, type HubServer } from './typed.js';
 

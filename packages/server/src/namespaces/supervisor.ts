@@ -4,9 +4,10 @@ import type { CallControlService } from '../core/call-control.js';
 import type { Fanout } from '../core/fanout.js';
 import type { ScopeFloors } from '../core/scope-floors.js';
 import type { SupervisorOut } from '../core/supervisor-out.js';
+import { createRateLimiter } from '../rate-limiter.js';
 import { requireRole, type RoleCheckDeps } from './auth.js';
 import { callControlCommandsOf, registerCallControl } from './call-control.js';
-import { createRateLimiter, refuseOthers, type CommandDeps } from './commands.js';
+import { refuseOthers, type CommandDeps } from './commands.js';
 import { scopedSnapshot, type ScopedSnapshotDeps } from './supervisor-snapshot.js';
 import { emitEvent, supervisorsOf, type HubServer } from './typed.js';
 
