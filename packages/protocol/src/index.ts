@@ -110,6 +110,7 @@ export { issuePath, parseOrThrow } from './validate.js';
 export {
   agentOf,
   applyAgentPresence,
+  applyAgentState,
   applyCallEvent,
   boundedFloor,
   createFloor,
@@ -119,12 +120,13 @@ export {
   floorDefaults,
   forgetAgent,
   floorFromSnapshot,
+  ownAgentState,
   parseSeconds,
   presenceOf,
   rollDay,
   setAgentSessions,
 } from './floor/index.js';
-export type { BoundedFloor, FloorChange, FloorFilter, FloorExpiry, FloorLimits, FloorRemovals, FloorState } from './floor/index.js';
+export type { BoundedFloor, FloorChange, FloorFilter, FloorExpiry, FloorLimits, FloorRemovals, FloorState, QueueMembership } from './floor/index.js';
 export {
   CallControlLimits,
   agentPauseCommand,

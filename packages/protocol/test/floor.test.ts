@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   applyAgentPresence,
+  applyAgentState,
   applyCallEvent,
   boundedFloor,
   createFloor,
@@ -8,10 +9,12 @@ import {
   expireFloor,
   floorFromSnapshot,
   jsonByteLength,
+  ownAgentState,
   parseSeconds,
   rollDay,
   setAgentSessions,
   type AgentPresence,
+  type AgentStateEvent,
   type CallEvent,
   type FloorState,
 } from '../src/index.js';
@@ -377,5 +380,67 @@ describe('floor: bounds', () => {
     expect(part.agents.length + part.omittedAgents).toBe(255);
     expect(part.agents.filter((a) => a.sessions > 0)).toHaveLength(5);
     expect(part.calls.at(-1)?.uniqueid).toBe('c498');
+  });
+});
+
+describe('floor: pause and queue membership (agentstate)', () => {
+  const state = (peer: string, queue: string, time: string, fields: { member?: boolean; paused?: boolean; reason?: string } = {}): AgentStateEvent => ({
+    event: 'agentstate',
+    agentstate: true,
+    peer,
+    queue,
+    member: fields.member ?? true,
+    status: 'AST_DEVICE_NOT_INUSE',
+    paused: fields.paused ?? false,
+    ...(fields.reason === undefined ? {} : { reason: fields.reason }),
+    time,
+    seq: ++seq,
+  });
+
+  it('is paused while paused in any queue, timed from the first pause, with the newest reason', () => {
+    const floor = createFloor();
+    applyAgentState(floor, state('SIP/a', 'Support', at(0)));
+    const [ready] = applyAgentState(floor, state('SIP/a', 'Sales', at(1)));
+    expect(ready).toMatchObject({ peer: 'SIP/a', paused: false, queues: ['Sales', 'Support'] });
+    expect(ready).not.toHaveProperty('pausedSince');
+
+    applyAgentState(floor, state('SIP/a', 'Support', at(2), { paused: true, reason: 'lunch' }));
+    const [both] = applyAgentState(floor, state('SIP/a', 'Sales', at(3), { paused: true, reason: 'training' }));
+    expect(both).toMatchObject({ paused: true, reason: 'training', pausedSince: at(2) });
+    expect(ownAgentState(floor, 'SIP/a')).toEqual({ paused: true, reason: 'training', pausedSince: at(2), queues: ['Sales', 'Support'], pausedQueues: ['Sales', 'Support'] });
+
+    const [one] = applyAgentState(floor, state('SIP/a', 'Sales', at(4)));
+    expect(one).toMatchObject({ paused: true, pausedSince: at(2) });
+    expect(ownAgentState(floor, 'SIP/a')?.pausedQueues).toEqual(['Support']);
+
+    const [none] = applyAgentState(floor, state('SIP/a', 'Support', at(5)));
+    expect(none).toMatchObject({ paused: false, queues: ['Sales', 'Support'] });
+    expect(none).not.toHaveProperty('reason');
+    expect(none).not.toHaveProperty('pausedSince');
+  });
+
+  it('drops a queue the agent leaves, and knows no state for an agent no agentstate named', () => {
+    const floor = createFloor();
+    applyCallEvent(floor, ringing('c1', 'SIP/b'));
+    expect(ownAgentState(floor, 'SIP/b')).toBeUndefined();
+    applyAgentState(floor, state('SIP/b', 'Support', at(0), { paused: true }));
+    const [left] = applyAgentState(floor, state('SIP/b', 'Support', at(1), { member: false }));
+    expect(left).toMatchObject({ peer: 'SIP/b', state: 'ringing', paused: false, queues: [] });
+    expect(ownAgentState(floor, 'SIP/b')).toEqual({ paused: false, queues: [], pausedQueues: [] });
+  });
+
+  it('keeps a forgotten agent’s other queues, and at most maxAgents peers’ memberships', () => {
+    const floor = createFloor({ maxAgents: 3, offlineAgentMs: 60_000 });
+    applyAgentState(floor, state('SIP/c', 'Support', at(0)));
+    applyAgentState(floor, state('SIP/c', 'Sales', at(0)));
+    expireFloor(floor, Date.parse(at(5)));
+    expect(floor.agents.has('SIP/c')).toBe(false);
+    const [back] = applyAgentState(floor, state('SIP/c', 'Billing', at(6), { paused: true }));
+    expect(back).toMatchObject({ queues: ['Billing', 'Sales', 'Support'], paused: true });
+
+    for (const peer of ['SIP/d', 'SIP/e', 'SIP/f', 'SIP/g']) applyAgentState(floor, state(peer, 'Support', at(7)));
+    expect(floor.agents.size).toBeLessThanOrEqual(3);
+    expect(floor.memberships.size).toBeLessThanOrEqual(3);
+    for (const peer of floor.agents.keys()) expect(floor.memberships.has(peer)).toBe(true);
   });
 });

@@ -7,5 +7,6 @@ export { agentOf, applyAgentPresence, forgetAgent, presenceOf, setAgentSessions 
 export { applyCallEvent, type FloorChange } from './apply.js';
 export { dayOf, parseSeconds, rollDay } from './day.js';
 export { expireCalls, expireFloor, type FloorExpiry } from './expire.js';
+export { applyAgentState, ownAgentState } from './queue-state.js';
 export { boundedFloor, type BoundedFloor, type FloorFilter } from './snapshot.js';
-export { createFloor, floorDefaults, floorFromSnapshot, type FloorLimits, type FloorRemovals, type FloorState } from './state.js';
+export { createFloor, floorDefaults, floorFromSnapshot, type FloorLimits, type FloorRemovals, type FloorState, type QueueMembership } from './state.js';

@@ -41,6 +41,12 @@ export interface FloorRemovals {
   forgottenAgents: number;
 }
 
+/** One queue an agent is a member of, as its latest `agentstate` for that queue says. */
+export interface QueueMembership {
+  paused: boolean;
+  reason?: string | undefined;
+}
+
 /**
  * The floor: calls in progress, agents, today's counters. Plain data changed in place
  * by the functions of this module; `calls` and `agents` keep their first-seen order.
@@ -64,6 +70,8 @@ export interface FloorState {
   offline: Map<string, number>;
   /** Every agent, least recently changed first. */
   recency: Map<string, true>;
+  /** Peer → the queues it is a member of (from `agentstate`), the peer named longest ago first. */
+  memberships: Map<string, Map<string, QueueMembership>>;
 }
 
 export function emptyStats(day: string): DayStats {
@@ -84,6 +92,7 @@ export function createFloor(limits: Partial<FloorLimits> = {}, day = ''): FloorS
     answeredBy: new Map(),
     offline: new Map(),
     recency: new Map(),
+    memberships: new Map(),
   };
 }
 

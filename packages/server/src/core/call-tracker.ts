@@ -1,5 +1,5 @@
 import {
-  agentOf,
+  applyAgentState,
   applyCallEvent,
   boundedFloor,
   type FloorFilter,
@@ -7,8 +7,8 @@ import {
   dayOf,
   expireCalls,
   expireFloor,
+  ownAgentState,
   rollDay,
-  presenceOf,
   setAgentSessions,
   type AgentPresence,
   type AgentWelcomeState,
@@ -21,7 +21,6 @@ import {
   type LiveCall,
   type StreamEvent,
 } from '@shuttle-cti/protocol';
-import { createAgentQueueState } from './agent-queue-state.js';
 
 /**
  * Live state of the floor, derived from call events and agent sessions: the calls in
@@ -51,15 +50,10 @@ export interface CallTracker {
 
 export function createCallTracker(now: () => Date = () => new Date(), limits: Partial<FloorLimits> = {}): CallTracker {
   const floor = createFloor(limits, dayOf(now().toISOString()));
-  const queueState = createAgentQueueState();
   return {
     apply(event) {
       // agentstate (protocol 1.2) shares the event stream; it changes presence, not calls.
-      if (event.event === 'agentstate') {
-        const agent = agentOf(floor, event.peer, event.time);
-        queueState.apply(agent, event);
-        return [presenceOf(agent)];
-      }
+      if (event.event === 'agentstate') return applyAgentState(floor, event);
       return applyCallEvent(floor, event).agents;
     },
     setSessions: (peer, sessions, name) => setAgentSessions(floor, peer, sessions, now().toISOString(), name),
@@ -71,10 +65,7 @@ export function createCallTracker(now: () => Date = () => new Date(), limits: Pa
     snapshot: (maxBytes, filter) => boundedFloor(floor, maxBytes, now().toISOString(), filter),
     calls: () => [...floor.calls.values()],
     agents: () => [...floor.agents.values()],
-    ownState(peer) {
-      const agent = floor.agents.get(peer);
-      return agent?.queues === undefined ? undefined : queueState.own(agent);
-    },
+    ownState: (peer) => ownAgentState(floor, peer),
     agent: (peer) => floor.agents.get(peer),
     stats: () => {
       rollDay(floor, now().toISOString());
