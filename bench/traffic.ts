@@ -18,12 +18,26 @@ const queues = [
 export const benchQueues: readonly string[] = queues.map((q) => q.name);
 
 /**
+ * Who answers each queue, as in a centre of teams: agent i serves queue i mod 3, and every
+ * fourth agent the next queue too. So a queue's calls ring its own members, and the
+ * membership the hub learns from the calls is a team, not the whole floor.
+ */
+export function queueMembers(peers: readonly string[]): string[][] {
+  const members: string[][] = queues.map(() => []);
+  peers.forEach((peer, i) => {
+    members[i % queues.length]?.push(peer);
+    if (i % 4 === 0) members[(i + 1) % queues.length]?.push(peer);
+  });
+  return members.map((list) => (list.length > 0 ? list : [...peers]));
+}
+
+/**
  * Realistic queue traffic for any number of agents: calls overlap, and each follows one of
  * the shapes a contact centre sees. Per 100 calls: 70 rung to one agent and answered
  * (ringing, up, hangup), 15 rung to two agents and answered by one (ringing ×2, ringend,
  * up, hangup), 15 abandoned (ringing, ringend, abandon): 3.3 events per call, of which
  * about a quarter are `up` (each one a screen pop per integration). Calls overlap: 40% of
- * the agents are on a call at any time.
+ * the agents are on a call at any time. Each call rings members of its queue (`queueMembers`).
  */
 export function createTraffic(peers: readonly string[], seed = 1): () => BenchEvent {
   const random = seededRandom(seed);
@@ -32,6 +46,7 @@ export function createTraffic(peers: readonly string[], seed = 1): () => BenchEv
   const active: BenchEvent[][] = [];
   // Calls in progress at once: 40% of the agents, a busy floor (the hub's live state grows with it).
   const concurrent = Math.max(1, Math.floor(peers.length * 0.4));
+  const members = queueMembers(peers);
   const numbers = new Map(peers.map((peer, i) => [peer, String(1000 + i)]));
   let counter = 0;
 
@@ -42,7 +57,9 @@ export function createTraffic(peers: readonly string[], seed = 1): () => BenchEv
 
   function newCall(): BenchEvent[] {
     counter++;
-    const queue = pick(queues);
+    const q = Math.floor(random() * queues.length);
+    const queue = queues[q] as (typeof queues)[number];
+    const team = members[q] as string[];
     const uniqueid = `${epoch}.${counter}`;
     const channel = `SIP/trunk-${counter.toString(16).padStart(8, '0')}`;
     const base = {
@@ -56,7 +73,7 @@ export function createTraffic(peers: readonly string[], seed = 1): () => BenchEv
       callername: 'Carla Gialli',
       channel,
     };
-    const first = pick(peers);
+    const first = pick(team);
     const hold = String(1 + Math.floor(random() * 30));
     const ring = String(Math.floor(random() * 8));
     const shape = random();
@@ -67,7 +84,7 @@ export function createTraffic(peers: readonly string[], seed = 1): () => BenchEv
     ];
     if (shape < 0.7) return [ringing(first), ...answered(first)];
     if (shape < 0.85) {
-      const second = pick(peers);
+      const second = pick(team);
       return [ringing(first), ringing(second), { event: 'ringend', ...base, ...agent(second), reason: 'answered-elsewhere', ringend: true }, ...answered(first)];
     }
     return [
