@@ -32,6 +32,9 @@ import { agentColumns, agentsConflictSet, callColumns, callsConflictSet } from '
 
 const fn = { max: 'max', min: 'min' };
 const q = (): string => '?';
+/** RETURNING: the call's entry time after the merge. */
+const upsertCallSql = `INSERT INTO calls (${callColumns}) VALUES (${callColumns.split(',').map(q).join(', ')}) ${callsConflictSet(fn)} RETURNING entered_ms`;
+const upsertAgentSql = `INSERT INTO call_agents (${agentColumns}) VALUES (${agentColumns.split(',').map(q).join(', ')}) ${agentsConflictSet(fn, true)}`;
 // better-sqlite3 binds every JS number as REAL: an integer division needs an INTEGER divisor.
 const placeholder: Placeholder = (_n, type) => (type === 'int' ? 'CAST(? AS INTEGER)' : '?');
 
@@ -47,25 +50,29 @@ export interface SqliteCalls extends CallSummaryStore {
 export function createSqliteCalls(sql: (text: string) => SqliteStatement, transaction: (work: () => void) => void): SqliteCalls {
   const record = (events: readonly Record<string, unknown>[]): void => {
     const { calls, agents, pauses } = summaryChanges(events);
-    // RETURNING: the call's entry time after the merge, for its peers' rows below.
-    const upsertCall = sql(
-      `INSERT INTO calls (${callColumns}) VALUES (${callColumns.split(',').map(q).join(', ')}) ${callsConflictSet(fn)} RETURNING entered_ms`,
-    );
-    const entered = calls.map((c) => {
+    const upsertCall = sql(upsertCallSql);
+    // The call's entry time after the merge (RETURNING), per call key, for its peers' rows below.
+    const entered = new Map<string, { uniqueid: string; queue: string; ms: number }>();
+    for (const c of calls) {
       const row = upsertCall.get(c.uniqueid, c.queue, c.outbound, c.enteredMs, c.enteredExact, c.answeredMs, c.endedMs, c.peer, c.agentname,
         c.answered, c.abandoned, c.hungup, c.holdtime, c.talktime, c.reason) as { entered_ms: number };
-      return { uniqueid: c.uniqueid, queue: c.queue, ms: row.entered_ms };
-    });
+      entered.set(`${c.uniqueid}\u0000${c.queue}`, { uniqueid: c.uniqueid, queue: c.queue, ms: row.entered_ms });
+    }
     if (agents.length > 0) {
-      const upsertAgent = sql(`INSERT INTO call_agents (${agentColumns}) VALUES (${agentColumns.split(',').map(q).join(', ')}) ${agentsConflictSet(fn)}`);
-      for (const a of agents) {
-        upsertAgent.run(a.uniqueid, a.queue, a.peer, a.agentname, a.enteredMs, a.rings, a.ringNoAnswer, a.answered, a.hungup, a.talktime, a.outbound);
-      }
       // A peer's part counts when the call entered the queue, which a later event may correct.
-      // Only rows whose time differs, as in PostgreSQL: an unchanged row is not rewritten (nor its rollup slot marked dirty).
-      // The call's time is the one its upsert returned: no look-up of the call per row.
+      // The rows of this batch are written with the call's time at once (every one has its
+      // call in the batch): an estimate written first and then corrected moved its index
+      // entry twice.
+      const upsertAgent = sql(upsertAgentSql);
+      for (const a of agents) {
+        const call = entered.get(`${a.uniqueid}\u0000${a.queue}`);
+        if (call === undefined) throw new Error(`call_agents: no call ${a.uniqueid} in queue "${a.queue}" in the batch`);
+        upsertAgent.run(a.uniqueid, a.queue, a.peer, a.agentname, call.ms, a.rings, a.ringNoAnswer, a.answered, a.hungup, a.talktime, a.outbound);
+      }
+      // The call's other peers, of earlier batches: only rows whose time differs, as in
+      // PostgreSQL (an unchanged row is not rewritten, nor its rollup slot marked dirty).
       const sync = sql('UPDATE call_agents SET entered_ms = ? WHERE uniqueid = ? AND queue = ? AND entered_ms <> ?');
-      for (const c of entered) sync.run(c.ms, c.uniqueid, c.queue, c.ms);
+      for (const c of entered.values()) sync.run(c.ms, c.uniqueid, c.queue, c.ms);
     }
     for (const p of pauses) {
       if (p.paused) {

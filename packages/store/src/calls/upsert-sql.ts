@@ -26,12 +26,18 @@ export function callsConflictSet(fn: { max: string; min: string }): string {
       reason = coalesce(excluded.reason, calls.reason)`;
 }
 
-export function agentsConflictSet(fn: { max: string; min: string }): string {
+/**
+ * `enteredFromCall`: the rows carry their call's entry time as it stands after the batch's
+ * call upserts, which replaces the stored one (it is what the sync after the upsert would
+ * set); otherwise the earliest estimate is kept and the sync corrects it.
+ */
+export function agentsConflictSet(fn: { max: string; min: string }, enteredFromCall = false): string {
   const big = (col: string): string =>
     `${fn.max}(coalesce(call_agents.${col}, excluded.${col}), coalesce(excluded.${col}, call_agents.${col}))`;
+  const entered = enteredFromCall ? 'excluded.entered_ms' : `${fn.min}(call_agents.entered_ms, excluded.entered_ms)`;
   return `ON CONFLICT (uniqueid, queue, peer) DO UPDATE SET
       agentname = coalesce(excluded.agentname, call_agents.agentname),
-      entered_ms = ${fn.min}(call_agents.entered_ms, excluded.entered_ms),
+      entered_ms = ${entered},
       rings = call_agents.rings + excluded.rings,
       ring_no_answer = call_agents.ring_no_answer + excluded.ring_no_answer,
       answered = ${big('answered')},

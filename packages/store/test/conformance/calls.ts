@@ -189,6 +189,17 @@ export function callTests(ctx: ConformanceContext): void {
         if (turn % 17 === 0) await store.queueSlots({ ...all, slotMs: 0, sla: 20 });
       }
       await check();
+      // A peer's part counts in its call's slot of entry time, however late the batch that
+      // corrected that time came: the rings per peer and quarter hour, from the call list.
+      const expectedRings = new Map<string, number>();
+      for (const call of await store.listCalls({ ...all, limit: 1000 })) {
+        for (const part of call.agents) {
+          const key = `${part.peer} ${Math.floor(Date.parse(call.enteredAt) / 900_000)}`;
+          expectedRings.set(key, (expectedRings.get(key) ?? 0) + part.rings);
+        }
+      }
+      const ringSlots = (await store.agentSlots({ ...all, slotMs: 900_000, sla: 20 })).filter((s) => s.rings > 0);
+      expect(new Map(ringSlots.map((s) => [`${s.peer} ${s.slot}`, s.rings]))).toEqual(new Map([...expectedRings].filter(([, n]) => n > 0)));
       const queueTotal = await store.queueSlots({ ...all, slotMs: 0, sla: 20 });
       expect(queueTotal.reduce((n, s) => n + s.answered + s.abandoned, 0)).toBe(160);
       await store.pruneCallsBefore(iso(t0 + 3 * 3_600_000));
