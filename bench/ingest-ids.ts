@@ -11,6 +11,7 @@ import { Agent, request } from 'node:http';
 import { loadavg } from 'node:os';
 import { startHub } from './hub-target.js';
 import { sampleProcess } from './proc.js';
+import { median } from './stats.js';
 import { benchPeers, createTraffic, type BenchEvent } from './traffic.js';
 
 const batchSize = 20;
@@ -29,12 +30,6 @@ function post(url: URL, token: string, agent: Agent, events: BenchEvent[]): Prom
     req.end(body);
   });
 }
-
-const median = (values: number[]): number => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
-};
 
 export async function runIngestIds(options: { rounds: number; eventsPerRound: number; log: (line: string) => void }): Promise<void> {
   const { log } = options;

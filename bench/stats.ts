@@ -26,6 +26,13 @@ export function summarise(samples: number[]): LatencySummary {
   };
 }
 
+/** The median of `values` (the mean of the middle two for an even count); `values` is left as it is. */
+export function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
+}
+
 /**
  * Wall-clock milliseconds with sub-millisecond resolution. Every bench process runs on
  * this machine, so their clocks agree: a time stamped by the source can be compared

@@ -20,6 +20,7 @@ import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { Store, UnnumberedEvent } from '@shuttle-cti/store';
+import { median } from './stats.js';
 import { benchPeers, createTraffic } from './traffic.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -147,12 +148,6 @@ function parseFlags(): Flags {
     against: values.against,
   };
 }
-
-const median = (values: number[]): number => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
-};
 
 async function main(): Promise<void> {
   const flags = parseFlags();
