@@ -1,3 +1,4 @@
+import type { AgentQueueState } from '../call-control.js';
 import type { AgentPresence, AgentState, LiveAgent } from '../live.js';
 import { msOf, type FloorState } from './state.js';
 
@@ -10,8 +11,8 @@ export function presenceOf(agent: LiveAgent): AgentPresence {
   return presence;
 }
 
-/** The pause and queue-membership fields (from `agentstate`), where the agent has them. */
-function copyQueueFields(from: LiveAgent, to: AgentPresence): void {
+/** The pause and queue-membership fields (from `agentstate`), where the agent has them: for its presence and its own `welcome`. */
+export function copyQueueFields(from: LiveAgent, to: AgentQueueState): void {
   if (from.paused !== undefined) to.paused = from.paused;
   if (from.reason !== undefined) to.reason = from.reason;
   if (from.pausedSince !== undefined) to.pausedSince = from.pausedSince;

@@ -1,6 +1,6 @@
 import type { AgentStateEvent, AgentWelcomeState } from '../call-control.js';
 import type { AgentPresence } from '../live.js';
-import { agentOf, presenceOf } from './agents.js';
+import { agentOf, copyQueueFields, presenceOf } from './agents.js';
 import type { FloorState, QueueMembership } from './state.js';
 
 /**
@@ -34,10 +34,7 @@ export function ownAgentState(state: FloorState, peer: string): AgentWelcomeStat
   const agent = state.agents.get(peer);
   if (agent?.queues === undefined) return undefined;
   const own: AgentWelcomeState = {};
-  if (agent.paused !== undefined) own.paused = agent.paused;
-  if (agent.reason !== undefined) own.reason = agent.reason;
-  if (agent.pausedSince !== undefined) own.pausedSince = agent.pausedSince;
-  own.queues = agent.queues;
+  copyQueueFields(agent, own);
   const queues = state.memberships.get(peer);
   if (queues) own.pausedQueues = [...queues].filter(([, q]) => q.paused).map(([name]) => name).sort();
   return own;
