@@ -46,7 +46,7 @@ export function createTraffic(peers: readonly string[], seed = 1): () => BenchEv
   const active: BenchEvent[][] = [];
   // Calls in progress at once: 40% of the agents, a busy floor (the hub's live state grows with it).
   const concurrent = Math.max(1, Math.floor(peers.length * 0.4));
-  const members = queueMembers(peers);
+  const teams = queueMembers(peers).map((members, q) => ({ queue: queues[q] as (typeof queues)[number], members }));
   const numbers = new Map(peers.map((peer, i) => [peer, String(1000 + i)]));
   let counter = 0;
 
@@ -57,9 +57,7 @@ export function createTraffic(peers: readonly string[], seed = 1): () => BenchEv
 
   function newCall(): BenchEvent[] {
     counter++;
-    const q = Math.floor(random() * queues.length);
-    const queue = queues[q] as (typeof queues)[number];
-    const team = members[q] as string[];
+    const { queue, members } = pick(teams);
     const uniqueid = `${epoch}.${counter}`;
     const channel = `SIP/trunk-${counter.toString(16).padStart(8, '0')}`;
     const base = {
@@ -73,7 +71,7 @@ export function createTraffic(peers: readonly string[], seed = 1): () => BenchEv
       callername: 'Carla Gialli',
       channel,
     };
-    const first = pick(team);
+    const first = pick(members);
     const hold = String(1 + Math.floor(random() * 30));
     const ring = String(Math.floor(random() * 8));
     const shape = random();
@@ -84,7 +82,7 @@ export function createTraffic(peers: readonly string[], seed = 1): () => BenchEv
     ];
     if (shape < 0.7) return [ringing(first), ...answered(first)];
     if (shape < 0.85) {
-      const second = pick(team);
+      const second = pick(members);
       return [ringing(first), ringing(second), { event: 'ringend', ...base, ...agent(second), reason: 'answered-elsewhere', ringend: true }, ...answered(first)];
     }
     return [
